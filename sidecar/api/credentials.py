@@ -1,0 +1,37 @@
+"""``PUT /v1/credentials``, ``GET /v1/credentials`` (which are set, never a value) and the connection test."""
+
+from __future__ import annotations
+
+from flask import current_app, jsonify
+from marshmallow import ValidationError
+
+from ..apilog import remember_secrets
+from ..connections import test_connections
+from . import json_body, signed_blueprint, validation_error
+
+bp = signed_blueprint("credentials", __name__)
+
+
+def _store():
+    return current_app.extensions["sidecar_runtime"].credentials
+
+
+@bp.get("/credentials")
+def read_credentials():
+    return jsonify(_store().public_view())
+
+
+@bp.put("/credentials")
+def write_credentials():
+    try:
+        view = _store().put(json_body())
+    except ValidationError as exc:
+        raise validation_error(exc) from None
+    remember_secrets(_store().all_secret_values())
+    return jsonify(view)
+
+
+@bp.post("/credentials/test")
+def test_credentials():
+    remember_secrets(_store().all_secret_values())
+    return jsonify(test_connections())

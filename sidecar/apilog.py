@@ -1,0 +1,36 @@
+"""The API log: one redacted row per call to NetSuite or WooCommerce (DESIGN.md §3, ``GET /v1/log``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from .db import database
+from .models import ApiCall, utcnow
+from .security import redact_text
+
+log = logging.getLogger(__name__)
+_known_secrets: list[str] = []
+
+
+def remember_secrets(values: list[str]) -> None:
+    """Values the redaction must hide wherever they appear (the stored credentials)."""
+    _known_secrets[:] = [v for v in values if v]
+
+
+def record_api_call(system: str, method: str, path: str, status: int | None, ms: float,
+                    error: str | None = None) -> None:
+    """Write one API log row; a failure to log never breaks the call being logged."""
+    try:
+        with database.connection_context():
+            ApiCall.create(system=system, method=method.upper(), path=redact_text(path, _known_secrets)[:2000],
+                           status=status, ms=int(ms),
+                           error=redact_text(error, _known_secrets)[:2000] if error else None)
+    except Exception:  # noqa: BLE001 - the log is best effort by design
+        log.warning("could not write the API log row for %s %s", system, method, exc_info=True)
+
+
+def trim_api_log(max_age_days: int = 14) -> int:
+    """Delete API log rows older than ``max_age_days``; returns how many went."""
+    cutoff = utcnow() - dt.timedelta(days=max_age_days)
+    return ApiCall.delete().where(ApiCall.created_at < cutoff).execute()

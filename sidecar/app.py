@@ -1,0 +1,76 @@
+"""``create_app(config)``: the Flask app factory — blueprints, signature check, JSON errors, size limit."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, jsonify, request
+from werkzeug.exceptions import HTTPException
+
+from .config import Config, load_config
+from .db import database
+from .errors import ApiError
+from .runtime import init_runtime
+
+log = logging.getLogger(__name__)
+
+
+def create_app(config: Config | None = None) -> Flask:
+    """Build the sidecar's WSGI app; connects the database and applies migrations."""
+    config = config or load_config()
+    runtime = init_runtime(config)
+    app = Flask(__name__)
+    app.config["MAX_CONTENT_LENGTH"] = config.max_request_bytes
+    app.config["SIDECAR"] = config
+    app.extensions["sidecar_runtime"] = runtime
+    app.json.sort_keys = False
+
+    @app.before_request
+    def _open_db():
+        database.connect(reuse_if_open=True)
+
+    @app.teardown_request
+    def _close_db(_exc):
+        if not database.is_closed() and not database.in_transaction():
+            database.close()
+
+    _register_error_handlers(app)
+    _register_blueprints(app)
+    return app
+
+
+def _register_blueprints(app: Flask) -> None:
+    from .api import credentials, health, settings
+
+    for module in (health, settings, credentials):
+        app.register_blueprint(module.bp)
+    for name in ("events", "webhooks", "jobs", "sync", "status", "orders", "log"):
+        try:  # blueprints of later steps; each is optional until it exists
+            module = __import__(f"sidecar.api.{name}", fromlist=["bp"])
+        except ModuleNotFoundError as exc:
+            if exc.name != f"sidecar.api.{name}":
+                raise
+            continue
+        app.register_blueprint(module.bp)
+
+
+def _register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(ApiError)
+    def _api_error(exc: ApiError):
+        return jsonify(exc.to_dict()), exc.status
+
+    @app.errorhandler(HTTPException)
+    def _http_error(exc: HTTPException):
+        code = {404: "not_found", 405: "method_not_allowed", 413: "payload_too_large",
+                400: "bad_request", 415: "unsupported_media_type"}.get(exc.code, "http_error")
+        message = exc.description or exc.name
+        if exc.code == 413:
+            message = f"the request body is over the {app.config['MAX_CONTENT_LENGTH']} byte limit"
+        return jsonify({"error": {"code": code, "message": message}}), exc.code
+
+    @app.errorhandler(Exception)
+    def _unexpected(exc: Exception):
+        # Never a traceback or a secret in a response: the detail goes to the log only.
+        log.exception("unhandled error on %s %s", request.method, request.path)
+        return jsonify({"error": {"code": "internal_error",
+                                  "message": "the sidecar hit an unexpected error; see its log"}}), 500

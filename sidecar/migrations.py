@@ -1,0 +1,86 @@
+"""Versioned schema migrations, applied in order on every start.
+
+Each migration is a function of the database, numbered; ``schema_version`` records which ran. Add new ones at
+the end of MIGRATIONS (use playhouse.migrate's migrator for column changes); never edit one that has shipped.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Callable
+
+import peewee
+from playhouse.migrate import SchemaMigrator
+
+from . import models
+from .db import database
+
+log = logging.getLogger(__name__)
+
+
+class SchemaVersion(peewee.Model):
+    version = peewee.IntegerField(primary_key=True)
+    applied_at = peewee.DateTimeField(default=models.utcnow)
+
+    class Meta:
+        database = database
+        table_name = "schema_version"
+
+
+def _m001_initial(db: peewee.Database, migrator: SchemaMigrator) -> None:
+    db.create_tables(models.ALL_MODELS)
+    from .queue import huey, uses_sql_storage
+
+    if uses_sql_storage():
+        huey.storage.create_tables()
+
+
+MIGRATIONS: list[tuple[int, Callable[[peewee.Database, SchemaMigrator], None]]] = [
+    (1, _m001_initial),
+]
+
+
+def migrate(db: peewee.Database | None = None) -> list[int]:
+    """Apply every migration not yet recorded; return the versions applied now.
+
+    Runs under a database-wide lock so that several processes starting at once (gunicorn workers, the worker)
+    apply each migration exactly once.
+    """
+    db = db or database.obj
+    db.create_tables([SchemaVersion], safe=True)
+    applied = []
+    migrator = SchemaMigrator.from_database(db)
+    with _migration_lock(db):
+        done = {row.version for row in SchemaVersion.select()}
+        for version, step in MIGRATIONS:
+            if version in done:
+                continue
+            step(db, migrator)
+            SchemaVersion.create(version=version)
+            log.info("applied schema migration %d", version)
+            applied.append(version)
+    return applied
+
+
+def _migration_lock(db: peewee.Database):
+    """One transaction holding a lock that other migrating processes wait for."""
+    if isinstance(db, peewee.SqliteDatabase):
+        return db.atomic("IMMEDIATE")
+    txn = db.atomic()
+
+    class _Locked:
+        def __enter__(self):
+            txn.__enter__()
+            if isinstance(db, peewee.PostgresqlDatabase):
+                db.execute_sql("SELECT pg_advisory_xact_lock(7400210)")
+            return txn
+
+        def __exit__(self, *exc):
+            return txn.__exit__(*exc)
+
+    return _Locked()
+
+
+def current_version() -> int:
+    row = SchemaVersion.select(peewee.fn.MAX(SchemaVersion.version)).scalar()
+    return int(row or 0)

@@ -1,0 +1,59 @@
+"""The huey instance (the first of huey's three import modules: instance, tasks, entry point).
+
+By default huey keeps its queue in the sidecar's own database through the peewee proxy, so an ``Event`` row and
+its task commit in one transaction; with SIDECAR_REDIS_URL set, RedisHuey is used instead.
+"""
+
+from __future__ import annotations
+
+import os
+
+from huey import Huey, RedisHuey
+from huey.contrib.sql_huey import SqlStorage
+from huey.storage import BaseStorage
+from peewee import MySQLDatabase, PostgresqlDatabase
+
+from .db import database
+
+
+class ProxySqlStorage(SqlStorage):
+    """huey's SqlStorage bound to the sidecar's DatabaseProxy, so the database is chosen at run time."""
+
+    def __init__(self, name: str = "huey", **_: object):
+        BaseStorage.__init__(self, name)
+        self.database = database
+        self.KV, self.Schedule, self.Task = self.create_models()
+
+    @property
+    def for_update(self) -> str | None:
+        obj = database.obj
+        return "FOR UPDATE SKIP LOCKED" if isinstance(obj, (PostgresqlDatabase, MySQLDatabase)) else None
+
+    @for_update.setter
+    def for_update(self, _value) -> None:  # SqlStorage assigns it; ours is derived
+        pass
+
+    def create_tables(self) -> None:
+        database.create_tables([self.KV, self.Schedule, self.Task], safe=True)
+
+    def check_conn(self) -> None:
+        database.connect(reuse_if_open=True)
+
+    def put_data(self, key, value, is_result=False):
+        self.check_conn()
+        (self.KV.insert(queue=self.name, key=key, value=value)
+         .on_conflict(conflict_target=[self.KV.queue, self.KV.key], preserve=[self.KV.value]).execute())
+
+
+def _build() -> Huey:
+    redis_url = os.environ.get("SIDECAR_REDIS_URL")
+    if redis_url:
+        return RedisHuey("sidecar", url=redis_url, utc=True)
+    return Huey("sidecar", storage_class=ProxySqlStorage, utc=True)
+
+
+huey = _build()
+
+
+def uses_sql_storage() -> bool:
+    return isinstance(huey.storage, ProxySqlStorage)
