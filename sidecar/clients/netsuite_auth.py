@@ -21,7 +21,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from oauthlib.oauth1 import SIGNATURE_HMAC_SHA256
 from requests_oauthlib import OAuth1
 
-from .netsuite_errors import LOGIN_AUDIT_HINT, NetSuiteAuthError, NetSuiteServerError, NetSuiteTimeout
+from .netsuite_errors import LOGIN_AUDIT_HINT, NetSuiteAuthError, NetSuiteServerError
 
 TOKEN_PATH = "/services/rest/auth/oauth2/v1/token"
 ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
@@ -259,9 +259,12 @@ def _token_error(response: requests.Response) -> Exception:
     description = str(body.get("error_description") or "")[:300]
     message = f"the OAuth 2.0 token request was refused ({code}{': ' + description if description else ''}). "
     if response.status_code >= 500 and code != "server_error":
-        return NetSuiteServerError(message + "NetSuite's token endpoint failed.", status=response.status_code,
-                                   code=code)
-    return NetSuiteAuthError(message + LOGIN_AUDIT_HINT, status=response.status_code, code=code)
+        error = NetSuiteServerError(message + "NetSuite's token endpoint failed.", status=response.status_code,
+                                    code=code)
+    else:  # NetSuite answers a bad assertion with 500 server_error too (oauth2 spec §6.1)
+        error = NetSuiteAuthError(message + LOGIN_AUDIT_HINT, status=response.status_code, code=code)
+    error.token_endpoint = True
+    return error
 
 
 def auth_from_values(values: dict) -> TbaAuth | OAuth2Auth:
@@ -275,4 +278,4 @@ def auth_from_values(values: dict) -> TbaAuth | OAuth2Auth:
 
 
 __all__ = ["TbaAuth", "OAuth2Auth", "auth_from_values", "realm_for", "host_for", "origin_for",
-           "build_assertion", "pick_algorithm", "TOKEN_CACHE", "NetSuiteTimeout"]
+           "build_assertion", "pick_algorithm", "TOKEN_CACHE"]

@@ -1,0 +1,49 @@
+"""``GET /v1/orders/<woo_id>``: an order's sync state for the plugin's order box — NetSuite id and number,
+state, last error, and the history of every event about it. Reads the store only; calls no remote system."""
+
+from __future__ import annotations
+
+from flask import jsonify
+
+from .. import binder
+from ..errors import ApiError
+from ..models import Event
+from . import signed_blueprint
+
+bp = signed_blueprint("orders", __name__)
+HISTORY_LIMIT = 50
+
+
+@bp.get("/orders/<woo_id>")
+def order_state(woo_id: str):
+    if not woo_id.isdigit():
+        raise ApiError(400, "invalid_id", "a WooCommerce order id is a whole number", "woo_id")
+    events = list(Event.select().where((Event.topic.startswith("order.")) & (Event.resource_id == woo_id))
+                  .order_by(Event.id.desc()).limit(HISTORY_LIMIT))
+    link = binder.find("order", woo_id)
+    return jsonify({
+        "woo_id": int(woo_id),
+        "ns_id": link.ns_id if link else None,
+        "ns_number": link.ns_number if link else None,
+        "external_id": link.external_id if link else None,
+        "status": _state(link, events),
+        "last_error": next((e.last_error for e in events if e.status == "failed" and e.last_error), None),
+        "synced_at": link.updated_at.isoformat() + "Z" if link else None,
+        "history": [_history_row(e) for e in events],
+    })
+
+
+def _state(link, events: list[Event]) -> str:
+    """exported, failed, pending (queued or running), or not_exported."""
+    latest = events[0] if events else None
+    if latest and latest.status == "failed":
+        return "failed"
+    if latest and latest.status in ("pending", "running"):
+        return "pending"
+    return "exported" if link and link.ns_id else "not_exported"
+
+
+def _history_row(event: Event) -> dict:
+    return {"event_id": event.id, "topic": event.topic, "source": event.source, "status": event.status,
+            "attempts": event.attempts, "outcome": event.outcome, "error": event.last_error,
+            "at": (event.updated_at or event.created_at).isoformat() + "Z"}

@@ -1,0 +1,240 @@
+"""Governance and transport for NetSuite: one process-wide concurrency gate per account, retries with
+exponential backoff and jitter, typed errors, and one API log row per HTTP call.
+
+This is the only module that sends bytes to NetSuite. It knows nothing about records; ``netsuite.py`` builds
+paths and bodies on top of ``Transport.request``.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import random
+import re
+import threading
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any, Callable, Iterator
+from urllib.parse import quote, urlencode
+
+import requests
+
+from ..apilog import record_api_call
+from ..security import redact_text
+from .netsuite_errors import (NetSuiteAuthError, NetSuiteError, NetSuiteServerError, NetSuiteTimeout,
+                              error_from_response)
+
+_JWT = re.compile(r"\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*")
+
+
+class ConcurrencyGate:
+    """At most ``limit`` requests in flight. NetSuite's pool is per account and shared by every thread (and
+    every integration), so one gate per account is shared by all clients of the process (``shared_gate``)."""
+
+    def __init__(self, limit: int):
+        self.limit = limit
+        self._sem = threading.BoundedSemaphore(limit)
+        self._lock = threading.Lock()
+        self.in_flight = 0
+        self.max_in_flight = 0
+
+    @contextmanager
+    def slot(self) -> Iterator[None]:
+        with self._sem:
+            with self._lock:
+                self.in_flight += 1
+                self.max_in_flight = max(self.max_in_flight, self.in_flight)
+            try:
+                yield
+            finally:
+                with self._lock:
+                    self.in_flight -= 1
+
+
+_GATES: dict[str, ConcurrencyGate] = {}
+_GATES_LOCK = threading.Lock()
+
+
+def shared_gate(key: str, limit: int) -> ConcurrencyGate:
+    """The process-wide gate for ``key`` (the account's realm). A changed limit (settings edited) starts a new
+    gate; requests already in flight finish on the old one."""
+    with _GATES_LOCK:
+        gate = _GATES.get(key)
+        if gate is None or gate.limit != limit:
+            gate = _GATES[key] = ConcurrencyGate(limit)
+        return gate
+
+
+@dataclass
+class RetryPolicy:
+    """Exponential backoff with full jitter (Oracle asks clients not to retry in step), honouring
+    ``Retry-After``. A wait longer than ``max_wait_s`` is not slept here: the error goes up with
+    ``retry_after`` set, and the job queue reschedules instead of holding a worker thread."""
+
+    max_retries: int = 5
+    base_s: float = 0.5
+    cap_s: float = 30.0
+    max_wait_s: float = 120.0
+
+    def delay(self, attempt: int, retry_after: float | None, rng: random.Random) -> float:
+        backoff = rng.uniform(0, min(self.cap_s, self.base_s * (2 ** attempt)))
+        if retry_after is not None:
+            return retry_after + rng.uniform(0, self.base_s)
+        return backoff
+
+
+def parse_retry_after(value: str | None, now: float) -> float | None:
+    """``Retry-After`` as seconds (a number or an HTTP date); None when absent or unreadable."""
+    if not value:
+        return None
+    value = value.strip()
+    if re.fullmatch(r"\d+(\.\d+)?", value):
+        return float(value)
+    try:
+        return max(0.0, email.utils.parsedate_to_datetime(value).timestamp() - now)
+    except (TypeError, ValueError):
+        return None
+
+
+def build_query(params: dict[str, Any] | None) -> str:
+    """Percent-encode a query with ``%20`` for spaces (never ``+``): the bytes on the wire are the bytes
+    signed (spec §2.4). None values are left out."""
+    if not params:
+        return ""
+    pairs = [(k, "true" if v is True else "false" if v is False else str(v))
+             for k, v in params.items() if v is not None]
+    return urlencode(pairs, quote_via=quote) if pairs else ""
+
+
+class Transport:
+    """Sends one logical request, retrying what is safe to retry.
+
+    ``idempotent=False`` (POST create, transform) changes one thing: a failure after which the write may have
+    happened (5xx, read timeout, dropped connection) is raised at once with ``maybe_applied = True`` instead of
+    being retried, so the caller can look for the record before sending it again. 429 is always retried:
+    NetSuite blocked the request before doing anything.
+    """
+
+    def __init__(self, origin: str, auth, *, gate: ConcurrencyGate, timeout_s: float = 60.0,
+                 policy: RetryPolicy | None = None, session: requests.Session | None = None,
+                 api_log: Callable[..., None] = record_api_call, sleep: Callable[[float], None] = time.sleep,
+                 rng: random.Random | None = None, clock: Callable[[], float] = time.time):
+        self.origin, self.auth, self.gate = origin, auth, gate
+        self.timeout_s = timeout_s
+        self.policy = policy or RetryPolicy()
+        self.session = session or requests.Session()
+        self.api_log, self.sleep, self.clock = api_log, sleep, clock
+        self.rng = rng or random.Random()
+        if hasattr(auth, "bind"):
+            auth.bind(origin, self.post_form)
+
+    # -- redaction ---------------------------------------------------------------------------------------
+    def redact(self, text: str | None) -> str:
+        """Scrub our own secret values, anything shaped like a credential, and bearer JWTs."""
+        if not text:
+            return text or ""
+        return _JWT.sub("[redacted]", redact_text(text, self.auth.secrets()))
+
+    # -- the retry loop ----------------------------------------------------------------------------------
+    def request(self, method: str, path: str, *, params: dict | None = None, json_body: Any = None,
+                headers: dict | None = None, idempotent: bool = True) -> requests.Response:
+        """Send, retrying 429/5xx/timeouts with backoff and a 401 once after re-signing; raise typed errors."""
+        attempt, reauthed = 0, False
+        while True:
+            try:
+                return self._attempt(method, path, params, json_body, headers)
+            except NetSuiteError as exc:
+                if (isinstance(exc, NetSuiteAuthError) and exc.status == 401 and not reauthed
+                        and not getattr(exc, "token_endpoint", False)):
+                    reauthed = True  # concurrency and timeouts can masquerade as 401 (spec §9.2): once
+                    self.auth.on_unauthorized()
+                    continue
+                if not self._should_retry(exc, attempt, idempotent):
+                    raise
+                self.sleep(self.policy.delay(attempt, exc.retry_after, self.rng))
+                attempt += 1
+
+    def _should_retry(self, exc: NetSuiteError, attempt: int, idempotent: bool) -> bool:
+        if not exc.retryable or attempt >= self.policy.max_retries:
+            return False
+        if exc.retry_after is not None and exc.retry_after > self.policy.max_wait_s:
+            return False
+        return idempotent or not getattr(exc, "maybe_applied", False)
+
+    # -- one HTTP call -----------------------------------------------------------------------------------
+    def _attempt(self, method: str, path: str, params: dict | None, json_body: Any,
+                 headers: dict | None) -> requests.Response:
+        query = build_query(params)
+        target = path + ("?" + query if query else "")
+        all_headers = {"Accept": "application/json", **(headers or {})}
+        if json_body is not None:
+            all_headers["Content-Type"] = "application/json"  # set before signing (spec §2.7 pitfall 1)
+        started = time.monotonic()
+        try:
+            with self.gate.slot():
+                response = self.session.request(method, self.origin + target, json=json_body,
+                                                headers=all_headers, auth=self.auth,
+                                                timeout=(min(10.0, self.timeout_s), self.timeout_s),
+                                                allow_redirects=False)
+        except requests.RequestException as exc:
+            self._log(method, target, None, started, type(exc).__name__)
+            raise self._transport_error(exc) from None
+        if response.status_code >= 400:
+            error = self._http_error(response)
+            self._log(method, target, response.status_code, started, f"{error.code or ''}: {error.detail}")
+            raise error
+        self._log(method, target, response.status_code, started, None)
+        return response
+
+    def _transport_error(self, exc: requests.RequestException) -> NetSuiteTimeout:
+        sent = not isinstance(exc, requests.ConnectTimeout)
+        kind = "timed out" if isinstance(exc, requests.Timeout) else "connection failed"
+        error = NetSuiteTimeout(f"NetSuite {kind} ({type(exc).__name__})", code=type(exc).__name__)
+        error.maybe_applied = sent
+        return error
+
+    def _http_error(self, response: requests.Response) -> NetSuiteError:
+        try:
+            body = response.json()
+        except ValueError:
+            body = None
+        retry_after = parse_retry_after(response.headers.get("Retry-After"), self.clock())
+        error = error_from_response(response.status_code, body, text=response.text if body is None else "",
+                                    retry_after=retry_after, redact=self.redact)
+        error.maybe_applied = isinstance(error, NetSuiteServerError)
+        error.response_date = response.headers.get("Date")
+        return error
+
+    def _log(self, method: str, target: str, status: int | None, started: float, error: str | None) -> None:
+        ms = (time.monotonic() - started) * 1000
+        self.api_log("netsuite", method, self.redact(target), status, ms, self.redact(error) if error else None)
+
+    # -- the OAuth 2.0 token call --------------------------------------------------------------------------
+    def post_form(self, url: str, data: dict) -> requests.Response:
+        """POST a form to the token endpoint (no auth, logged without its body). Transport failures become
+        NetSuiteTimeout, which the retry loop handles like any other."""
+        path = url[len(self.origin):] if url.startswith(self.origin) else url
+        started = time.monotonic()
+        try:
+            response = self.session.post(url, data=data, headers={"Accept": "application/json"},
+                                         timeout=(min(10.0, self.timeout_s), self.timeout_s),
+                                         allow_redirects=False)
+        except requests.RequestException as exc:
+            self._log("POST", path, None, started, type(exc).__name__)
+            raise self._transport_error(exc) from None
+        error = None
+        if response.status_code >= 400:
+            error = _token_error_code(response)
+        self._log("POST", path, response.status_code, started, error)
+        return response
+
+
+def _token_error_code(response: requests.Response) -> str:
+    try:
+        body = response.json()
+    except ValueError:
+        return f"http_{response.status_code}"
+    return str(body.get("error", "")) if isinstance(body, dict) else f"http_{response.status_code}"
+
+
+__all__ = ["Transport", "RetryPolicy", "ConcurrencyGate", "shared_gate", "build_query", "parse_retry_after"]

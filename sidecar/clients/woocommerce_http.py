@@ -1,0 +1,145 @@
+"""The transport under the WooCommerce client: one session, auth, timeouts, retries with backoff, the API log.
+
+This is the only place that turns sockets, timeouts and HTTP statuses into our errors (STYLE.md, "Adapter").
+Every attempt - retries included - is one row in the API log, with credentials stripped from the path.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import time
+from dataclasses import dataclass
+from typing import Any, Callable, Mapping
+from urllib.parse import urlsplit
+
+import requests
+
+from ..apilog import record_api_call
+from ..security import redact_text
+from .woocommerce_auth import choose_mode, make_auth, strip_credentials
+from .woocommerce_errors import WooConfigError, WooError, WooTransientError, error_from_body
+
+API_PREFIX = "/wp-json/wc/v3/"
+IDEMPOTENT = {"GET", "HEAD", "PUT", "DELETE", "OPTIONS"}
+USER_AGENT = "netsuite-sync-sidecar/0.1 (+WooCommerce REST v3 client)"
+
+
+@dataclass
+class Response:
+    """A decoded 2xx answer: the JSON body plus the headers paging needs."""
+
+    status: int
+    data: Any
+    headers: Mapping[str, str]  # case-insensitive (requests' CaseInsensitiveDict)
+
+
+def backoff_delay(attempt: int, retry_after: float | None = None, base: float = 0.5, cap: float = 30.0) -> float:
+    """Seconds to wait before retry ``attempt`` (1-based): the server's Retry-After if given, else exponential
+    with full jitter, so many workers do not retry in step."""
+    if retry_after is not None:
+        return min(max(retry_after, 0.0), cap)
+    return random.uniform(0, min(cap, base * 2 ** (attempt - 1)))
+
+
+def _retry_after(resp: requests.Response) -> float | None:
+    value = resp.headers.get("Retry-After")
+    try:
+        return float(value) if value else None
+    except ValueError:
+        return None
+
+
+class WooHttp:
+    """Sends JSON to ``{url}/wp-json/wc/v3/{path}`` and returns decoded answers or raises a ``WooError``."""
+
+    def __init__(self, url: str, consumer_key: str, consumer_secret: str, *, query_string_auth: bool = False,
+                 timeout_s: float = 30.0, max_retries: int = 4, session: requests.Session | None = None,
+                 auth: str = "auto", sleep: Callable[[float], None] = time.sleep):
+        if not url or urlsplit(url).scheme not in ("http", "https"):
+            raise ValueError("the store URL must start with http:// or https://")
+        self.url = url.rstrip("/")
+        self.auth_mode = choose_mode(self.url, auth, query_string_auth)
+        self.timeout_s = timeout_s
+        self.max_retries = max_retries
+        self.session = session or requests.Session()
+        self.sleep = sleep
+        self._auth = make_auth(self.auth_mode, consumer_key, consumer_secret)
+        self._secrets = [s for s in (consumer_key, consumer_secret) if s]
+
+    def endpoint(self, path: str) -> str:
+        """The exact URL to call: home URL + API prefix + path, never a trailing slash (it breaks OAuth)."""
+        return self.url + API_PREFIX + path.strip("/")
+
+    def request(self, method: str, path: str, *, params: dict | None = None, json_body: Any = None,
+                retry: bool | None = None) -> Response:
+        """One logical call, retried on transient failures when it is safe to repeat (``retry``, default: the
+        method is idempotent)."""
+        method = method.upper()
+        retry = method in IDEMPOTENT if retry is None else retry
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                return self._attempt(method, path, params, json_body)
+            except WooError as exc:
+                if not (exc.retryable and retry and attempt <= self.max_retries):
+                    raise
+                self.sleep(backoff_delay(attempt, exc.retry_after))
+
+    def _attempt(self, method: str, path: str, params: dict | None, json_body: Any) -> Response:
+        started = time.monotonic()
+        logged_path = self._log_path(requests.Request("GET", self.endpoint(path), params=params).prepare().url)
+        try:
+            resp = self._send(method, path, params, json_body)
+        except requests.RequestException as exc:
+            error = self._network_error(exc)
+            record_api_call("woocommerce", method, logged_path, None, (time.monotonic() - started) * 1000,
+                            str(error))
+            raise error from None
+        ms = (time.monotonic() - started) * 1000
+        try:
+            result = self._decode(resp)
+        except WooError as exc:
+            record_api_call("woocommerce", method, logged_path, resp.status_code, ms, str(exc))
+            raise
+        record_api_call("woocommerce", method, logged_path, resp.status_code, ms, None)
+        return result
+
+    def _send(self, method: str, path: str, params: dict | None, json_body: Any) -> requests.Response:
+        headers = {"Accept": "application/json", "User-Agent": USER_AGENT}
+        data = None
+        if json_body is not None:
+            headers["Content-Type"] = "application/json"  # else WordPress does not parse the body as JSON
+            data = json.dumps(json_body).encode()
+        return self.session.request(method, self.endpoint(path), params=params, data=data, headers=headers,
+                                    auth=self._auth, timeout=self.timeout_s, allow_redirects=False)
+
+    def _log_path(self, url: str) -> str:
+        parts = urlsplit(strip_credentials(url))
+        return parts.path + ("?" + parts.query if parts.query else "")
+
+    def _network_error(self, exc: requests.RequestException) -> WooTransientError:
+        """A socket failure or timeout, its text stripped of URLs that may carry keys or signatures."""
+        kind = "timed out" if isinstance(exc, requests.Timeout) else "could not be reached"
+        detail = redact_text(f"{type(exc).__name__}: {exc}", self._secrets)
+        return WooTransientError(f"the store at {self.url} {kind} ({detail[:300]})", code="network_error")
+
+    def _decode(self, resp: requests.Response) -> Response:
+        if 300 <= resp.status_code < 400:
+            where = strip_credentials(resp.headers.get("Location", "?"))
+            raise WooConfigError(f"the store redirected to {where}: set the store URL to WordPress's home URL "
+                                 "exactly (scheme, www, no trailing slash); redirects break signed requests",
+                                 status=resp.status_code, code="redirect")
+        try:
+            body = resp.json() if resp.content else None
+        except ValueError:
+            body = None
+        if resp.status_code >= 400:
+            text = redact_text(resp.text, self._secrets)
+            raise error_from_body(resp.status_code, body, retry_after=_retry_after(resp), text=text)
+        if body is None and resp.content:
+            raise WooConfigError("the store did not answer with JSON: is this the WordPress home URL with "
+                                 "WooCommerce active and pretty permalinks on?", status=resp.status_code,
+                                 code="not_json")
+        return Response(resp.status_code, body, resp.headers)

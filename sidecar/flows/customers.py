@@ -1,0 +1,104 @@
+"""Customers, WooCommerce → NetSuite: on customer events, and on an order's first export.
+
+Steps: read the customer fresh from WooCommerce → skip roles not chosen in ``customers.roles`` → find it in
+NetSuite (link, then external id, then e-mail) → map → create or update → bind.
+"""
+
+from __future__ import annotations
+
+from .. import binder
+from ..clients.errors import RemoteError
+from ..mapping.common import MappingError, fingerprint, guest_key
+from ..mapping.customers import from_order, from_woo_customer
+from .base import FlowContext, FlowError
+from .suiteql import literal
+
+
+def handle_customer_event(event, ctx: FlowContext) -> str:
+    """``customer.created`` / ``customer.updated``: create or update the NetSuite customer."""
+    customer = ctx.woo.get_customer(event.resource_id)
+    roles = ctx.settings["customers"]["roles"]
+    if customer.get("role") not in roles:
+        return f"Not synced: role {customer.get('role')!r} is not one of customers.roles {roles}"
+    body = _map(from_woo_customer, customer, ctx.settings)
+    ns_id, outcome = sync_customer(ctx, "customer", customer["id"], body)
+    return outcome
+
+
+def ensure_for_order(ctx: FlowContext, order: dict) -> str:
+    """The NetSuite customer an order is sold to: its link, found, created, or the configured guest customer."""
+    if order.get("customer_id"):
+        link = binder.find("customer", order["customer_id"])
+        if link and link.ns_id:
+            return link.ns_id
+        customer = ctx.woo.get_customer(order["customer_id"])
+        body = _map(from_woo_customer, customer, ctx.settings)
+        return sync_customer(ctx, "customer", customer["id"], body)[0]
+    guest = ctx.settings["orders"]["guest_customer"]
+    if guest != "create":
+        return guest
+    email = ((order.get("billing") or {}).get("email") or "").strip().lower()
+    link = binder.find("guest", guest_key(email)) if email else None
+    if link and link.ns_id:
+        return link.ns_id
+    body = _map(from_order, order, ctx.settings)
+    return sync_customer(ctx, "guest", guest_key(email), body)[0]
+
+
+def sync_customer(ctx: FlowContext, entity: str, woo_id, body: dict) -> tuple[str, str]:
+    """Create or update one customer; returns (internal id, one-line outcome)."""
+    digest = fingerprint(body)
+    link = binder.find(entity, woo_id)
+    if link and link.ns_id:
+        if link.fingerprint == digest:
+            return link.ns_id, "Already up to date."
+        ctx.netsuite.update("customer", link.ns_id, _without_external_id(body), replace="addressBook")
+        binder.bind(entity, woo_id, link.ns_id, fingerprint=digest)
+        return link.ns_id, f"Updated customer {link.ns_id}"
+    found = find_existing(ctx, body)
+    if found:
+        binder.bind(entity, woo_id, found, external_id=body["externalId"], fingerprint=digest)
+        return found, f"Linked to existing customer {found}"
+    ns_id = _create(ctx, body)
+    binder.bind(entity, woo_id, ns_id, external_id=body["externalId"], fingerprint=digest)
+    return ns_id, f"Created customer {ns_id}"
+
+
+def find_existing(ctx: FlowContext, body: dict) -> str | None:
+    """A customer already in NetSuite: by our external id, else by e-mail (NetSuite does not enforce
+    unique e-mails, so the oldest active match wins)."""
+    record = ctx.netsuite.find_by_external_id("customer", body["externalId"])
+    if record:
+        return str(record["id"])
+    query = (f"SELECT id, email FROM customer WHERE LOWER(email) = LOWER({literal(body['email'])}) "
+             "AND isinactive = 'F' ORDER BY id")
+    for row in ctx.netsuite.suiteql(query):
+        return str(row["id"])
+    return None
+
+
+def _create(ctx: FlowContext, body: dict) -> str:
+    try:
+        return ctx.netsuite.create("customer", body)
+    except RemoteError as exc:
+        if exc.retryable:
+            raise
+        record = ctx.netsuite.find_by_external_id("customer", body["externalId"])  # a parallel job won
+        if record:
+            return str(record["id"])
+        raise FlowError(f"NetSuite refused the customer {body.get('email')}: {exc}") from exc
+
+
+def _map(mapper, source: dict, settings: dict) -> dict:
+    try:
+        return mapper(source, settings)
+    except MappingError as exc:
+        raise FlowError(exc.message, field=exc.setting) from exc
+
+
+def _without_external_id(body: dict) -> dict:
+    """A customer found by e-mail keeps the external id it has; we only update its data."""
+    return {k: v for k, v in body.items() if k != "externalId"}
+
+
+TOPICS = {"customer.created": handle_customer_event, "customer.updated": handle_customer_event}

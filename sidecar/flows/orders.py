@@ -1,0 +1,123 @@
+"""Orders, WooCommerce → NetSuite sales orders (issue 6).
+
+Steps, top to bottom: read the order fresh from WooCommerce → already linked? then only update what may still
+change → status one of ``orders.export_statuses``? → already in NetSuite under our external id (a crash after
+create)? bind it → resolve customer and items → map → create → bind → write back (order meta + private note).
+Replays, duplicate webhooks and the echo of our own write-back all end at "Already up to date."
+"""
+
+from __future__ import annotations
+
+from .. import binder
+from ..clients.errors import NotFoundError, RemoteError
+from ..mapping import orders as order_map
+from ..mapping.common import MappingError, external_id, fingerprint
+from ..mapping.rules import apply_field_map
+from . import customers, item_lookup
+from .base import FlowContext, FlowError
+
+UNFULFILLED = {"A", "B"}  # Pending Approval, Pending Fulfillment
+META_ID, META_NUMBER = "_netsuite_sales_order_id", "_netsuite_sales_order_number"
+
+
+def handle_order_event(event, ctx: FlowContext) -> str:
+    """``order.created`` / ``order.updated``: export the order once, then keep its header in step."""
+    try:
+        order = ctx.woo.get_order(event.resource_id)
+    except NotFoundError:
+        return f"Order {event.resource_id} no longer exists in WooCommerce; nothing to do."
+    link = binder.find("order", order["id"])
+    if link and link.ns_id:
+        return update_exported(ctx, order, link)
+    statuses = ctx.settings["orders"]["export_statuses"]
+    if order["status"] not in statuses:
+        return f"Not exported yet: status {order['status']} is not one of orders.export_statuses {statuses}"
+    return export(ctx, order)
+
+
+def export(ctx: FlowContext, order: dict) -> str:
+    """Create the sales order (or adopt the one a crashed earlier attempt created) and record the link."""
+    ext_id = external_id(ctx.settings["store"]["key"], "order", order["id"])
+    existing = ctx.netsuite.find_by_external_id("salesOrder", ext_id)
+    if existing:
+        link = _bind(order, existing, ext_id)
+        write_back(ctx, order, link)
+        return f"Already in NetSuite as {link.ns_number}; linked."
+    resolved = order_map.ResolvedOrder(customer_id=customers.ensure_for_order(ctx, order),
+                                       item_ids=item_lookup.resolve_lines(ctx, order.get("line_items") or []))
+    try:
+        body = order_map.sales_order(order, ctx.settings, resolved)
+    except MappingError as exc:
+        raise FlowError(exc.message, field=exc.setting) from exc
+    ns_id = _create(ctx, body)
+    record = ctx.netsuite.get("salesOrder", ns_id)
+    link = _bind(order, record, ext_id)
+    write_back(ctx, order, link)
+    return f"Created {link.ns_number} (internal id {link.ns_id}, total {record.get('total')})"
+
+
+def _create(ctx: FlowContext, body: dict) -> str:
+    try:
+        return ctx.netsuite.create("salesOrder", body)
+    except RemoteError as exc:
+        if exc.retryable:
+            raise
+        record = ctx.netsuite.find_by_external_id("salesOrder", body["externalId"])  # a parallel job won
+        if record:
+            return str(record["id"])
+        raise FlowError(f"NetSuite refused the sales order: {exc}") from exc
+
+
+def _bind(order: dict, record: dict, ext_id: str):
+    return binder.bind("order", order["id"], record["id"], external_id=ext_id,
+                       ns_number=record.get("tranId") or str(record["id"]),
+                       fingerprint=fingerprint(order_map.header_fingerprint_source(order)),
+                       data={"lines": fingerprint(order_map.lines_fingerprint_source(order))})
+
+
+def write_back(ctx: FlowContext, order: dict, link) -> None:
+    """Order meta with the NetSuite id and number, and a private note; once per link."""
+    if (link.data or {}).get("written_back"):
+        return
+    ctx.woo.set_order_meta(order["id"], {META_ID: link.ns_id, META_NUMBER: link.ns_number})
+    ctx.woo.add_order_note(order["id"], f"Exported to NetSuite as sales order {link.ns_number} "
+                                        f"(internal id {link.ns_id}).", customer_note=False)
+    binder.remember(link, written_back=True)
+
+
+def update_exported(ctx: FlowContext, order: dict, link) -> str:
+    """After export: finish a missed write-back, send address/note changes while unfulfilled, report line
+    changes (never guessed: a person decides how to change a sales order's lines)."""
+    write_back(ctx, order, link)
+    outcomes = []
+    lines_fp = fingerprint(order_map.lines_fingerprint_source(order))
+    if lines_fp != (link.data or {}).get("lines") and lines_fp != (link.data or {}).get("lines_reported"):
+        outcomes.append(_report_line_change(ctx, order, link, lines_fp))
+    header_fp = fingerprint(order_map.header_fingerprint_source(order))
+    if header_fp != link.fingerprint and ctx.settings["orders"]["update_after_export"]:
+        outcomes.append(_update_header(ctx, order, link, header_fp))
+    return " ".join(outcomes) or "Already up to date."
+
+
+def _update_header(ctx: FlowContext, order: dict, link, header_fp: str) -> str:
+    record = ctx.netsuite.get("salesOrder", link.ns_id)
+    status = (record.get("status") or {}).get("id") if isinstance(record.get("status"), dict) else None
+    if status and status not in UNFULFILLED:
+        binder.bind("order", order["id"], link.ns_id, fingerprint=header_fp)
+        return f"Address/note change not sent: {link.ns_number} is already being fulfilled (status {status})."
+    body = order_map.update_body(order)
+    body.update(apply_field_map(order, ctx.settings["orders"]["field_map"]))
+    ctx.netsuite.update("salesOrder", link.ns_id, body)
+    binder.bind("order", order["id"], link.ns_id, fingerprint=header_fp)
+    return f"Updated {link.ns_number} (addresses, note)."
+
+
+def _report_line_change(ctx: FlowContext, order: dict, link, lines_fp: str) -> str:
+    message = (f"The items of this order changed after it was exported as {link.ns_number}; the sales order "
+               "was not changed. Update it in NetSuite if needed.")
+    ctx.woo.add_order_note(order["id"], message, customer_note=False)
+    binder.remember(link, lines_reported=lines_fp)
+    return f"Reported: items changed after export; {link.ns_number} left as it is."
+
+
+TOPICS = {"order.created": handle_order_event, "order.updated": handle_order_event}

@@ -1,0 +1,85 @@
+"""The sandbox's in-memory store: every record, id sequences that mimic WordPress, API keys and OAuth nonces.
+
+One Store per app; a single re-entrant lock guards it, so a threaded server never sees half-written state.
+Records are plain dicts in WooCommerce's own field names; rendering to REST JSON lives in the wc_render_* modules.
+"""
+
+from __future__ import annotations
+
+import secrets
+import threading
+from datetime import datetime
+from typing import Any
+
+from .wc_util import utcnow
+
+DEFAULT_OPTIONS: dict[str, Any] = {
+    "https": False, "latency_ms": 0, "fault_rate": 0.0, "seed": None, "home_url": None,
+    "webhook_fail_limit": 5, "calc_taxes": False, "timezone_offset": 0, "webhook_any_host": False,
+}
+
+# WordPress keeps products, variations, orders (HPOS placeholders), refunds and coupons in one posts sequence,
+# notes in comments, customers in users (1 = the admin that owns the keys), order items in their own table.
+SEQUENCES = {"post": 10, "user": 2, "comment": 1, "item": 1, "meta": 1, "webhook": 1, "tax": 1,
+             "attribute": 1, "term": 16, "key": 1}
+
+
+class Store:
+    """All state of one simulated store."""
+
+    def __init__(self, options: dict | None = None):
+        self.lock = threading.RLock()
+        self.options = {**DEFAULT_OPTIONS, **(options or {})}
+        self.keys: dict[str, dict] = {}
+        self.nonces: dict[tuple[str, str], int] = {}
+        self.stats: dict[str, Any] = {"requests": 0, "by_method_path": {}, "batch_calls": 0}
+        self.deliveries: list[dict] = []
+        self.reset()
+
+    def reset(self) -> None:
+        """Forget every record (keys and options stay)."""
+        with self.lock:
+            self.seq = dict(SEQUENCES)
+            self.products: dict[int, dict] = {}
+            self.orders: dict[int, dict] = {}
+            self.refunds: dict[int, dict] = {}
+            self.notes: dict[int, dict] = {}
+            self.customers: dict[int, dict] = {}
+            self.coupons: dict[int, dict] = {}
+            self.webhooks: dict[int, dict] = {}
+            self.taxes: dict[int, dict] = {}
+            self.attributes: dict[int, dict] = {}
+            self.deliveries.clear()
+
+    def next_id(self, kind: str) -> int:
+        with self.lock:
+            value = self.seq[kind]
+            self.seq[kind] = value + 1
+            return value
+
+    def meta_id(self) -> int:
+        return self.next_id("meta")
+
+    def now(self) -> datetime:
+        return utcnow()
+
+    def add_key(self, permissions: str, consumer_key: str | None = None, consumer_secret: str | None = None) -> dict:
+        """Register an API key pair owned by the admin user (id 1), as WooCommerce → Advanced → REST API does."""
+        key = consumer_key or "ck_" + secrets.token_hex(20)
+        secret = consumer_secret or "cs_" + secrets.token_hex(20)
+        with self.lock:
+            self.keys[key] = {"key_id": self.next_id("key"), "consumer_key": key, "consumer_secret": secret,
+                              "permissions": permissions, "user_id": 1, "username": "admin"}
+        return {"consumer_key": key, "consumer_secret": secret}
+
+    def find_product_by_sku(self, sku: str) -> dict | None:
+        for product in self.products.values():
+            if sku and product.get("sku") == sku and product["status"] != "trash":
+                return product
+        return None
+
+    def count_request(self, method: str, route: str) -> None:
+        with self.lock:
+            self.stats["requests"] += 1
+            label = f"{method} {route}"
+            self.stats["by_method_path"][label] = self.stats["by_method_path"].get(label, 0) + 1

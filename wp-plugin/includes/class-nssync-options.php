@@ -1,0 +1,201 @@
+<?php
+/**
+ * Everything the plugin keeps in wp_options, read and written in one place.
+ *
+ * @package NSSync
+ */
+
+defined( 'ABSPATH' ) || exit;
+
+/**
+ * The plugin's stored state. By design (DESIGN.md §7) it holds only the sidecar URL, the shared secret and
+ * non-secret state: the event outbox, forwarding health and cached display values. NetSuite and WooCommerce
+ * credentials live in the sidecar only.
+ */
+class NSSync_Options {
+
+	const SIDECAR_URL    = 'nssync_sidecar_url';
+	const SHARED_SECRET  = 'nssync_shared_secret';
+	const HEALTH         = 'nssync_forwarding_health';
+	const CUSTOMER_ROLES = 'nssync_customer_roles';
+	const OUTBOX_PREFIX  = 'nssync_outbox_';
+	const DEFAULT_URL    = 'http://127.0.0.1:8765';
+
+	/**
+	 * Every fixed option name, for uninstall.
+	 *
+	 * @var string[]
+	 */
+	const ALL = array( self::SIDECAR_URL, self::SHARED_SECRET, self::HEALTH, self::CUSTOMER_ROLES );
+
+	/**
+	 * The sidecar's base URL without a trailing slash.
+	 *
+	 * @return string
+	 */
+	public function sidecar_url() {
+		$url = (string) get_option( self::SIDECAR_URL, self::DEFAULT_URL );
+		return rtrim( '' === $url ? self::DEFAULT_URL : $url, '/' );
+	}
+
+	/**
+	 * The HMAC shared secret ('' when not paired yet).
+	 *
+	 * @return string
+	 */
+	public function shared_secret() {
+		return (string) get_option( self::SHARED_SECRET, '' );
+	}
+
+	/**
+	 * True once a sidecar URL and a shared secret are stored.
+	 *
+	 * @return bool
+	 */
+	public function is_paired() {
+		return '' !== $this->shared_secret();
+	}
+
+	/**
+	 * @param string $url Already sanitized URL.
+	 */
+	public function set_sidecar_url( $url ) {
+		update_option( self::SIDECAR_URL, rtrim( (string) $url, '/' ), false );
+	}
+
+	/**
+	 * @param string $secret Already sanitized secret; stored not autoloaded.
+	 */
+	public function set_shared_secret( $secret ) {
+		update_option( self::SHARED_SECRET, (string) $secret, false );
+	}
+
+	/**
+	 * WordPress roles whose profile edits are forwarded (a copy of the sidecar's customers.roles).
+	 *
+	 * @return string[]
+	 */
+	public function customer_roles() {
+		$roles = get_option( self::CUSTOMER_ROLES, array( 'customer' ) );
+		return is_array( $roles ) ? array_values( array_map( 'strval', $roles ) ) : array( 'customer' );
+	}
+
+	/**
+	 * @param string[] $roles Roles from the sidecar settings.
+	 */
+	public function set_customer_roles( $roles ) {
+		update_option( self::CUSTOMER_ROLES, array_values( array_map( 'strval', (array) $roles ) ), false );
+	}
+
+	/**
+	 * Forwarding health: last success/failure, consecutive failures, last error.
+	 *
+	 * @return array
+	 */
+	public function health() {
+		$defaults = array(
+			'consecutive_failures' => 0,
+			'last_error'           => '',
+			'last_failure_at'      => 0,
+			'last_success_at'      => 0,
+		);
+		$stored   = get_option( self::HEALTH, array() );
+		return array_merge( $defaults, is_array( $stored ) ? $stored : array() );
+	}
+
+	/**
+	 * @param array $health As returned by health().
+	 */
+	public function set_health( $health ) {
+		update_option( self::HEALTH, $health, false );
+	}
+
+	/**
+	 * Option name of one outbox entry: one row per (topic, resource), so a second event for a resource that
+	 * is still pending finds the row (add_option() returns false) and joins the pending send.
+	 *
+	 * @param string $topic       Event topic.
+	 * @param int    $resource_id WooCommerce id.
+	 * @return string
+	 */
+	public function outbox_key( $topic, $resource_id ) {
+		return self::OUTBOX_PREFIX . str_replace( '.', '_', $topic ) . '_' . absint( $resource_id );
+	}
+
+	/**
+	 * Add an outbox entry unless one is pending for the same topic and resource.
+	 *
+	 * @param array $entry Entry with topic and resource_id.
+	 * @return bool True when added, false when one was already pending.
+	 */
+	public function add_outbox_entry( $entry ) {
+		return (bool) add_option( $this->outbox_key( $entry['topic'], $entry['resource_id'] ), $entry, '', false );
+	}
+
+	/**
+	 * @param string $topic       Event topic.
+	 * @param int    $resource_id WooCommerce id.
+	 * @return array|null
+	 */
+	public function outbox_entry( $topic, $resource_id ) {
+		$entry = get_option( $this->outbox_key( $topic, $resource_id ), null );
+		return is_array( $entry ) ? $entry : null;
+	}
+
+	/**
+	 * @param array $entry Entry with topic and resource_id.
+	 */
+	public function update_outbox_entry( $entry ) {
+		update_option( $this->outbox_key( $entry['topic'], $entry['resource_id'] ), $entry, false );
+	}
+
+	/**
+	 * @param string $topic       Event topic.
+	 * @param int    $resource_id WooCommerce id.
+	 */
+	public function delete_outbox_entry( $topic, $resource_id ) {
+		delete_option( $this->outbox_key( $topic, $resource_id ) );
+	}
+
+	/**
+	 * Every pending outbox entry, oldest first.
+	 *
+	 * @return array[]
+	 */
+	public function outbox_entries() {
+		global $wpdb;
+		$names   = $wpdb->get_col(
+			$wpdb->prepare(
+				"SELECT option_name FROM {$wpdb->options} WHERE option_name LIKE %s ORDER BY option_id",
+				$wpdb->esc_like( self::OUTBOX_PREFIX ) . '%'
+			)
+		);
+		$entries = array();
+		foreach ( (array) $names as $name ) {
+			$entry = get_option( $name, null );
+			if ( is_array( $entry ) && isset( $entry['topic'], $entry['resource_id'] ) ) {
+				$entries[] = $entry;
+			}
+		}
+		return $entries;
+	}
+
+	/**
+	 * Remove everything the plugin stored (uninstall).
+	 */
+	public function delete_all() {
+		global $wpdb;
+		foreach ( self::ALL as $name ) {
+			delete_option( $name );
+		}
+		$names = $wpdb->get_col(
+			$wpdb->prepare(
+				"SELECT option_name FROM {$wpdb->options} WHERE option_name LIKE %s",
+				$wpdb->esc_like( self::OUTBOX_PREFIX ) . '%'
+			)
+		);
+		foreach ( (array) $names as $name ) {
+			delete_option( $name );
+		}
+	}
+}

@@ -1,0 +1,173 @@
+<?php
+/**
+ * The only class that talks to the sidecar: every outbound HTTP call of the plugin goes through request().
+ *
+ * @package NSSync
+ */
+
+defined( 'ABSPATH' ) || exit;
+
+/**
+ * Signed JSON calls to the sidecar (DESIGN.md §3): `X-NSSync-Timestamp` (unix seconds) and
+ * `X-NSSync-Signature: sha256=<hex HMAC-SHA256(secret, timestamp + "." + raw body)>`. Failures of any kind
+ * become one NSSync_Sidecar_Exception; every call is logged to WooCommerce → Status → Logs without secrets.
+ */
+class NSSync_Sidecar_Client {
+
+	const LOG_SOURCE      = 'netsuite-sync';
+	const DEFAULT_TIMEOUT = 15;
+
+	/** @var NSSync_Options */
+	private $options;
+
+	/**
+	 * @param NSSync_Options $options Where the URL and the shared secret are read.
+	 */
+	public function __construct( NSSync_Options $options ) {
+		$this->options = $options;
+	}
+
+	/**
+	 * The request signature, byte for byte the sidecar's `security.sign()`.
+	 *
+	 * @param string     $secret    Shared secret.
+	 * @param string|int $timestamp Unix seconds.
+	 * @param string     $body      Raw request body ('' for GET).
+	 * @return string `sha256=<64 hex>`
+	 */
+	public static function sign( $secret, $timestamp, $body ) {
+		return 'sha256=' . hash_hmac( 'sha256', (string) $timestamp . '.' . (string) $body, (string) $secret );
+	}
+
+	/**
+	 * Encode a request body as the sidecar receives it (JSON, slashes and unicode unescaped).
+	 *
+	 * @param mixed $data Body data.
+	 * @return string
+	 */
+	public static function encode( $data ) {
+		return (string) wp_json_encode( $data, JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE );
+	}
+
+	/**
+	 * One signed call. Returns the decoded JSON body of a 2xx answer plus its status under `_status`.
+	 *
+	 * @param string     $method  GET, POST, PUT.
+	 * @param string     $path    Path below the sidecar URL, e.g. `/v1/settings`.
+	 * @param mixed|null $data    JSON body (null: none).
+	 * @param int        $timeout Seconds; short in admin pages, longer in background jobs.
+	 * @return array
+	 * @throws NSSync_Sidecar_Exception On a transport error, a non-2xx answer or a body that is not JSON.
+	 */
+	public function request( $method, $path, $data = null, $timeout = self::DEFAULT_TIMEOUT ) {
+		$secret = $this->options->shared_secret();
+		if ( '' === $secret ) {
+			throw new NSSync_Sidecar_Exception(
+				__( 'The plugin is not paired with a sidecar yet: enter the sidecar URL and shared secret under WooCommerce → Settings → NetSuite.', 'netsuite-sync-for-woocommerce' ),
+				0,
+				'not_paired'
+			);
+		}
+		$body      = null === $data ? '' : self::encode( $data );
+		$timestamp = (string) time();
+		$url       = $this->options->sidecar_url() . $path;
+		$started   = microtime( true );
+		$response  = wp_remote_request(
+			$url,
+			array(
+				'method'      => $method,
+				'timeout'     => $timeout,
+				'redirection' => 0,
+				'headers'     => array(
+					'Content-Type'       => 'application/json',
+					'Accept'             => 'application/json',
+					'X-NSSync-Timestamp' => $timestamp,
+					'X-NSSync-Signature' => self::sign( $secret, $timestamp, $body ),
+					'User-Agent'         => 'netsuite-sync-for-woocommerce/' . ( defined( 'NSSYNC_VERSION' ) ? NSSYNC_VERSION : 'dev' ),
+				),
+				'body'        => null === $data ? null : $body,
+			)
+		);
+		$ms = (int) round( ( microtime( true ) - $started ) * 1000 );
+
+		if ( is_wp_error( $response ) ) {
+			$this->log( 'error', sprintf( '%s %s failed after %d ms: %s', $method, $path, $ms, $response->get_error_message() ) );
+			throw new NSSync_Sidecar_Exception(
+				/* translators: %s: transport error message */
+				sprintf( __( 'The sidecar could not be reached: %s', 'netsuite-sync-for-woocommerce' ), $response->get_error_message() ),
+				0,
+				'http_request_failed'
+			);
+		}
+
+		$status  = (int) wp_remote_retrieve_response_code( $response );
+		$raw     = (string) wp_remote_retrieve_body( $response );
+		$decoded = json_decode( $raw, true );
+
+		if ( $status < 200 || $status >= 300 ) {
+			$error = ( is_array( $decoded ) && isset( $decoded['error'] ) && is_array( $decoded['error'] ) ) ? $decoded['error'] : array();
+			$code  = isset( $error['code'] ) ? (string) $error['code'] : 'http_' . $status;
+			$msg   = isset( $error['message'] ) ? (string) $error['message'] : sprintf(
+				/* translators: %d: HTTP status code */
+				__( 'The sidecar answered HTTP %d.', 'netsuite-sync-for-woocommerce' ),
+				$status
+			);
+			$this->log( $status >= 500 ? 'error' : 'warning', sprintf( '%s %s → %d %s (%d ms)', $method, $path, $status, $code, $ms ) );
+			throw new NSSync_Sidecar_Exception( $msg, $status, $code, isset( $error['field'] ) ? (string) $error['field'] : '' );
+		}
+		if ( ! is_array( $decoded ) ) {
+			$this->log( 'error', sprintf( '%s %s → %d with a body that is not JSON (%d ms)', $method, $path, $status, $ms ) );
+			throw new NSSync_Sidecar_Exception( __( 'The sidecar answered with a body that is not JSON.', 'netsuite-sync-for-woocommerce' ), $status, 'invalid_response' );
+		}
+		$this->log( 'debug', sprintf( '%s %s → %d (%d ms)', $method, $path, $status, $ms ) );
+		$decoded['_status'] = $status;
+		return $decoded;
+	}
+
+	/**
+	 * @param string $path Path below the sidecar URL.
+	 * @param int    $timeout Seconds.
+	 * @return array
+	 * @throws NSSync_Sidecar_Exception See request().
+	 */
+	public function get( $path, $timeout = self::DEFAULT_TIMEOUT ) {
+		return $this->request( 'GET', $path, null, $timeout );
+	}
+
+	/**
+	 * @param string $path Path.
+	 * @param mixed  $data Body (null: `{}`).
+	 * @param int    $timeout Seconds.
+	 * @return array
+	 * @throws NSSync_Sidecar_Exception See request().
+	 */
+	public function post( $path, $data = null, $timeout = self::DEFAULT_TIMEOUT ) {
+		if ( null === $data ) {
+			$data = new stdClass(); // An empty JSON object, `{}`.
+		}
+		return $this->request( 'POST', $path, $data, $timeout );
+	}
+
+	/**
+	 * @param string $path Path.
+	 * @param mixed  $data Body.
+	 * @param int    $timeout Seconds.
+	 * @return array
+	 * @throws NSSync_Sidecar_Exception See request().
+	 */
+	public function put( $path, $data, $timeout = self::DEFAULT_TIMEOUT ) {
+		return $this->request( 'PUT', $path, $data, $timeout );
+	}
+
+	/**
+	 * Log one line through WooCommerce's logger (messages never hold a body, header or secret).
+	 *
+	 * @param string $level   debug, info, warning, error.
+	 * @param string $message Message.
+	 */
+	private function log( $level, $message ) {
+		if ( function_exists( 'wc_get_logger' ) ) {
+			wc_get_logger()->log( $level, $message, array( 'source' => self::LOG_SOURCE ) );
+		}
+	}
+}
