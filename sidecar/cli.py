@@ -65,6 +65,30 @@ def _sandbox(args: argparse.Namespace) -> int:
     return module.run(args) or 0
 
 
+def _demo(args: argparse.Namespace) -> int:
+    """The main job on this machine with no account: both sandboxes, the sidecar, a few orders end to end."""
+    from .demo import run
+
+    return run(args)
+
+
+def _status(args: argparse.Namespace) -> int:
+    """Print the sidecar's ``GET /v1/status`` (signed with the shared secret from the environment/var)."""
+    import json
+    import time
+
+    import requests
+
+    from .security import sign
+
+    config = load_config()
+    ts = str(int(time.time()))
+    headers = {"X-NSSync-Timestamp": ts, "X-NSSync-Signature": sign(config.shared_secret, ts, b"")}
+    res = requests.get(f"http://{args.url or config.bind}/v1/{args.what}", headers=headers, timeout=10)
+    print(json.dumps(res.json(), indent=2))
+    return 0 if res.ok else 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="sidecar", description="NetSuite Sync for WooCommerce — the sidecar")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -88,6 +112,17 @@ def build_parser() -> argparse.ArgumentParser:
                          help="simulator knob, e.g. latency_ms=300 or concurrency_limit=5 (repeatable)")
     sandbox.add_argument("--seed", type=int, default=None, help="seed the simulator with N generated records")
     sandbox.set_defaults(func=_sandbox)
+
+    demo = sub.add_parser("demo", help="run everything against the local sandboxes and place a few orders")
+    demo.add_argument("--netsuite-port", type=int, default=8791)
+    demo.add_argument("--woo-port", type=int, default=8792)
+    demo.add_argument("--exit-after", action="store_true", help="stop once the demo orders are in NetSuite")
+    demo.set_defaults(func=_demo)
+
+    status = sub.add_parser("status", help="print the running sidecar's status (or runs, jobs, log)")
+    status.add_argument("what", nargs="?", default="status", choices=["status", "runs", "jobs", "log"])
+    status.add_argument("--url", help="host:port of the sidecar (default SIDECAR_BIND)")
+    status.set_defaults(func=_status)
 
     for extra in ("sidecar.cli_extra",):  # commands added by later steps (sync, demo, jobs)
         try:

@@ -257,7 +257,7 @@ def _token_error(response: requests.Response) -> Exception:
     body = body if isinstance(body, dict) else {}
     code = str(body.get("error") or f"http_{response.status_code}")[:80]
     description = str(body.get("error_description") or "")[:300]
-    message = f"the OAuth 2.0 token request was refused ({code}{': ' + description if description else ''}). "
+    message = f"the OAuth2 token request was refused ({code}{': ' + description if description else ''}). "
     if response.status_code >= 500 and code != "server_error":
         error = NetSuiteServerError(message + "NetSuite's token endpoint failed.", status=response.status_code,
                                     code=code)

@@ -15,40 +15,40 @@ from typing import Any
 from .woocommerce_errors import WooAuthError, WooError, WooPermissionError
 
 
-def _read(client: Any) -> str | None:
+def _read(client: Any) -> WooError | None:
     try:
         client.get("products", {"per_page": 1, "_fields": "id"})
     except WooError as exc:
-        return f"cannot read: {exc}"
+        return exc
     return None
 
 
-def _write(client: Any) -> str | None:
+def _write(client: Any) -> WooError | None:
     try:
         client.post("products/batch", {}, retry=True)
-    except WooPermissionError as exc:
-        return f"the key cannot write (create a Read/Write key in WooCommerce → Settings → Advanced → REST API): {exc}"
     except WooError as exc:
-        return f"cannot write: {exc}"
+        return exc
     return None
+
+
+def _describe(action: str, exc: WooError) -> str:
+    if isinstance(exc, WooPermissionError):
+        return (f"the key cannot {action} (WooCommerce → Settings → Advanced → REST API: give it Read/Write "
+                f"permissions, owned by an administrator or shop manager): {exc}")
+    return f"cannot {action}: {exc}"
 
 
 def check(client: Any) -> dict:
     """``{"ok", "read", "write", "auth", "error"?}``; ``ok`` needs both, as the connector writes stock, prices,
-    statuses, notes and refunds back."""
-    result: dict[str, Any] = {"ok": False, "read": False, "write": False, "auth": client.auth_mode}
-    error = _read(client)
-    result["read"] = error is None
-    if error is None or not _is_auth_failure(error, client):
-        write_error = _write(client)
-        result["write"] = write_error is None
-        error = error or write_error
+    statuses, notes and refunds back. Writing is only tried when reading worked or failed for lack of read
+    permission (a write-only key): after an unknown key or an unreachable store it would fail the same way."""
+    read_error = _read(client)
+    tried_write = read_error is None or isinstance(read_error, WooPermissionError)
+    write_error = _write(client) if tried_write else None
+    result: dict[str, Any] = {"read": read_error is None, "write": tried_write and write_error is None,
+                              "auth": client.auth_mode}
     result["ok"] = result["read"] and result["write"]
-    if error:
-        result["error"] = error
+    errors = [_describe("read", e) for e in (read_error,) if e] + [_describe("write", e) for e in (write_error,) if e]
+    if errors:
+        result["error"] = "; ".join(errors)
     return result
-
-
-def _is_auth_failure(error: str, client: Any) -> bool:
-    """A key that could not even authenticate for reading will not write either: spare the second call."""
-    return "woocommerce_rest_authentication" in error or "woocommerce_rest_cannot_view" in error

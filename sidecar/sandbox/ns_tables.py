@@ -75,7 +75,11 @@ OWNER = {"item": "id", "inventoryitemlocations": "item", "aggregateitemlocation"
 
 def ddl() -> list[str]:
     """CREATE TABLE statements for the catalog tables."""
-    return [f"CREATE TABLE {t} ({', '.join(f'{c} {k}' for c, k in cols.items())})" for t, cols in CATALOG.items()]
+    statements = []
+    for table, cols in CATALOG.items():
+        columns = ", ".join(f'"{c}" {kind}' for c, kind in cols.items())
+        statements.append(f'CREATE TABLE "{table}" ({columns})')
+    return statements
 
 
 def ref_id(value) -> int | None:

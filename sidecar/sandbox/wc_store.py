@@ -34,6 +34,7 @@ class Store:
         self.nonces: dict[tuple[str, str], int] = {}
         self.stats: dict[str, Any] = {"requests": 0, "by_method_path": {}, "batch_calls": 0}
         self.deliveries: list[dict] = []
+        self.events: list[tuple[str, str, int]] = []
         self.reset()
 
     def reset(self) -> None:
@@ -77,6 +78,18 @@ class Store:
             if sku and product.get("sku") == sku and product["status"] != "trash":
                 return product
         return None
+
+    def emit(self, resource: str, event: str, resource_id: int) -> None:
+        """Record a webhook-relevant event; the app hands events to the delivery thread after the request.
+
+        ``resource`` is order/product/customer/coupon, or ``action`` with ``event`` = the hook name."""
+        with self.lock:
+            self.events.append((resource, event, resource_id))
+
+    def take_events(self) -> list[tuple[str, str, int]]:
+        with self.lock:
+            events, self.events = self.events, []
+            return events
 
     def count_request(self, method: str, route: str) -> None:
         with self.lock:
