@@ -50,10 +50,10 @@ def _worker(args: argparse.Namespace) -> int:
     from . import jobs
     from .queue import huey
 
-    jobs.start_heartbeat()
+    jobs.start_background()  # flow discovery, heartbeat, sweeper
     workers = args.workers or config.workers
     consumer = huey.create_consumer(workers=workers, worker_type="thread", periodic=True,
-                                    check_worker_health=True, scheduler_interval=1)
+                                    check_worker_health=True, scheduler_interval=1, max_delay=2.0)
     print(f"sidecar: worker running with {workers} threads on {type(huey.storage).__name__}", file=sys.stderr)
     consumer.run()
     return 0

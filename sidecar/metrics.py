@@ -1,32 +1,52 @@
-"""Prometheus metrics. Counts that must agree across gunicorn workers are read from the database at scrape
-time (a collector), so they are right whatever process handled the request."""
+"""Prometheus metrics. Counts that must agree across gunicorn workers and the worker process are read from the
+database at scrape time (a collector), so they are right whatever process handled the request."""
 
 from __future__ import annotations
 
-from prometheus_client import CollectorRegistry
-from prometheus_client.core import GaugeMetricFamily
-
 from peewee import fn
+from prometheus_client import CollectorRegistry
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 
 from .db import database
 from .models import Event
 
 registry = CollectorRegistry()
+STATUSES = ("pending", "running", "done", "failed", "skipped")
+COUNTERS = {  # metric name → (counter row, help)
+    "nssync_events_duplicate": ("events.duplicate", "Events received again under a known key (not queued twice)"),
+    "nssync_events_done": ("events.done", "Events handled successfully"),
+    "nssync_events_failed": ("events.failed", "Events that ended failed (permanent error or out of attempts)"),
+    "nssync_events_retried": ("events.retried", "Failed attempts scheduled for a retry with backoff"),
+    "nssync_events_recovered": ("events.recovered", "Events taken back from a worker that stopped"),
+}
 
 
 class EventCollector:
-    """Events by status, from the durable ``Event`` table."""
+    """Events by status and by source, the pipeline counters, and the queue depth."""
 
     def collect(self):
-        by_status = GaugeMetricFamily("nssync_events", "Events in the durable queue by status", labels=["status"])
         try:
             with database.connection_context():
-                counts = dict(Event.select(Event.status, fn.COUNT(Event.id)).group_by(Event.status).tuples())
+                by_status = dict(Event.select(Event.status, fn.COUNT(Event.id)).group_by(Event.status).tuples())
+                by_source = dict(Event.select(Event.source, fn.COUNT(Event.id)).group_by(Event.source).tuples())
+                from .counters import read_all
+
+                counters = read_all()
         except Exception:  # noqa: BLE001 - a scrape must not fail because the database is away
-            counts = {}
-        for status in ("pending", "running", "done", "failed", "skipped"):
-            by_status.add_metric([status], counts.get(status, 0))
-        yield by_status
+            return
+        status = GaugeMetricFamily("nssync_events", "Events in the durable queue by status", labels=["status"])
+        for name in STATUSES:
+            status.add_metric([name], by_status.get(name, 0))
+        yield status
+        accepted = CounterMetricFamily("nssync_events_accepted", "Events accepted (stored and queued)",
+                                       labels=["source"])
+        for source, count in sorted(by_source.items()):
+            accepted.add_metric([source], count)
+        yield accepted
+        for metric, (row, help_text) in COUNTERS.items():
+            yield CounterMetricFamily(metric, help_text, value=counters.get(row, 0))
+        yield GaugeMetricFamily("nssync_queue_depth", "Events waiting or running",
+                                value=by_status.get("pending", 0) + by_status.get("running", 0))
 
 
 registry.register(EventCollector())

@@ -35,8 +35,16 @@ def _m001_initial(db: peewee.Database, migrator: SchemaMigrator) -> None:
         huey.storage.create_tables()
 
 
+def _m002_pipeline(db: peewee.Database, migrator: SchemaMigrator) -> None:
+    """Counters for /metrics and the per-flow run lock (issue 5)."""
+    from .pipeline_models import PIPELINE_MODELS
+
+    db.create_tables(PIPELINE_MODELS, safe=True)
+
+
 MIGRATIONS: list[tuple[int, Callable[[peewee.Database, SchemaMigrator], None]]] = [
     (1, _m001_initial),
+    (2, _m002_pipeline),
 ]
 
 

@@ -14,6 +14,7 @@ from huey.storage import BaseStorage
 from peewee import MySQLDatabase, PostgresqlDatabase
 
 from .db import database
+from .txn import write_transaction
 
 
 class ProxySqlStorage(SqlStorage):
@@ -38,6 +39,35 @@ class ProxySqlStorage(SqlStorage):
 
     def check_conn(self) -> None:
         database.connect(reuse_if_open=True)
+
+    def dequeue(self):
+        """As SqlStorage.dequeue, but the select-then-delete runs in a write transaction taken up front: on SQLite
+        a deferred one fails at once with "database is locked" when another connection wrote in between."""
+        self.check_conn()
+        if not self.tasks(self.Task.id).exists():  # idle polls take no write lock
+            return None
+        query = self.tasks(self.Task.id, self.Task.data).order_by(self.Task.priority.desc(), self.Task.id).limit(1)
+        if self.for_update:
+            query = query.for_update(self.for_update)
+        with write_transaction():
+            task = query.first()
+            if task is not None and self.Task.delete().where(self.Task.id == task.id).execute() == 1:
+                return task.data
+        return None
+
+    def read_schedule(self, timestamp):
+        """As SqlStorage.read_schedule, in a write transaction taken up front (see ``dequeue``)."""
+        self.check_conn()
+        query = self.schedule(self.Schedule.id, self.Schedule.data).where(self.Schedule.timestamp <= timestamp)
+        if not query.exists():
+            return []
+        if self.for_update:
+            query = query.for_update(self.for_update)
+        with write_transaction():
+            rows = list(query.tuples())
+            if rows:
+                self.Schedule.delete().where(self.Schedule.id.in_([r[0] for r in rows])).execute()
+        return [r[1] for r in rows]
 
     def put_data(self, key, value, is_result=False):
         self.check_conn()

@@ -11,16 +11,25 @@ from __future__ import annotations
 import random
 import re
 import time
-from typing import Any, Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
 from urllib.parse import quote, urljoin, urlparse
 
 import requests
 
 from ..apilog import record_api_call
 from .netsuite_auth import OAuth2Auth, TbaAuth, auth_from_values, origin_for, realm_for
-from .netsuite_errors import (NetSuiteAuthError, NetSuiteError, NetSuiteNotFound, NetSuiteRateLimited,
-                              NetSuiteServerError, NetSuiteTimeout, NetSuiteUncertainWrite,
-                              NetSuiteValidationError, SuiteQLCeilingReached)
+from .netsuite_errors import (
+    NetSuiteAuthError,
+    NetSuiteError,
+    NetSuiteNotFound,
+    NetSuiteRateLimited,
+    NetSuiteServerError,
+    NetSuiteTimeout,
+    NetSuiteUncertainWrite,
+    NetSuiteValidationError,
+    SuiteQLCeilingReached,
+)
 from .netsuite_transport import RetryPolicy, Transport, shared_gate
 
 RECORD = "/services/rest/record/v1"
@@ -79,10 +88,10 @@ def sublists_are_keyed(body: dict | None, replace: str | None) -> bool:
     so such a write must not be blindly retried."""
     replaced = {name.strip().lower() for name in (replace or "").split(",") if name.strip()}
     for name, value in (body or {}).items():
-        if isinstance(value, dict) and isinstance(value.get("items"), list) and name.lower() not in replaced:
-            if not all(isinstance(line, dict) and ({"line", "orderLine", "id"} & line.keys())
-                       for line in value["items"]):
-                return False
+        if not isinstance(value, dict) or not isinstance(value.get("items"), list) or name.lower() in replaced:
+            continue
+        if not all(isinstance(line, dict) and ({"line", "orderLine", "id"} & line.keys()) for line in value["items"]):
+            return False
     return True
 
 
@@ -112,7 +121,7 @@ class NetSuiteClient:
 
     @classmethod
     def from_credentials(cls, values: dict, config: Any, settings: dict | None = None,
-                         **kwargs: Any) -> "NetSuiteClient":
+                         **kwargs: Any) -> NetSuiteClient:
         """Build the client from a stored credentials half, the process Config (``netsuite_base_url``) and the
         settings (``netsuite.concurrency_limit``, ``netsuite.timeout_s``); settings are read when not given."""
         netsuite = (settings if settings is not None else _current_settings()).get("netsuite", {})
@@ -265,12 +274,14 @@ class NetSuiteClient:
         while True:
             page = self.suiteql_page(query, params=params, limit=limit, offset=offset)
             yield from page["items"]
+            read = offset + len(page["items"])
+            if read >= SUITEQL_CEILING and (page["hasMore"] or (page["totalResults"] or 0) > read):
+                raise SuiteQLCeilingReached(f"the query has {page['totalResults']} rows, more than NetSuite serves "
+                                            f"to one query ({SUITEQL_CEILING}); read it with suiteql_keyset",
+                                            code="SUITEQL_CEILING")
             if not page["hasMore"] or not page["items"]:
                 return
             offset += limit
-            if offset >= SUITEQL_CEILING:
-                raise SuiteQLCeilingReached(f"the query has more than {SUITEQL_CEILING} rows; read it with "
-                                            "suiteql_keyset", code="SUITEQL_CEILING")
 
     def suiteql_keyset(self, query: str, *, params: Iterable[Any] | None = None, key: str = "id",
                        limit: int = MAX_PAGE, window: int = SUITEQL_CEILING,
@@ -333,7 +344,20 @@ def test_connection(values: dict, config: Any) -> dict:
     return diagnose(values, config, NetSuiteClient)
 
 
-__all__ = ["NetSuiteClient", "TbaAuth", "OAuth2Auth", "test_connection", "NetSuiteError", "NetSuiteAuthError",
-           "NetSuiteNotFound", "NetSuiteValidationError", "NetSuiteRateLimited", "NetSuiteServerError",
-           "NetSuiteTimeout", "NetSuiteUncertainWrite", "SuiteQLCeilingReached", "id_from_location",
-           "sublists_are_keyed"]
+__all__ = [
+    "NetSuiteAuthError",
+    "NetSuiteClient",
+    "NetSuiteError",
+    "NetSuiteNotFound",
+    "NetSuiteRateLimited",
+    "NetSuiteServerError",
+    "NetSuiteTimeout",
+    "NetSuiteUncertainWrite",
+    "NetSuiteValidationError",
+    "OAuth2Auth",
+    "SuiteQLCeilingReached",
+    "TbaAuth",
+    "id_from_location",
+    "sublists_are_keyed",
+    "test_connection",
+]

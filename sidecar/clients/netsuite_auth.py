@@ -12,7 +12,7 @@ from __future__ import annotations
 import threading
 import time
 import uuid
-from typing import Callable
+from collections.abc import Callable
 
 import jwt
 import requests
@@ -45,7 +45,7 @@ def origin_for(account_id: str, base_url: str | None = None) -> str:
     Company URLs value, or a sandbox) wins over the derived host; a trailing ``/services/rest`` is dropped."""
     if base_url:
         origin = base_url.strip().rstrip("/")
-        return origin[: -len("/services/rest")] if origin.endswith("/services/rest") else origin
+        return origin.removesuffix("/services/rest")
     return "https://" + host_for(account_id)
 
 
@@ -62,15 +62,21 @@ class TbaAuth(requests.auth.AuthBase):
     mode = "tba"
 
     def __init__(self, account_id: str, consumer_key: str, consumer_secret: str, token_id: str,
-                 token_secret: str):
+                 token_secret: str, *, nonce: str | None = None, timestamp: str | None = None):
+        """``nonce``/``timestamp`` exist only to reproduce published test vectors; leave them None (a fixed
+        nonce is refused by NetSuite as NonceUsed)."""
         self.realm = realm_for(account_id)
         self._values = (consumer_key, consumer_secret, token_id, token_secret)
         self._oauth = OAuth1(consumer_key, client_secret=consumer_secret, resource_owner_key=token_id,
                              resource_owner_secret=token_secret, signature_method=SIGNATURE_HMAC_SHA256,
-                             signature_type="AUTH_HEADER", realm=self.realm)
+                             signature_type="AUTH_HEADER", realm=self.realm, nonce=nonce, timestamp=timestamp)
 
     def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
-        return self._oauth(request)
+        signed = self._oauth(request)
+        for name, value in list(signed.headers.items()):  # oauthlib hands back bytes; keep headers str
+            if isinstance(value, bytes):
+                signed.headers[name] = value.decode("latin-1")
+        return signed
 
     def secrets(self) -> list[str]:
         return [v for v in self._values if v]
@@ -142,6 +148,11 @@ class _TokenCache:
     def put(self, key: tuple, token: str, expires_at: float) -> None:
         with self._lock:
             self._tokens[key] = (token, expires_at)
+
+    def peek(self, key: tuple) -> str | None:
+        with self._lock:
+            entry = self._tokens.get(key)
+        return entry[0] if entry else None
 
     def drop(self, key: tuple) -> None:
         with self._lock:
@@ -221,7 +232,9 @@ class OAuth2Auth(requests.auth.AuthBase):
         raise AssertionError("unreachable")
 
     def secrets(self) -> list[str]:
-        return [v for v in (self._pem, self._last_token) if v]
+        """The key and the bearer tokens in use (ours, or one another client of the process minted)."""
+        current = TOKEN_CACHE.peek(self._cache_key)
+        return [v for v in (self._pem, self._last_token, current) if v]
 
     def on_unauthorized(self) -> None:
         """A 401 on an API call: the token was revoked or expired early; mint a new one next time."""
@@ -277,5 +290,14 @@ def auth_from_values(values: dict) -> TbaAuth | OAuth2Auth:
                    values.get("token_id", ""), values.get("token_secret", ""))
 
 
-__all__ = ["TbaAuth", "OAuth2Auth", "auth_from_values", "realm_for", "host_for", "origin_for",
-           "build_assertion", "pick_algorithm", "TOKEN_CACHE"]
+__all__ = [
+    "TOKEN_CACHE",
+    "OAuth2Auth",
+    "TbaAuth",
+    "auth_from_values",
+    "build_assertion",
+    "host_for",
+    "origin_for",
+    "pick_algorithm",
+    "realm_for",
+]

@@ -14,7 +14,13 @@ from datetime import datetime
 from typing import Any
 
 from ..security import redact_text
-from .netsuite_errors import LOGIN_AUDIT_HINT, NetSuiteAuthError, NetSuiteError, NetSuiteNotFound, NetSuiteTimeout
+from .netsuite_errors import (
+    LOGIN_AUDIT_HINT,
+    NetSuiteAuthError,
+    NetSuiteError,
+    NetSuiteNotFound,
+    NetSuiteTimeout,
+)
 
 SERVER_TIME = "/services/rest/system/v1/serverTime"
 MAX_SKEW_S = 300
@@ -22,28 +28,28 @@ AUDIT_TRAIL = ("Setup > Users/Roles > User Management > View Login Audit Trail; 
                "Detail there (InvalidSignature, InvalidTimestamp, token_rejected, …) is the real reason.")
 
 TBA_CAUSES = [
-    ("InvalidSignature", "The consumer secret or the token secret is wrong: re-copy both (no spaces), and make "
-     "sure the token was issued for this integration record."),
+    ("InvalidSignature", ("The consumer secret or the token secret is wrong: re-copy both (no spaces), and make "
+      "sure the token was issued for this integration record.")),
     ("token_rejected", "The token id is wrong, was revoked, or belongs to another integration or account."),
-    ("consumer_key_unknown", "The consumer key is wrong, or the integration record was deleted or blocked "
-     "(consumer_key_refused) or has Token-Based Authentication unticked."),
-    ("InvalidSignature (realm)", "The account id does not match the token's account: a sandbox is 1234567_SB1 "
-     "(realm {realm}), production is 1234567. Copy it from Setup > Company > Company Information."),
-    ("permission_denied", "The token's role lacks 'Log in using Access Tokens' or 'REST Web Services', or the "
-     "user or role is inactive."),
-    ("FeatureDisabled", "Token-Based Authentication or REST Web Services is not enabled in Setup > Company > "
-     "Enable Features > SuiteCloud."),
+    ("consumer_key_unknown", ("The consumer key is wrong, or the integration record was deleted or blocked "
+      "(consumer_key_refused) or has Token-Based Authentication unticked.")),
+    ("InvalidSignature (realm)", ("The account id does not match the token's account: a sandbox is 1234567_SB1 "
+      "(realm {realm}), production is 1234567. Copy it from Setup > Company > Company Information.")),
+    ("permission_denied", ("The token's role lacks 'Log in using Access Tokens' or 'REST Web Services', or the "
+      "user or role is inactive.")),
+    ("FeatureDisabled", ("Token-Based Authentication or REST Web Services is not enabled in Setup > Company > "
+      "Enable Features > SuiteCloud.")),
     ("temporary_locked", "After 5 failed logins NetSuite locks the user for 30 minutes: wait, then test again."),
 ]
 OAUTH2_CAUSES = [
-    ("MissingKey", "The certificate id is wrong, or the certificate was revoked or expired: check OAuth 2.0 "
-     "Client Credentials (M2M) Setup."),
+    ("MissingKey", ("The certificate id is wrong, or the certificate was revoked or expired: check OAuth 2.0 "
+      "Client Credentials (M2M) Setup.")),
     ("InvalidSignature", "The private key does not belong to the certificate uploaded for this mapping."),
-    ("InvalidIntegration", "The client id is wrong, or the integration record is blocked or lacks the Client "
-     "Credentials (Machine to Machine) grant."),
+    ("InvalidIntegration", ("The client id is wrong, or the integration record is blocked or lacks the Client "
+      "Credentials (Machine to Machine) grant.")),
     ("ScopeMismatched", "The integration record does not have the REST Web Services scope ticked."),
-    ("permission_denied", "The mapped role lacks 'Log in using OAuth 2.0 Access Tokens' or 'REST Web "
-     "Services', or the entity or role is inactive (EntityOrRoleDisabled)."),
+    ("permission_denied", ("The mapped role lacks 'Log in using OAuth 2.0 Access Tokens' or 'REST Web "
+      "Services', or the entity or role is inactive (EntityOrRoleDisabled).")),
     ("FeatureDisabled", "OAuth 2.0 or REST Web Services is not enabled in Setup > Company > Enable Features."),
 ]
 

@@ -123,5 +123,6 @@ def error_from_response(status: int, body: Any, *, text: str = "", retry_after: 
         message = f"{detail} {LOGIN_AUDIT_HINT}" if "Login Audit" not in detail else detail
     else:
         message = detail
+    details = [{k: redact(v) if isinstance(v, str) else v for k, v in d.items()} for d in parsed["details"]]
     return cls(message, status=status, code=parsed["code"], error_path=parsed["error_path"], detail=detail,
-               query_param=parsed["query_param"], details=parsed["details"], retry_after=retry_after)
+               query_param=parsed["query_param"], details=details, retry_after=retry_after)

@@ -8,21 +8,29 @@ paths and bodies on top of ``Transport.request``.
 from __future__ import annotations
 
 import email.utils
+import http.cookiejar
 import random
 import re
 import threading
 import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, Callable, Iterator
+from typing import Any
 from urllib.parse import quote, urlencode
 
 import requests
+import requests.adapters
 
 from ..apilog import record_api_call
 from ..security import redact_text
-from .netsuite_errors import (NetSuiteAuthError, NetSuiteError, NetSuiteServerError, NetSuiteTimeout,
-                              error_from_response)
+from .netsuite_errors import (
+    NetSuiteAuthError,
+    NetSuiteError,
+    NetSuiteServerError,
+    NetSuiteTimeout,
+    error_from_response,
+)
 
 _JWT = re.compile(r"\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*")
 
@@ -106,6 +114,17 @@ def build_query(params: dict[str, Any] | None) -> str:
     return urlencode(pairs, quote_via=quote) if pairs else ""
 
 
+def new_session(pool_size: int) -> requests.Session:
+    """A session that keeps no cookies (a stale NetSuite cookie can break REST calls, oauth2 spec §4) and keeps
+    as many pooled connections as the gate lets requests run at once."""
+    session = requests.Session()
+    session.cookies.set_policy(http.cookiejar.DefaultCookiePolicy(allowed_domains=[]))
+    adapter = requests.adapters.HTTPAdapter(pool_connections=2, pool_maxsize=max(10, pool_size))
+    session.mount("https://", adapter)
+    session.mount("http://", adapter)
+    return session
+
+
 class Transport:
     """Sends one logical request, retrying what is safe to retry.
 
@@ -122,7 +141,7 @@ class Transport:
         self.origin, self.auth, self.gate = origin, auth, gate
         self.timeout_s = timeout_s
         self.policy = policy or RetryPolicy()
-        self.session = session or requests.Session()
+        self.session = session or new_session(gate.limit)
         self.api_log, self.sleep, self.clock = api_log, sleep, clock
         self.rng = rng or random.Random()
         if hasattr(auth, "bind"):
@@ -213,7 +232,7 @@ class Transport:
     def post_form(self, url: str, data: dict) -> requests.Response:
         """POST a form to the token endpoint (no auth, logged without its body). Transport failures become
         NetSuiteTimeout, which the retry loop handles like any other."""
-        path = url[len(self.origin):] if url.startswith(self.origin) else url
+        path = url.removeprefix(self.origin)
         started = time.monotonic()
         try:
             response = self.session.post(url, data=data, headers={"Accept": "application/json"},
@@ -221,7 +240,9 @@ class Transport:
                                          allow_redirects=False)
         except requests.RequestException as exc:
             self._log("POST", path, None, started, type(exc).__name__)
-            raise self._transport_error(exc) from None
+            error = self._transport_error(exc)
+            error.maybe_applied = False  # the API request itself was never sent
+            raise error from None
         error = None
         if response.status_code >= 400:
             error = _token_error_code(response)
@@ -237,4 +258,4 @@ def _token_error_code(response: requests.Response) -> str:
     return str(body.get("error", "")) if isinstance(body, dict) else f"http_{response.status_code}"
 
 
-__all__ = ["Transport", "RetryPolicy", "ConcurrencyGate", "shared_gate", "build_query", "parse_retry_after"]
+__all__ = ["ConcurrencyGate", "RetryPolicy", "Transport", "build_query", "parse_retry_after", "shared_gate"]

@@ -9,19 +9,39 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from collections.abc import Callable, Iterator, Sequence
 from decimal import Decimal
-from typing import Any, Callable, Iterator, Sequence
+from typing import Any
 
 import requests
 
-from .woocommerce_batch import BATCH_LIMIT, failed_items, merge_results, plan_batches
-from .woocommerce_errors import (WooAuthError, WooBatchTooLarge, WooConfigError, WooError,  # noqa: F401
-                                 WooNotFoundError, WooPermissionError, WooTransientError, WooValidationError)
+from .woocommerce_batch import BATCH_LIMIT, body_of, failed_items, flatten, merge_results, plan_batches
+from .woocommerce_errors import (
+    WooAuthError,
+    WooBatchTooLarge,
+    WooConfigError,
+    WooError,
+    WooNotFoundError,
+    WooPermissionError,
+    WooTransientError,
+    WooValidationError,
+)
 from .woocommerce_http import WooHttp
 from .woocommerce_paging import MAX_PER_PAGE, Pager
 
-__all__ = ["WooClient", "test_connection", "failed_items", "WooError", "WooAuthError", "WooPermissionError",
-           "WooNotFoundError", "WooValidationError", "WooBatchTooLarge", "WooTransientError", "WooConfigError"]
+__all__ = [
+    "WooAuthError",
+    "WooBatchTooLarge",
+    "WooClient",
+    "WooConfigError",
+    "WooError",
+    "WooNotFoundError",
+    "WooPermissionError",
+    "WooTransientError",
+    "WooValidationError",
+    "failed_items",
+    "test_connection",
+]
 
 SKU_CHUNK = 100         # one page of per_page=100 answers a whole chunk
 SKU_CHUNK_CHARS = 3000  # keeps the query string well under common 8 KB URL limits
@@ -30,9 +50,9 @@ MODIFIED_OVERLAP_S = 2  # modified_after is exclusive and has 1 s granularity: s
 
 def _gmt(value: dt.datetime | str) -> dt.datetime:
     if isinstance(value, str):
-        value = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+        value = dt.datetime.fromisoformat(value)  # Python 3.11 reads a trailing Z
     if value.tzinfo is not None:
-        value = value.astimezone(dt.timezone.utc).replace(tzinfo=None)
+        value = value.astimezone(dt.UTC).replace(tzinfo=None)
     return value
 
 
@@ -75,7 +95,7 @@ class WooClient:
         self.batch_calls = 0
 
     @classmethod
-    def from_credentials(cls, values: dict, settings: dict | None = None, **kw: Any) -> "WooClient":
+    def from_credentials(cls, values: dict, settings: dict | None = None, **kw: Any) -> WooClient:
         """Build from the stored ``woocommerce`` credentials half and the effective settings."""
         if settings is None:
             settings = _current_settings()
@@ -118,17 +138,20 @@ class WooClient:
         return self.get(f"orders/{int(order_id)}")
 
     def iter_orders(self, *, modified_after: dt.datetime | str | None = None, status: Any = None,
-                    include: Any = None, overlap_s: int = MODIFIED_OVERLAP_S, **filters: Any) -> Iterator[dict]:
+                    include: Any = None, overlap_s: int = MODIFIED_OVERLAP_S, seen: set | None = None,
+                    **filters: Any) -> Iterator[dict]:
         """Orders, oldest change first when walking from a cursor. ``modified_after`` is UTC; WooCommerce compares
         it exclusively at 1 s granularity, so the walk starts ``overlap_s`` earlier and repeats of the same
-        (id, date_modified_gmt) are dropped. The caller keeps the cursor (max ``date_modified_gmt`` seen)."""
+        (id, date_modified_gmt) are dropped - within the walk, and across runs when the caller passes the
+        ``seen`` set it kept from the previous run (it is updated in place). The caller keeps the cursor
+        (max ``date_modified_gmt`` seen)."""
         params: dict[str, Any] = {"orderby": "id", "order": "asc", **filters}
         if modified_after is not None:
             since = _gmt(modified_after) - dt.timedelta(seconds=overlap_s)
             params.update(modified_after=since.strftime("%Y-%m-%dT%H:%M:%S"), dates_are_gmt="true",
                           orderby="modified")
         params.update({k: v for k, v in (("status", _csv(status)), ("include", _csv(include))) if v})
-        seen: set[tuple] = set()
+        seen = set() if seen is None else seen
         for order in self.iter_pages("orders", params):
             key = (order.get("id"), order.get("date_modified_gmt"))
             if key not in seen:
@@ -185,12 +208,14 @@ class WooClient:
         return self.get(f"products/{int(product_id)}/variations/{int(variation_id)}")
 
     def find_products_by_sku(self, skus: Sequence[str]) -> list[dict]:
-        """Products and variations whose SKU is in ``skus`` (exact match). A variation comes back with
-        ``type: "variation"`` and its ``parent_id``: write it through ``batch_variations(parent_id, …)``."""
-        wanted = set(skus)
+        """Products and variations whose SKU is in ``skus``. A variation comes back with ``type: "variation"``
+        and its ``parent_id``: write it through ``batch_variations(parent_id, …)``. Matching ignores case, as
+        MySQL's default collation does on the server; anything else the server returns is dropped."""
+        wanted = {s.casefold() for s in skus if s}
         found = []
         for chunk in _sku_chunks(skus):
-            found.extend(p for p in self.iter_pages("products", {"sku": ",".join(chunk)}) if p.get("sku") in wanted)
+            found.extend(p for p in self.iter_pages("products", {"sku": ",".join(chunk)})
+                          if str(p.get("sku") or "").casefold() in wanted)
         return found
 
     def batch_products(self, create: Sequence = (), update: Sequence = (), delete: Sequence = ()) -> dict:
@@ -215,9 +240,13 @@ class WooClient:
         return merge_results({"update": items}, answers)
 
     def _batch(self, path: str, create: Sequence, update: Sequence, delete: Sequence) -> dict:
-        requested = {"create": create, "update": update, "delete": delete}
-        bodies = plan_batches(create, update, delete, size=self.batch_size)
-        return merge_results(requested, [a for body in bodies for a in self._post_batch(path, body)])
+        """Chunks are cut as they are sent, so a limit learnt from a 413 applies to the rest at once."""
+        flat, answers, start = flatten(create, update, delete), [], 0
+        while start < len(flat):
+            chunk = flat[start:start + self.batch_size]
+            start += len(chunk)
+            answers += self._post_batch(path, body_of(chunk))
+        return merge_results({"create": create, "update": update, "delete": delete}, answers)
 
     def _post_batch(self, path: str, body: dict[str, list]) -> list[dict]:
         """One batch call; a 413 (a store that lowered the limit by filter) halves the size and retries."""

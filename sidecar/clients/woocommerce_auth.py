@@ -22,7 +22,7 @@ import hashlib
 import hmac
 import secrets
 import time
-from typing import Callable
+from collections.abc import Callable
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 import requests

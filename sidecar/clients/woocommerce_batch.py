@@ -6,37 +6,44 @@ succeeds or fails on its own and the call still answers 200, so failures are rea
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Sequence
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 BATCH_LIMIT = 100
 OPERATIONS = ("create", "update", "delete")
 
 
-def plan_batches(create: Sequence = (), update: Sequence = (), delete: Sequence = (),
-                 size: int = BATCH_LIMIT) -> list[dict[str, list]]:
-    """Bodies of ≤ ``size`` objects each, in WooCommerce's own order (creates, then updates, then deletes);
-    a body only has the keys it uses."""
-    if size < 1:
-        raise ValueError("batch size must be at least 1")
+def flatten(create: Sequence = (), update: Sequence = (), delete: Sequence = ()) -> list[tuple[str, Any]]:
+    """``(operation, object)`` pairs in WooCommerce's own order: creates, then updates, then deletes."""
     for item in update:
         if not isinstance(item, dict) or not item.get("id"):
             raise ValueError("every batch update needs the object's id (WooCommerce has no update by SKU)")
-    flat = [(op, item) for op, items in zip(OPERATIONS, (create, update, delete)) for item in items]
-    bodies = []
-    for start in range(0, len(flat), size):
-        body: dict[str, list] = {}
-        for op, item in flat[start:start + size]:
-            body.setdefault(op, []).append(item)
-        bodies.append(body)
-    return bodies
+    return [(op, item) for op, items in zip(OPERATIONS, (create, update, delete)) for item in items]
+
+
+def body_of(pairs: Sequence[tuple[str, Any]]) -> dict[str, list]:
+    """A batch request body; it only has the keys it uses."""
+    body: dict[str, list] = {}
+    for op, item in pairs:
+        body.setdefault(op, []).append(item)
+    return body
+
+
+def plan_batches(create: Sequence = (), update: Sequence = (), delete: Sequence = (),
+                 size: int = BATCH_LIMIT) -> list[dict[str, list]]:
+    """Bodies of ≤ ``size`` objects each."""
+    if size < 1:
+        raise ValueError("batch size must be at least 1")
+    flat = flatten(create, update, delete)
+    return [body_of(flat[start:start + size]) for start in range(0, len(flat), size)]
 
 
 def merge_results(requested: dict[str, Sequence], answers: Iterable[dict]) -> dict[str, list]:
     """One answer shaped like a single batch response, with a key for each operation that was requested."""
     merged: dict[str, list] = {op: [] for op in OPERATIONS if requested.get(op)}
     for answer in answers:
-        for op in merged:
-            merged[op].extend((answer or {}).get(op) or [])
+        for op, items in merged.items():
+            items.extend((answer or {}).get(op) or [])
     return merged
 
 

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import json
 import random
+import re
 import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, Callable, Mapping
+from typing import Any
 from urllib.parse import urlsplit
 
 import requests
@@ -23,6 +25,7 @@ from .woocommerce_errors import WooConfigError, WooError, WooTransientError, err
 API_PREFIX = "/wp-json/wc/v3/"
 IDEMPOTENT = {"GET", "HEAD", "PUT", "DELETE", "OPTIONS"}
 USER_AGENT = "netsuite-sync-sidecar/0.1 (+WooCommerce REST v3 client)"
+_QUERY_IN_TEXT = re.compile(r"\?[^\s'\")]+")  # query strings inside exception texts may hold keys
 
 
 @dataclass
@@ -122,7 +125,7 @@ class WooHttp:
     def _network_error(self, exc: requests.RequestException) -> WooTransientError:
         """A socket failure or timeout, its text stripped of URLs that may carry keys or signatures."""
         kind = "timed out" if isinstance(exc, requests.Timeout) else "could not be reached"
-        detail = redact_text(f"{type(exc).__name__}: {exc}", self._secrets)
+        detail = redact_text(_QUERY_IN_TEXT.sub("?…", f"{type(exc).__name__}: {exc}"), self._secrets)
         return WooTransientError(f"the store at {self.url} {kind} ({detail[:300]})", code="network_error")
 
     def _decode(self, resp: requests.Response) -> Response:

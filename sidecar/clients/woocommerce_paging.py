@@ -6,8 +6,8 @@ followed link would replay a used nonce and carry a stale signature, FINDINGS.md
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping
 
 MAX_PER_PAGE = 100  # WooCommerce refuses per_page > 100 with 400 rest_invalid_param
 

@@ -7,7 +7,7 @@ mapping): the job goes straight to ``failed`` with that message. Network, 429 an
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from typing import Any
 
 
@@ -22,11 +22,36 @@ class FlowError(Exception):
         self.field = field
 
 
-@dataclass
-class FlowContext:
-    """What a flow needs, passed explicitly: the two clients and the effective settings."""
+_UNSET: Any = object()
 
-    netsuite: Any  # sidecar.clients.netsuite.NetSuiteClient
-    woo: Any  # sidecar.clients.woocommerce.WooClient
-    settings: dict
-    extras: dict = field(default_factory=dict)
+
+class FlowContext:
+    """What a flow needs, passed explicitly: the two clients and the effective settings.
+
+    Each of ``netsuite``, ``woo`` and ``settings`` is either given or built on first access by a factory, so a
+    handler that never talks to NetSuite never needs NetSuite credentials (``sidecar.context.build_context``).
+    ``on_done(fn)`` stages a local database write that must commit together with the event's ``done`` status:
+    if the worker dies or loses its lease before that commit, the write never happened.
+    """
+
+    def __init__(self, netsuite: Any = _UNSET, woo: Any = _UNSET, settings: Any = _UNSET,
+                 extras: dict | None = None, *, factories: dict[str, Callable[[], Any]] | None = None):
+        self._values = {name: value for name, value in
+                        (("netsuite", netsuite), ("woo", woo), ("settings", settings)) if value is not _UNSET}
+        self._factories = dict(factories or {})
+        self.extras: dict = extras if extras is not None else {}
+        self.staged: list[Callable[[], None]] = []
+
+    def _get(self, name: str) -> Any:
+        if name not in self._values:
+            factory = self._factories.get(name)
+            self._values[name] = factory() if factory else None
+        return self._values[name]
+
+    netsuite = property(lambda self: self._get("netsuite"), lambda self, v: self._values.__setitem__("netsuite", v))
+    woo = property(lambda self: self._get("woo"), lambda self, v: self._values.__setitem__("woo", v))
+    settings = property(lambda self: self._get("settings"), lambda self, v: self._values.__setitem__("settings", v))
+
+    def on_done(self, write: Callable[[], None]) -> None:
+        """Run ``write`` inside the transaction that marks the event done (local side effects only)."""
+        self.staged.append(write)

@@ -7,7 +7,9 @@ import json
 
 from flask import Response
 
-ERROR_TYPE = "https://www.w3.org/Protocols/rfc2616/rfc2616-sec10.html#sec10.4.1"
+RFC2616 = "https://www.w3.org/Protocols/rfc2616/rfc2616-sec10.html"
+ERROR_TYPES = {400: "#sec10.4.1", 401: "#sec10.4.2", 403: "#sec10.4.4", 404: "#sec10.4.5", 405: "#sec10.4.6",
+               429: "", 500: "#sec10.5.1"}
 ERROR_MEDIA = "application/vnd.oracle.resource+json; type=error"
 TITLES = {400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found",
           405: "Method Not Allowed", 429: "Too Many Requests", 500: "Internal Server Error"}
@@ -25,12 +27,13 @@ class NsError(Exception):
         self.path, self.query_param, self.top_code = path, query_param, top_code
 
     def body(self) -> dict:
+        """The JSON NetSuite sends: type, title, status, optional top-level code, o:errorDetails."""
         item = {"detail": self.detail, "o:errorCode": self.code}
         if self.path is not None:
             item["o:errorPath"] = self.path
         if self.query_param is not None:
             item["o:errorQueryParam"] = self.query_param
-        body = {"type": ERROR_TYPE, "title": TITLES.get(self.status, "Error"), "status": self.status}
+        body = {"type": RFC2616 + ERROR_TYPES.get(self.status, ""), "title": TITLES.get(self.status, "Error"), "status": self.status}
         if self.top_code:
             body["o:errorCode"] = self.top_code
         body["o:errorDetails"] = [item]

@@ -6,7 +6,7 @@ with the field's ``o:errorPath``. The result is the stored form: references and 
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import UTC, date
 
 from .ns_errors import NsError, invalid_field_value
 from .ns_schema import ADDRESS, CUSTOM_PREFIXES, ENUM_LABELS, RecordType, Sublist, lookup
@@ -19,6 +19,7 @@ class Reader:
         self.rtype, self.store, self.strict = rtype, store, strict
 
     def body(self, raw) -> dict:
+        """Normalise a whole write body: body fields, sublists and subrecords."""
         if not isinstance(raw, dict):
             raise NsError(400, "INVALID_CONTENT", "The request body must be a JSON object.")
         out: dict = {}
@@ -27,7 +28,7 @@ class Reader:
             name = _canonical(key, names, self.strict, key)
             if name is None or name in ("id", "links", "refName"):
                 continue
-            kind = names[name]
+            kind = names.get(name, "str")
             if kind == "sublist":
                 out[name] = self._sublist(name, self.rtype.sublists[name], value)
             elif not kind.endswith("!"):
@@ -51,7 +52,7 @@ class Reader:
             name = _canonical(key, sub.fields, self.strict, f"{path}.{key}")
             if name is None or name == "links":
                 continue
-            kind = sub.fields[name]
+            kind = sub.fields.get(name, "str")
             if not kind.endswith("!") or name in ("line",):
                 line[name] = self.value(name, kind.rstrip("!"), value, f"{path}.{name}")
         return line
@@ -109,7 +110,6 @@ def _canonical(key: str, names: dict, strict: bool, path: str) -> str | None:
     if name is not None:
         return name
     if str(key).lower().startswith(CUSTOM_PREFIXES):
-        names.setdefault(str(key).lower(), "str")
         return str(key).lower()
     if strict:
         raise NsError(400, "INVALID_CONTENT", f'Invalid field name "{key}". The property does not exist on '
@@ -143,14 +143,14 @@ def _address(value, path: str, strict: bool) -> dict:
 
 def _num(value) -> float | int:
     if isinstance(value, bool):
-        raise ValueError(value)
+        raise TypeError(value)
     number = float(value)
     return int(number) if number.is_integer() and not isinstance(value, float) else number
 
 
 def _int(value) -> int:
     if isinstance(value, bool):
-        raise ValueError(value)
+        raise TypeError(value)
     return int(value)
 
 
@@ -166,7 +166,7 @@ def _bool(value) -> bool:
 
 def _str(value) -> str:
     if isinstance(value, (dict, list)):
-        raise ValueError(value)
+        raise TypeError(value)
     return str(value)
 
 
@@ -179,8 +179,8 @@ def _date(value) -> str:
 
 
 def _datetime(value) -> str:
-    from datetime import datetime, timezone
-    parsed = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    from datetime import datetime
+    parsed = datetime.fromisoformat(str(value))
     if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=timezone.utc)
-    return parsed.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

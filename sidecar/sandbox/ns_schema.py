@@ -35,7 +35,8 @@ class RecordType:
 
 
 def _f(spec: str, kind: str) -> dict[str, str]:
-    return {name: kind for name in spec.split()}
+    """'a b! c' → {a: kind, b: kind + '!', c: kind} (a trailing ! marks a read-only field)."""
+    return {name.rstrip("!"): kind + ("!" if name.endswith("!") else "") for name in spec.split()}
 
 
 TRAN_BODY = {

@@ -7,10 +7,10 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from typing import Callable
+from collections.abc import Callable
 
 from . import ns_tables
-from .ns_schema import TRAN_STATUS_TEXT, TYPES, ENUM_LABELS, RecordType
+from .ns_schema import ENUM_LABELS, TRAN_STATUS_TEXT, TYPES, RecordType
 
 HIDDEN_DDL = [
     "CREATE TABLE sbx_record (type TEXT, id INTEGER, grp TEXT, eid_lc TEXT, body TEXT, PRIMARY KEY (type, id))",

@@ -8,9 +8,7 @@ from .ns_schema import TYPES
 
 # table -> {column: sqlite type}. Only these tables and columns can be queried.
 CATALOG: dict[str, dict[str, str]] = {
-    "item": dict.fromkeys("itemid displayname upccode externalid isinactive itemtype matrixtype description "
-                          "salesdescription custitem_woo_sku isonline fullname createddate lastmodifieddate "
-                          "upccode".split(), "TEXT") | {"id": "INTEGER", "parent": "INTEGER", "weight": "REAL",
+    "item": dict.fromkeys(["itemid", "displayname", "upccode", "externalid", "isinactive", "itemtype", "matrixtype", "description", "salesdescription", "custitem_woo_sku", "isonline", "fullname", "createddate", "lastmodifieddate", "upccode"], "TEXT") | {"id": "INTEGER", "parent": "INTEGER", "weight": "REAL",
                                                          "location": "INTEGER", "cost": "REAL"},
     "inventoryitemlocations": {"item": "INTEGER", "location": "INTEGER", "quantityavailable": "REAL",
                                "quantityonhand": "REAL", "quantitycommitted": "REAL",
@@ -29,11 +27,9 @@ CATALOG: dict[str, dict[str, str]] = {
                  "parent": "INTEGER", "externalid": "TEXT", "lastmodifieddate": "TEXT"},
     "subsidiary": {"id": "INTEGER", "name": "TEXT", "currency": "INTEGER", "isinactive": "TEXT",
                    "country": "TEXT", "externalid": "TEXT"},
-    "customer": dict.fromkeys("entityid email externalid isperson firstname lastname companyname isinactive "
-                              "phone altemail datecreated lastmodifieddate".split(), "TEXT")
+    "customer": dict.fromkeys(["entityid", "email", "externalid", "isperson", "firstname", "lastname", "companyname", "isinactive", "phone", "altemail", "datecreated", "lastmodifieddate"], "TEXT")
     | {"id": "INTEGER", "subsidiary": "INTEGER", "currency": "INTEGER", "pricelevel": "INTEGER"},
-    "transaction": dict.fromkeys("tranid type recordtype status externalid trandate createddate "
-                                 "lastmodifieddate memo otherrefnum email".split(), "TEXT")
+    "transaction": dict.fromkeys(["tranid", "type", "recordtype", "status", "externalid", "trandate", "createddate", "lastmodifieddate", "memo", "otherrefnum", "email"], "TEXT")
     | {"id": "INTEGER", "entity": "INTEGER", "foreigntotal": "REAL", "currency": "INTEGER",
        "shipmethod": "INTEGER"},
     "transactionline": {"id": "INTEGER", "transaction": "INTEGER", "linesequencenumber": "INTEGER",
@@ -50,7 +46,7 @@ CATALOG: dict[str, dict[str, str]] = {
 DATE_COLUMNS = {"createddate", "lastmodifieddate", "trandate", "datecreated", "lastquantityavailablechange"}
 
 # BUILTIN.DF(<table>.<column>): the SQL that yields the display text; {v} is the column, {q} its qualifier.
-_REF = "(SELECT {col} FROM {tbl} WHERE id = {{v}})"
+_REF = '(SELECT "sbx_df"."{col}" FROM "{tbl}" AS "sbx_df" WHERE "sbx_df"."id" = {{v}})'
 DF_TARGETS = {"item": _REF.format(col="itemid", tbl="item"), "parent": _REF.format(col="itemid", tbl="item"),
               "location": _REF.format(col="name", tbl="location"),
               "subsidiary": _REF.format(col="name", tbl="subsidiary"),
@@ -62,9 +58,10 @@ DF_TARGETS = {"item": _REF.format(col="itemid", tbl="item"), "parent": _REF.form
               "transaction": _REF.format(col="tranid", tbl="transaction"),
               "previousdoc": _REF.format(col="tranid", tbl="transaction"),
               "nextdoc": _REF.format(col="tranid", tbl="transaction"),
-              "itemtype": "(SELECT text FROM sbx_itemtype WHERE code = {v})",
-              "type": "(SELECT text FROM sbx_trantype WHERE code = {v})"}
-DF_STATUS = "(SELECT text FROM sbx_status WHERE type = {q}type AND code = {v})"
+              "itemtype": '(SELECT "sbx_df"."text" FROM "sbx_itemtype" AS "sbx_df" WHERE "sbx_df"."code" = {v})',
+              "type": '(SELECT "sbx_df"."text" FROM "sbx_trantype" AS "sbx_df" WHERE "sbx_df"."code" = {v})'}
+DF_STATUS = ('(SELECT "sbx_df"."text" FROM "sbx_status" AS "sbx_df" WHERE "sbx_df"."type" = {q}"type" '
+             'AND "sbx_df"."code" = {v})')
 SALES_SIGN = {"SalesOrd": -1, "ItemShip": -1, "CashSale": -1, "CustInvc": -1, "CustCred": 1, "CashRfnd": 1,
               "CustRfnd": 1}
 OWNER = {"item": "id", "inventoryitemlocations": "item", "aggregateitemlocation": "item", "pricing": "item",
@@ -112,6 +109,7 @@ def _lines(rec: dict, sublist: str) -> list[dict]:
 
 
 def project_item(rid: int, rec: dict, rtype) -> dict[str, list[dict]]:
+    """Rows of item, inventoryitemlocations, aggregateitemlocation and pricing for one item."""
     row = {"id": rid, "itemid": rec.get("itemId"), "displayname": rec.get("displayName"),
            "upccode": rec.get("upcCode"), "externalid": rec.get("externalId"),
            "isinactive": tf(rec.get("isInactive")), "itemtype": rtype.suiteql_type,
@@ -144,6 +142,7 @@ def _price_qty(line: dict) -> float:
 
 
 def project_customer(rid: int, rec: dict) -> dict[str, list[dict]]:
+    """The customer row."""
     row = {"id": rid, "entityid": rec.get("entityId"), "email": rec.get("email"),
            "externalid": rec.get("externalId"), "isperson": tf(rec.get("isPerson")),
            "firstname": rec.get("firstName"), "lastname": rec.get("lastName"),
@@ -166,6 +165,7 @@ def project_list(table: str, rid: int, rec: dict) -> dict[str, list[dict]]:
 
 
 def project_transaction(rid: int, rec: dict, rtype, item_types: dict[int, str]) -> dict[str, list[dict]]:
+    """Rows of transaction, transactionline (mainline, item lines, discount/shipping) and links."""
     code = rtype.suiteql_type
     sign = SALES_SIGN.get(code, 1)
     entity = ref_id(rec.get("entity") or rec.get("customer"))

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import secrets
 import string
+from datetime import UTC
 from decimal import Decimal
 
 from .wc_errors import WooError, invalid_id
@@ -110,7 +111,13 @@ def create_order(store, body: dict, created_via: str = "rest-api") -> dict:
         calculate_totals(store, order)
         store.orders[order["id"]] = order
         store.emit("order", "created", order["id"])
-        _check_coupons(store, order)
+        try:
+            _check_coupons(store, order)
+        except WooError:
+            order["coupon_lines"] = []
+            calculate_totals(store, order)
+            set_status(store, order, body.get("status", "pending"), initial=True)
+            raise
         set_status(store, order, body.get("status", "pending"), initial=True)
         if body.get("set_paid"):
             payment_complete(store, order)
@@ -151,6 +158,10 @@ def set_status(store, order: dict, new: str, initial: bool = False) -> None:
     order["status"] = new
     if new == old:
         return
+    if new in REDUCE_STATUSES:  # stock moves (and their notes) come before the status note, as captured
+        reduce_stock(store, order)
+    elif new in RESTORE_STATUSES:
+        restore_stock(store, order)
     add_system_note(store, order, f"Order status changed from {STATUS_LABELS.get(old, old)} to "
                                   f"{STATUS_LABELS.get(new, new)}.")
     if new in PAID_STATUSES and order["date_paid"] is None:
@@ -158,12 +169,9 @@ def set_status(store, order: dict, new: str, initial: bool = False) -> None:
     if new == "completed":
         order["date_completed"] = store.now()
         customer = store.customers.get(order["customer_id"])
-        if customer:
-            customer["is_paying_customer"] = True
-    if new in REDUCE_STATUSES:
-        reduce_stock(store, order)
-    elif new in RESTORE_STATUSES:
-        restore_stock(store, order)
+        if customer and not customer["is_paying_customer"]:  # the customer is saved: a customer.updated
+            customer.update({"is_paying_customer": True, "date_modified": store.now()})
+            store.emit("customer", "updated", customer["id"])
     store.emit("action", f"woocommerce_order_status_{new}", order["id"])
     store.emit("action", "woocommerce_order_status_changed", order["id"])
     order["date_modified"] = store.now()
@@ -196,6 +204,9 @@ def add_system_note(store, order: dict, text: str, customer_note: bool = False, 
 def trash_order(store, order: dict) -> None:
     with store.lock:
         order["trashed_from"] = order["status"]
+        order["meta"] += [{"id": store.meta_id(), "key": "_wp_trash_meta_status", "value": "wc-" + order["status"]},
+                          {"id": store.meta_id(), "key": "_wp_trash_meta_time",
+                           "value": str(int(store.now().replace(tzinfo=UTC).timestamp()))}]
         order["status"] = "trash"
         order["date_modified"] = store.now()
         store.emit("order", "deleted", order["id"])

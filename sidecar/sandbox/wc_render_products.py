@@ -118,7 +118,20 @@ def render_product(store, record: dict, home: str, context: str = "view") -> dic
         "downloads": [], "download_limit": -1, "download_expiry": -1, "external_url": "", "button_text": "",
         "tax_status": record["tax_status"], "tax_class": record["tax_class"]})
     out.update(stock_fields(record))
-    out.update({
+    out.update(_shipping_and_catalog(store, record, d))
+    if is_var:
+        out.update(_variation_as_product_overrides(store, record))
+    if context == "edit" and not is_var:
+        out["permalink_template"] = f"{home}/product/%pagename%/"
+        out["generated_slug"] = record["slug"]
+    up = f"products/{record['parent_id']}" if is_var else None
+    out["_links"] = links(home, f"products/{record['id']}", "products", up)
+    return out
+
+
+def _shipping_and_catalog(store, record: dict, d: dict) -> dict:
+    """The second half of a product's keys, from sold_individually to post_password."""
+    return {
         "sold_individually": record["sold_individually"], "weight": record["weight"],
         "dimensions": dict(record["dimensions"]), "shipping_required": not record["virtual"],
         "shipping_taxable": record["tax_status"] in ("taxable", "shipping"),
@@ -132,15 +145,7 @@ def render_product(store, record: dict, home: str, context: str = "view") -> dic
         "variations": list(record["variations"]), "grouped_products": [], "menu_order": record["menu_order"],
         "price_html": d["price_html"], "related_ids": related_ids(store, record),
         "meta_data": render_meta(record["meta"]), "stock_status": d["stock_status"],
-        "has_options": record["type"] == "variable", "post_password": ""})
-    if is_var:
-        out.update(_variation_as_product_overrides(store, record))
-    if context == "edit" and not is_var:
-        out["permalink_template"] = f"{home}/product/%pagename%/"
-        out["generated_slug"] = record["slug"]
-    up = f"products/{record['parent_id']}" if is_var else None
-    out["_links"] = links(home, f"products/{record['id']}", "products", up)
-    return out
+        "has_options": record["type"] == "variable", "post_password": ""}
 
 
 def related_ids(store, record: dict) -> list[int]:

@@ -15,7 +15,8 @@ from .wc_util import utcnow
 
 DEFAULT_OPTIONS: dict[str, Any] = {
     "https": False, "latency_ms": 0, "fault_rate": 0.0, "seed": None, "home_url": None,
-    "webhook_fail_limit": 5, "calc_taxes": False, "timezone_offset": 0, "webhook_any_host": False,
+    "webhook_fail_limit": 5, "webhook_hold": False, "calc_taxes": False, "timezone_offset": 0, "webhook_any_host": False,
+    "site_name": "WooCommerce Sandbox", "currency": "USD",
 }
 
 # WordPress keeps products, variations, orders (HPOS placeholders), refunds and coupons in one posts sequence,
@@ -35,6 +36,8 @@ class Store:
         self.stats: dict[str, Any] = {"requests": 0, "by_method_path": {}, "batch_calls": 0}
         self.deliveries: list[dict] = []
         self.events: list[tuple[str, str, int]] = []
+        self.pending_rate_ids: list[int] | None = None
+        self.clock: datetime | None = None
         self.reset()
 
     def reset(self) -> None:
@@ -62,7 +65,8 @@ class Store:
         return self.next_id("meta")
 
     def now(self) -> datetime:
-        return utcnow()
+        """Store time in UTC: the real clock, or a time fixed through /_sandbox/clock (replaying captures)."""
+        return self.clock or utcnow()
 
     def add_key(self, permissions: str, consumer_key: str | None = None, consumer_secret: str | None = None) -> dict:
         """Register an API key pair owned by the admin user (id 1), as WooCommerce → Advanced → REST API does."""

@@ -23,6 +23,11 @@ def order_location(order: dict) -> tuple[str, str]:
 
 
 def applicable_rates(store, order: dict) -> list[dict]:
+    """Rates for the order's address; a checkout placed with ``tax_rate`` keeps its own rate ids."""
+    if order.get("rate_ids") is None and getattr(store, "pending_rate_ids", None):
+        order["rate_ids"] = list(store.pending_rate_ids)
+    if order.get("rate_ids"):
+        return [store.taxes[i] for i in order["rate_ids"] if i in store.taxes]
     if not store.options.get("calc_taxes"):
         return []
     country, state = order_location(order)

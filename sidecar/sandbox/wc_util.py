@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
@@ -14,7 +14,7 @@ DATE_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(\.\d+
 
 def utcnow() -> datetime:
     """Now in UTC, to the second (WordPress stores dates with one-second resolution)."""
-    return datetime.now(timezone.utc).replace(microsecond=0, tzinfo=None)
+    return datetime.now(UTC).replace(microsecond=0, tzinfo=None)
 
 
 def fmt_date(value: datetime | None, offset_hours: float = 0) -> str | None:
@@ -55,16 +55,17 @@ def dec(value: Any) -> Decimal:
         return Decimal(0)
 
 
-def money(value: Decimal | float | int | str) -> str:
+def money(value: Decimal | float | str) -> str:
     """Money as WooCommerce prints totals: a string rounded to 2 decimals ("29.35")."""
-    return str(dec(value).quantize(CENT, rounding=ROUND_HALF_UP))
+    text = str(dec(value).quantize(CENT, rounding=ROUND_HALF_UP))
+    return "0.00" if text == "-0.00" else text
 
 
 def round2(value: Decimal) -> Decimal:
     return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-def plain(value: Decimal | float | int | str) -> str:
+def plain(value: Decimal | float | str) -> str:
     """An unpadded decimal string as wc_format_decimal gives it ("6.2", "2.96835", "0")."""
     text = format(dec(value).normalize(), "f")
     return "0" if text in ("-0", "") else text

@@ -6,7 +6,6 @@ No tests here; the module is named test_* only because that is the file pattern 
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 from tests.conftest import FIXTURES
 

@@ -58,6 +58,7 @@ final class NSSync_Plugin {
 		'class-nssync-admin.php',
 		'class-nssync-ajax.php',
 		'class-nssync-order-screen.php',
+		'class-nssync-status-view.php',
 		'class-nssync-hooks.php',
 	);
 
@@ -116,6 +117,6 @@ final class NSSync_Plugin {
 	 */
 	public function settings_page() {
 		require_once __DIR__ . '/class-nssync-settings-page.php';
-		return new NSSync_Settings_Page( $this->options, $this->client, new NSSync_Settings_Map() );
+		return new NSSync_Settings_Page( $this->options, $this->client, new NSSync_Settings_Map(), $this->forwarder );
 	}
 }

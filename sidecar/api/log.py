@@ -1,0 +1,40 @@
+"""``GET /v1/log``: the API call log, newest first, filtered by ``system`` and ``status``, paged.
+
+Rows are redacted when written (``sidecar.apilog``); this endpoint only reads. ``status`` is an HTTP status
+(``429``), ``error`` (no answer, or 400 and above) or ``ok`` (below 400).
+"""
+
+from __future__ import annotations
+
+from flask import jsonify, request
+
+from ..errors import ApiError
+from ..models import ApiCall
+from . import signed_blueprint
+from .paging import choice_arg, iso, page
+
+bp = signed_blueprint("log", __name__)
+
+
+def render(call: ApiCall) -> dict:
+    return {"id": call.id, "system": call.system, "method": call.method, "path": call.path,
+            "status": call.status, "ms": call.ms, "error": call.error, "at": iso(call.created_at)}
+
+
+@bp.get("/log")
+def api_log():
+    query = ApiCall.select().order_by(ApiCall.created_at.desc(), ApiCall.id.desc())
+    system = choice_arg("system", ["netsuite", "woocommerce"])
+    if system:
+        query = query.where(ApiCall.system == system)
+    status = request.args.get("status")
+    if status == "error":
+        query = query.where(ApiCall.status.is_null() | (ApiCall.status >= 400))
+    elif status == "ok":
+        query = query.where(ApiCall.status < 400)
+    elif status:
+        if not (status.isdigit() and 100 <= int(status) <= 599):
+            raise ApiError(422, "invalid_parameter", "status must be an HTTP status (100-599), error or ok",
+                           "status")
+        query = query.where(ApiCall.status == int(status))
+    return jsonify(page(query, "calls", render))

@@ -1,0 +1,73 @@
+"""``GET /v1/status``: what wp-admin shows at a glance — queue depth, failed jobs, the last run of each flow,
+both connections (configured? last call?) and the WooCommerce webhooks the watchdog looks after.
+
+Reads the store only: connection state comes from the API log, never from a live call.
+"""
+
+from __future__ import annotations
+
+import json
+
+from flask import current_app, jsonify
+from peewee import fn
+
+from ..credentials import is_configured
+from ..models import ApiCall, Cursor, Event, Heartbeat, SyncRun
+from ..registry import get_registry
+from . import signed_blueprint
+from .paging import iso
+from .sync import render as render_run
+
+bp = signed_blueprint("status", __name__)
+WATCHDOG_CURSOR = "woo.webhooks.watchdog"
+
+
+@bp.get("/status")
+def status():
+    counts = dict(Event.select(Event.status, fn.COUNT(Event.id)).group_by(Event.status).tuples())
+    registry = get_registry()
+    return jsonify({
+        "queue": {"depth": counts.get("pending", 0) + counts.get("running", 0),
+                  "pending": counts.get("pending", 0), "running": counts.get("running", 0)},
+        "failed": counts.get("failed", 0),
+        "flows": _last_runs(sorted(registry.flows)),
+        "connections": {system: _connection(system) for system in ("netsuite", "woocommerce")},
+        "webhooks": _webhooks(),
+        "worker": _worker(),
+        "flow_load_errors": registry.load_errors,
+    })
+
+
+def _last_runs(flows: list[str]) -> dict:
+    out = {}
+    for flow in flows:
+        run = SyncRun.select().where(SyncRun.flow == flow).order_by(SyncRun.id.desc()).first()
+        out[flow] = render_run(run) if run else None
+    return out
+
+
+def _connection(system: str) -> dict:
+    values = current_app.extensions["sidecar_runtime"].credentials.get(system)
+    last = ApiCall.select().where(ApiCall.system == system).order_by(ApiCall.id.desc()).first()
+    state = "unknown"
+    if last is not None:
+        state = "ok" if last.status is not None and last.status < 400 else "error"
+    return {"configured": is_configured(system, values), "state": state,
+            "last_call": None if last is None else {"status": last.status, "at": iso(last.created_at),
+                                                    "error": last.error}}
+
+
+def _webhooks() -> dict:
+    row = Cursor.get_or_none(Cursor.name == WATCHDOG_CURSOR)
+    if row is None or not row.value:
+        return {"checked_at": None, "webhooks": []}
+    try:
+        data = json.loads(row.value)
+    except ValueError:
+        data = {}
+    return {"checked_at": iso(row.updated_at), "webhooks": data.get("webhooks", [])}
+
+
+def _worker() -> dict:
+    beat = Heartbeat.get_or_none(Heartbeat.name == "worker")
+    return {"last_heartbeat": iso(beat.beat_at) if beat else None}

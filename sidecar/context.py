@@ -1,0 +1,68 @@
+"""``build_context()``: the FlowContext a job runs with, its clients built lazily from the stored credentials.
+
+Clients are cached per process and shared by the worker threads (so the NetSuite client's concurrency limit
+holds across them); a change of credentials or client settings builds fresh ones on the next job.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from .flows.base import FlowContext
+from .runtime import get_runtime
+from .settings import get_settings
+
+_cache: dict[str, tuple[str, Any]] = {}
+_lock = threading.Lock()
+
+
+def build_context() -> FlowContext:
+    """A fresh context per job: settings read once on first use, clients from the per-process cache."""
+    holder: dict[str, dict] = {}
+
+    def settings() -> dict:
+        if "s" not in holder:
+            holder["s"] = get_settings()
+        return holder["s"]
+
+    return FlowContext(factories={
+        "settings": settings,
+        "netsuite": lambda: _client("netsuite", settings(), _make_netsuite),
+        "woo": lambda: _client("woocommerce", settings(), _make_woo),
+    })
+
+
+def _client(system: str, settings: dict, make: Callable[[dict, dict], Any]) -> Any:
+    """The cached client for ``system`` if its credentials and settings are unchanged, else a new one."""
+    values = get_runtime().credentials.get(system)
+    section = settings.get("netsuite" if system == "netsuite" else "woocommerce", {})
+    fingerprint = hashlib.sha256(json.dumps([values, section], sort_keys=True).encode()).hexdigest()
+    with _lock:
+        cached = _cache.get(system)
+        if cached and cached[0] == fingerprint:
+            return cached[1]
+        client = make(values, settings)
+        _cache[system] = (fingerprint, client)
+        return client
+
+
+def _make_netsuite(values: dict, settings: dict) -> Any:
+    from .clients.netsuite import NetSuiteClient
+
+    return NetSuiteClient.from_credentials(values, get_runtime().config, settings)
+
+
+def _make_woo(values: dict, settings: dict) -> Any:
+    from .clients.woocommerce import WooClient
+
+    return WooClient.from_credentials(values, settings)
+
+
+def clear_client_cache() -> None:
+    """Forget cached clients (tests; credentials rotated by hand in the database)."""
+    with _lock:
+        _cache.clear()

@@ -1,0 +1,63 @@
+"""Governance and fault injection around the NetSuite API (spec §9.1, §10.4): a concurrency limit that rejects
+the excess with 429 CONCURRENCY_LIMIT_EXCEEDED, added latency, random 500s, and "timeouts" that do the work and
+then answer too late. It wraps the WSGI app, so it sees requests exactly as the socket delivers them; the
+``/_sandbox`` controls are left alone."""
+
+from __future__ import annotations
+
+import secrets
+import time
+
+from .ns_errors import concurrency_exceeded, error_response, invalid_login, unexpected_error
+from .ns_state import SandboxState
+
+API_PREFIX = "/services/rest/"
+
+
+def _over_limit(status: int):
+    """The answer past the limit: the documented 429 body, the 400 some clients see, or a bare INVALID_LOGIN
+    (spec §7: saturation that masquerades as an auth failure)."""
+    if status == 401:
+        return error_response(invalid_login())
+    return error_response(concurrency_exceeded(status))
+
+
+class Governor:
+    def __init__(self, wsgi_app, st: SandboxState):
+        self.app, self.state = wsgi_app, st
+
+    def __call__(self, environ, start_response):
+        path = environ.get("PATH_INFO", "")
+        if not path.startswith(API_PREFIX):
+            return self.app(environ, start_response)
+        st, opts = self.state, self.state.options
+        with st.lock:
+            st.stats.requests += 1
+            st.stats.by_method_path[f"{environ.get('REQUEST_METHOD')} {path}"] += 1
+            if st.stats.in_flight >= int(opts["concurrency_limit"]):
+                st.stats.rejected_429 += 1
+                return _over_limit(int(opts["concurrency_status"]))(environ, start_response)
+            st.stats.in_flight += 1
+            st.stats.max_concurrent = max(st.stats.max_concurrent, st.stats.in_flight)
+            fault = st.rng.random() < float(opts["fault_rate"])
+            slow = not fault and st.rng.random() < float(opts["timeout_rate"])
+        try:
+            return self._serve(environ, start_response, fault, slow)
+        finally:
+            with st.lock:
+                st.stats.in_flight -= 1
+
+    def _serve(self, environ, start_response, fault: bool, slow: bool):
+        opts = self.state.options
+        if float(opts["latency_ms"]) > 0:
+            time.sleep(float(opts["latency_ms"]) / 1000)
+        if fault:
+            with self.state.lock:
+                self.state.stats.faults += 1
+            return error_response(unexpected_error(secrets.token_hex(10)))(environ, start_response)
+        body = b"".join(self.app(environ, start_response))  # the work is done (and committed) here
+        if slow:
+            with self.state.lock:
+                self.state.stats.timeouts += 1
+            time.sleep(float(opts["timeout_delay_s"]))
+        return [body]

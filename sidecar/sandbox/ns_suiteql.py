@@ -1,0 +1,239 @@
+"""SuiteQL, executed for real (spec §8, §10.3): the query is parsed as Oracle SQL with sqlglot, checked against
+the tables and columns NetSuite exposes (ns_tables.CATALOG), NetSuite's own functions (BUILTIN.DF, TO_CHAR,
+TO_DATE) are rewritten, and the result is generated as SQLite and run on the sandbox store. A query NetSuite
+would refuse (LIMIT, WITH, unknown table or field, missing binds) gets a 400 in NetSuite's shape."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime
+
+import sqlglot
+from sqlglot import exp
+from sqlglot.dialects.oracle import Oracle
+from sqlglot.errors import ParseError, TokenError
+from sqlglot.tokens import TokenType
+
+from .ns_errors import NsError
+from .ns_tables import CATALOG, DATE_COLUMNS, DF_STATUS, DF_TARGETS
+
+MAX_ROWS = 100_000
+ORACLE = Oracle()
+
+
+def search_error(detail: str) -> NsError:
+    return NsError(400, "USER_ERROR", "Invalid search query. Detailed unprocessed description follows. "
+                   f"Search error occurred: {detail}")
+
+
+def parse(q: str) -> exp.Expression:
+    """Parse as Oracle SQL; refuse the constructs SuiteQL refuses (LIMIT, WITH, anything but SELECT)."""
+    try:
+        if any(t.token_type == TokenType.LIMIT for t in ORACLE.tokenize(q)):
+            raise search_error("LIMIT is not supported; use FETCH FIRST n ROWS ONLY.")
+        tree = sqlglot.parse_one(q, read="oracle")
+    except (ParseError, TokenError) as err:
+        raise search_error(f"Invalid or unsupported search. {str(err).splitlines()[0]}") from None
+    if tree.find(exp.With):
+        raise search_error("WITH clauses are not supported.")
+    if not isinstance(tree, (exp.Select, exp.Union)):
+        raise search_error("Only SELECT statements are supported.")
+    return tree
+
+
+def _aliases(tree: exp.Expression) -> dict[str, str | None]:
+    """alias (or table name) → catalog table; derived tables map to None."""
+    aliases: dict[str, str | None] = {}
+    for table in tree.find_all(exp.Table):
+        name = table.name.lower()
+        if name not in CATALOG:
+            raise search_error(f"Record '{table.name}' was not found.")
+        aliases[(table.alias or table.name).lower()] = name
+    for sub in tree.find_all(exp.Subquery):
+        if sub.alias:
+            aliases[sub.alias.lower()] = None
+    return aliases
+
+
+def validate(tree: exp.Expression) -> dict[str, str | None]:
+    """Every table and field must exist in NetSuite's SuiteQL schema."""
+    aliases = _aliases(tree)
+    tables = {t for t in aliases.values() if t}
+    known = {c for t in tables for c in CATALOG[t]}
+    outputs = {a.alias.lower() for a in tree.find_all(exp.Alias)}
+    for column in tree.find_all(exp.Column):
+        if isinstance(column.this, exp.Star):
+            continue
+        name, qualifier = column.name.lower(), column.table.lower()
+        if qualifier:
+            if qualifier not in aliases:
+                raise search_error(f"Invalid table alias '{column.table}'.")
+            table = aliases[qualifier]
+            if table and name not in CATALOG[table]:
+                raise search_error(f"Field '{column.name}' for record '{table}' was not found. Reason: "
+                                   "NOT_EXPOSED - Not available for channel SUITE_QL")
+        elif name not in known and name not in outputs and None not in aliases.values():
+            raise search_error(f"Field '{column.name}' was not found.")
+    return aliases
+
+
+def _df(node: exp.Expression, aliases: dict[str, str | None]) -> exp.Expression:
+    """BUILTIN.DF(col) → a scalar subquery that yields the display text of the referenced record."""
+    args = node.expression.expressions
+    if len(args) != 1 or not isinstance(args[0], exp.Column):
+        raise search_error("BUILTIN.DF takes one field.")
+    column = args[0].copy()
+    if not column.table:  # qualify it, or the subquery's own table would capture the name
+        owner = _owner(column.name.lower(), aliases)
+        if owner:
+            column.set("table", exp.to_identifier(owner))
+    table = aliases.get(column.table.lower()) if column.table else None
+    name = column.name.lower()
+    value = column.sql(dialect="sqlite", identify=True)
+    qualifier = f'"{column.table}".' if column.table else ""
+    if name == "status" and table == "transaction":
+        template = DF_STATUS
+    else:
+        template = DF_TARGETS.get(name, "CAST({v} AS TEXT)")
+    return sqlglot.parse_one(template.format(v=value, q=qualifier), read="sqlite")
+
+
+def _owner(column: str, aliases: dict[str, str | None]) -> str | None:
+    """The alias of the (first) table in the query that has this column."""
+    for alias, table in aliases.items():
+        if table and column in CATALOG[table]:
+            return alias
+    return None
+
+
+def rewrite(tree: exp.Expression, aliases: dict[str, str | None]) -> exp.Expression:
+    """Replace NetSuite/Oracle functions by SQL SQLite can run (with the ns_* functions of this module)."""
+    def transform(node: exp.Expression) -> exp.Expression:
+        """Rewrite one node (sqlglot transform callback)."""
+        if isinstance(node, exp.Dot) and isinstance(node.this, exp.Identifier) \
+                and node.this.name.upper() == "BUILTIN":
+            if not isinstance(node.expression, exp.Anonymous) or node.expression.name.upper() != "DF":
+                raise search_error(f"Function BUILTIN.{node.expression.name} is not supported here.")
+            return _df(node, aliases)
+        if isinstance(node, exp.ToChar):
+            fmt = node.args.get("format")
+            pyfmt = exp.Literal.string(ORACLE.format_time(fmt).name) if fmt is not None else exp.Null()
+            return exp.Anonymous(this="NS_TO_CHAR", expressions=[node.this, pyfmt])
+        if isinstance(node, (exp.StrToDate, exp.StrToTime)):
+            return exp.Anonymous(this="NS_TO_DATE", expressions=[node.this, node.args["format"]])
+        return node
+    return tree.transform(transform)
+
+
+def date_outputs(tree: exp.Expression) -> set[int]:
+    """Positions of bare date columns in the select list: NetSuite returns those in the user's date format
+    (M/D/YYYY), so the runner reformats them after the query."""
+    if not isinstance(tree, exp.Select):
+        return set()
+    positions = set()
+    for n, node in enumerate(tree.expressions):
+        inner = node.this if isinstance(node, exp.Alias) else node
+        if isinstance(inner, exp.Column) and inner.name.lower() in DATE_COLUMNS:
+            positions.add(n)
+    return positions
+
+
+def rownum_to_limit(tree: exp.Expression) -> exp.Expression:
+    """``WHERE … AND ROWNUM <= n`` (a top-level conjunct of the outer SELECT) → a row limit; any other use of
+    ROWNUM is left for the field check to refuse."""
+    where = tree.args.get("where") if isinstance(tree, exp.Select) else None
+    if where is None:
+        return tree
+    conjuncts = list(where.this.flatten()) if isinstance(where.this, exp.And) else [where.this]
+    kept, limit = [], None
+    for cond in conjuncts:
+        is_rownum = isinstance(cond, (exp.LTE, exp.LT)) and isinstance(cond.this, exp.Column) \
+            and cond.this.name.upper() == "ROWNUM" and isinstance(cond.expression, exp.Literal)
+        if is_rownum and limit is None:
+            limit = int(cond.expression.name) - (1 if isinstance(cond, exp.LT) else 0)
+        else:
+            kept.append(cond)
+    if limit is None:
+        return tree
+    tree.set("where", exp.Where(this=exp.and_(*kept)) if kept else None)
+    return tree.limit(max(limit, 0), copy=False)
+
+
+def translate(q: str) -> tuple[str, set[int]]:
+    """SuiteQL text → SQLite SQL and the date output positions (raises NsError as NetSuite would)."""
+    tree = rownum_to_limit(parse(q))
+    aliases = validate(tree)
+    dates = date_outputs(tree)
+    return rewrite(tree, aliases).sql(dialect="sqlite", identify=True), dates
+
+
+def check_params(sql: str, params) -> list:
+    """The ? binds: an array of strings/numbers, at least as many as placeholders."""
+    if params is None:
+        params = []
+    if not isinstance(params, list):
+        raise search_error("params must be an array.")
+    for value in params:
+        if value is None or not isinstance(value, (str, int, float)) or isinstance(value, bool):
+            raise search_error("Bind values must be strings or numbers; null is not allowed.")
+    needed = sum(1 for t in ORACLE.tokenize(sql) if t.token_type == TokenType.PLACEHOLDER)
+    if len(params) < needed:
+        raise search_error(f"The query has {needed} parameters but {len(params)} values were given.")
+    return params[:needed]
+
+
+def as_text(value) -> str:
+    """SuiteQL values come back as strings: 5.0 → "5", 19.99 → "19.99"."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def run(store, q: str, params) -> tuple[list[str], list[tuple]]:
+    """Translate and run a query; returns column names and rows (dates reformatted)."""
+    params = check_params(q, params)
+    sql, dates = translate(q)
+    try:
+        columns, rows = store.query(sql, params)
+    except sqlite3.Error as err:
+        raise search_error(str(err)) from None
+    if dates:
+        rows = [tuple(ns_datefmt(v) if n in dates else v for n, v in enumerate(row)) for row in rows]
+    return columns, rows
+
+
+# --- SQLite functions the rewritten SQL calls -------------------------------------------------------------------
+
+def _parse_stored(value: str) -> datetime | None:
+    for fmt in ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d"):
+        try:
+            return datetime.strptime(str(value), fmt)
+        except ValueError:
+            continue
+    return None
+
+
+def ns_to_char(value, pyfmt):
+    if value is None:
+        return None
+    moment = _parse_stored(value) if isinstance(value, str) else None
+    if moment is None or pyfmt is None:
+        return as_text(value)
+    return moment.strftime(pyfmt)
+
+
+def ns_to_date(text, pyfmt):
+    if text is None:
+        return None
+    try:
+        return datetime.strptime(str(text), pyfmt).strftime("%Y-%m-%d %H:%M:%S")
+    except ValueError:
+        return None
+
+
+def ns_datefmt(value):
+    moment = _parse_stored(value) if value is not None else None
+    return f"{moment.month}/{moment.day}/{moment.year}" if moment else value
+
+
+SQLITE_FUNCTIONS = [("NS_TO_CHAR", 2, ns_to_char), ("NS_TO_DATE", 2, ns_to_date)]

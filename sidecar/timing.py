@@ -1,0 +1,52 @@
+"""The pipeline's clocks: job lease, sweep interval and retry backoff, read from the environment.
+
+Defaults suit production (a 5-minute lease renewed while the job runs, a sweep every 15 s, retries from 30 s
+doubling up to an hour). Tests shorten them with ``SIDECAR_JOB_LEASE_S``, ``SIDECAR_SWEEP_INTERVAL_S`` and
+``SIDECAR_RETRY_BASE_S`` so that a killed worker's events come back within seconds.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Timing:
+    lease_s: float = 300.0
+    sweep_interval_s: float = 15.0
+    retry_base_s: float = 30.0
+    retry_max_s: float = 3600.0
+
+
+def _float(name: str, default: float) -> float:
+    raw = os.environ.get(name, "")
+    try:
+        value = float(raw) if raw else default
+    except ValueError:
+        return default
+    return value if value > 0 else default
+
+
+def timing() -> Timing:
+    """Read on every call, so a test (or an operator) can change it without re-importing anything."""
+    return Timing(lease_s=_float("SIDECAR_JOB_LEASE_S", Timing.lease_s),
+                  sweep_interval_s=_float("SIDECAR_SWEEP_INTERVAL_S", Timing.sweep_interval_s),
+                  retry_base_s=_float("SIDECAR_RETRY_BASE_S", Timing.retry_base_s),
+                  retry_max_s=_float("SIDECAR_RETRY_MAX_S", Timing.retry_max_s))
+
+
+def backoff_s(attempt: int, retry_after: float | None = None, t: Timing | None = None,
+              rand: random.Random | None = None) -> float:
+    """Delay before retry number ``attempt`` (1-based): exponential, capped, with jitter (half to full).
+
+    Jitter spreads retries of many events that failed together (NetSuite down for a minute) so they do not
+    all come back at once. A ``Retry-After`` from the remote system is a floor, never shortened.
+    """
+    t = t or timing()
+    ceiling = min(t.retry_max_s, t.retry_base_s * (2 ** max(attempt - 1, 0)))
+    delay = ceiling * (0.5 + 0.5 * (rand or random).random())
+    if retry_after:
+        delay = max(delay, float(retry_after))
+    return delay

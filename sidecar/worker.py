@@ -1,0 +1,122 @@
+"""Running one event: claim it under a lease, call its handler, then settle it — done, retry later, or failed.
+
+The ``attempts`` counter doubles as a fencing token: claiming increments it, and every later write is
+conditional on ``status = running`` and the same ``attempts``. A worker that lost its lease (it stalled, the
+sweeper gave the event to another worker) therefore cannot mark the event done, and the local writes it staged
+with ``ctx.on_done`` roll back with that refused update. Remote effects are made safe by the flows themselves
+(external ids, re-reading before writing): delivery is at-least-once, handling is idempotent.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from . import counters
+from .context import build_context
+from .flows.base import FlowContext, FlowError
+from .intake import enqueue_after_commit, enqueue_in_transaction
+from .leases import holding
+from .models import Event, utcnow
+from .registry import get_registry
+from .timing import backoff_s, timing
+from .txn import write_transaction
+from .worker_errors import describe, is_permanent, max_attempts
+
+log = logging.getLogger(__name__)
+MAX_OUTCOME = 500
+
+
+class LeaseLost(Exception):
+    """The event is no longer ours (the sweeper re-queued it, or a person skipped it)."""
+
+
+def process_event(event_id: int) -> str | None:
+    """Handle one event if it is due and nobody else holds it; returns the outcome when it completed."""
+    event = claim(event_id)
+    if event is None:
+        return None
+    with holding("event", event.id, event.attempts):
+        ctx = build_context()
+        try:
+            outcome = run_handler(event, ctx)
+        except Exception as exc:  # noqa: BLE001 - every failure is settled on the event row
+            settle_failure(event, exc)
+            return None
+        try:
+            finish(event, outcome, ctx)
+        except LeaseLost:
+            log.warning("event %s: lease lost before completion; another attempt owns it", event.id)
+            return None
+        except Exception as exc:  # noqa: BLE001 - e.g. a staged write failed: retry the whole event
+            settle_failure(event, exc)
+            return None
+    return outcome
+
+
+def claim(event_id: int) -> Event | None:
+    """pending and due → running, attempts + 1, leased; None when another worker has it or it is not due."""
+    now = utcnow()
+    claimed = (Event.update(status="running", attempts=Event.attempts + 1, updated_at=now,
+                            lease_until=now + dt.timedelta(seconds=timing().lease_s))
+               .where((Event.id == event_id) & (Event.status == "pending")
+                      & (Event.next_attempt_at.is_null() | (Event.next_attempt_at <= now)))
+               .execute())
+    return Event.get_or_none(Event.id == event_id) if claimed == 1 else None
+
+
+def run_handler(event: Event, ctx: FlowContext) -> str:
+    """Call the topic's handler and return its one-line outcome."""
+    handler = get_registry().handler_for(event.topic)
+    if handler is None:
+        raise FlowError(f"No flow in this sidecar handles {event.topic!r} events; update the sidecar, then retry.")
+    outcome = handler(event, ctx)
+    text = " ".join(str(outcome).split()) if outcome is not None else ""
+    return (text or "Done.")[:MAX_OUTCOME]
+
+
+def fenced(event: Event):
+    """The condition every write about a claimed event carries: still running, still our attempt."""
+    return (Event.id == event.id) & (Event.status == "running") & (Event.attempts == event.attempts)
+
+
+def finish(event: Event, outcome: str, ctx: FlowContext) -> None:
+    """done + outcome, with the handler's staged local writes, in one transaction."""
+    with write_transaction():
+        for write in ctx.staged:
+            write()
+        updated = (Event.update(status="done", outcome=outcome, last_error=None, lease_until=None,
+                                next_attempt_at=None, updated_at=utcnow()).where(fenced(event)).execute())
+        if updated != 1:
+            raise LeaseLost()
+        counters.incr("events.done")
+
+
+def settle_failure(event: Event, exc: Exception) -> None:
+    """Permanent (or out of attempts) → failed with a readable reason; otherwise pending again after a backoff."""
+    message = describe(exc)
+    limit = max_attempts()
+    if is_permanent(exc) or event.attempts >= limit:
+        reason = message if is_permanent(exc) else f"Gave up after {event.attempts} attempts. Last error: {message}"
+        _fail(event, reason)
+        log.warning("event %s (%s) failed: %s", event.id, event.topic, reason)
+        return
+    eta = utcnow() + dt.timedelta(seconds=backoff_s(event.attempts, getattr(exc, "retry_after", None)))
+    with write_transaction():
+        updated = (Event.update(status="pending", next_attempt_at=eta, last_error=message, lease_until=None,
+                                updated_at=utcnow()).where(fenced(event)).execute())
+        if updated == 1:
+            enqueue_in_transaction(event.id, eta)
+            counters.incr("events.retried")
+    if updated == 1:
+        enqueue_after_commit(event.id, eta)
+        log.info("event %s (%s) attempt %d failed, retry at %s: %s", event.id, event.topic, event.attempts,
+                 eta.isoformat(timespec="seconds"), message)
+
+
+def _fail(event: Event, reason: str) -> None:
+    with write_transaction():
+        updated = (Event.update(status="failed", last_error=reason, lease_until=None, next_attempt_at=None,
+                                updated_at=utcnow()).where(fenced(event)).execute())
+        if updated == 1:
+            counters.incr("events.failed")

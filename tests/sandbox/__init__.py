@@ -1,0 +1,1 @@
+"""Tests of the local simulators (sidecar/sandbox/), over real sockets on 127.0.0.1."""

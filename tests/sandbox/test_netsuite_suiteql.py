@@ -1,0 +1,171 @@
+"""SuiteQL in the NetSuite sandbox, run for real on its SQLite store: the spec's §8.4 queries against seeded
+data (answers compared with the stored records, not with constants), the response shape of §8.1, paging, and
+the refusals NetSuite gives (LIMIT, WITH, unknown tables/fields, missing Prefer, bad binds)."""
+
+from __future__ import annotations
+
+import pytest
+
+from sidecar.sandbox.netsuite import create_app
+
+from .test_netsuite_records import R, new_id, order_body
+from .test_netsuite_tba import FastServer, Sandbox
+
+
+@pytest.fixture(scope="module")
+def sb():
+    app = create_app({"seed": 40})
+    server = FastServer(app)
+    yield Sandbox(server, app)
+    server.stop()
+
+
+def rows(sb: Sandbox, q: str, params=None, **kw) -> list[dict]:
+    answer = sb.ns.suiteql(q, params, **kw)
+    assert answer.status_code == 200, answer.text
+    return answer.json()["items"]
+
+
+def error_of(answer) -> dict:
+    assert answer.status_code == 400, answer.text
+    return answer.json()["o:errorDetails"][0]
+
+
+def test_item_by_sku_with_bind_and_response_shape(sb):
+    item = [r for r in sb.records("inventoryItem") if r.get("matrixType", {}).get("id") != "PARENT"][3]
+    answer = sb.ns.suiteql("SELECT id, itemid, upccode, externalid, displayname, isinactive, itemtype, parent "
+                           "FROM item WHERE itemid = ?", [item["itemId"]])
+    body = answer.json()
+    assert (body["count"], body["hasMore"], body["offset"], body["totalResults"]) == (1, False, 0, 1)
+    row = body["items"][0]
+    assert row == {"links": [], "id": item["id"], "itemid": item["itemId"], "upccode": item["upcCode"],
+                   "externalid": item["externalId"], "displayname": item["displayName"], "isinactive": "F",
+                   "itemtype": "InvtPart"} | ({"parent": item["parent"]["id"]} if item.get("parent") else {})
+
+
+def test_custom_field_and_matrix_children(sb):
+    child = next(r for r in sb.records("inventoryItem") if r.get("matrixType", {}).get("id") == "CHILD")
+    found = rows(sb, "SELECT i.id, BUILTIN.DF(i.parent) AS parent_name FROM item i WHERE i.custitem_woo_sku = ?",
+                 [child["custitem_woo_sku"]])
+    parent = next(r for r in sb.records("inventoryItem") if r["id"] == child["parent"]["id"])
+    assert found == [{"links": [], "id": child["id"], "parent_name": parent["itemId"]}]
+
+
+def test_stock_per_location_matches_the_item_records(sb):
+    items = [r for r in sb.records("inventoryItem") if r.get("locations")][:2]
+    ids = ", ".join(r["id"] for r in items)
+    got = rows(sb, "SELECT iil.item, iil.location, BUILTIN.DF(iil.location) AS location_name, "
+                   "iil.quantityavailable, iil.quantityonhand FROM inventoryitemlocations iil "
+                   f"WHERE iil.item IN ({ids}) AND iil.location IN (1, 2) ORDER BY iil.item, iil.location")
+    names = {r["id"]: r["name"] for r in sb.records("location")}
+    expected = [{"links": [], "item": r["id"], "location": ln["location"]["id"],
+                 "location_name": names[ln["location"]["id"]],
+                 "quantityavailable": str(int(ln["quantityAvailable"])),
+                 "quantityonhand": str(int(ln["quantityOnHand"]))}
+                for r in items for ln in r["locations"]["items"] if ln["location"]["id"] in ("1", "2")]
+    assert got == expected
+    total = rows(sb, "SELECT item, SUM(quantityavailable) AS qty FROM inventoryitemlocations "
+                     f"WHERE location IN (1, 2) AND item = {items[0]['id']} GROUP BY item")
+    assert float(total[0]["qty"]) == sum(ln["quantityAvailable"] for ln in items[0]["locations"]["items"]
+                                         if ln["location"]["id"] in ("1", "2"))
+
+
+def test_prices_by_level_and_currency(sb):
+    item = sb.records("inventoryItem")[0]
+    got = rows(sb, "SELECT p.item, p.pricelevel, BUILTIN.DF(p.pricelevel) AS pricelevel_name, p.unitprice, "
+                   "BUILTIN.DF(p.currency) AS currency_name FROM pricing p WHERE p.pricelevel = 1 AND "
+                   f"p.priceqty = 1 AND p.item IN ({item['id']}) ORDER BY p.currency")
+    base = [ln for ln in item["price"]["items"] if ln["priceLevel"]["id"] == "1"]
+    assert [(r["pricelevel_name"], float(r["unitprice"])) for r in got] == [("Base Price", ln["price"])
+                                                                            for ln in base]
+    assert [r["currency_name"] for r in got] == ["USD", "EUR", "GBP"]
+
+
+def test_records_and_suiteql_stay_in_step(sb):
+    customer = sb.records("customer")[0]
+    new_email = "Changed.Person@Example.com"
+    new_id(sb.ns.request("PATCH", f"{R}/customer/{customer['id']}", json={"email": new_email}))
+    got = rows(sb, "SELECT id, entityid, email, isperson FROM customer WHERE LOWER(email) = LOWER(?) "
+                   "AND isinactive = 'F' ORDER BY id", ["changed.person@example.com"])
+    assert got == [{"links": [], "id": customer["id"], "entityid": customer["entityId"], "email": new_email,
+                    "isperson": "T"}]
+    so = new_id(sb.ns.post(f"{R}/salesOrder", json=order_body(sb, [sb.records("inventoryItem")[1]["id"]],
+                                                              externalId="WC-SO-77")))
+    head = rows(sb, "SELECT id, tranid, status, BUILTIN.DF(status) AS status_text, externalid FROM transaction "
+                    "WHERE type = 'SalesOrd' AND externalid = ?", ["WC-SO-77"])
+    stored = next(r for r in sb.records("salesOrder") if r["id"] == so)
+    assert head == [{"links": [], "id": so, "tranid": stored["tranId"], "status": "B",
+                     "status_text": "Sales Order : Pending Fulfillment", "externalid": "WC-SO-77"}]
+    lines = rows(sb, "SELECT tl.item, tl.quantity, tl.mainline FROM transactionline tl "
+                     f"WHERE tl.transaction = {so} AND tl.mainline = 'F' AND tl.taxline = 'F' AND tl.item = ?",
+                 [int(stored["item"]["items"][0]["item"]["id"])])
+    assert lines == [{"links": [], "item": stored["item"]["items"][0]["item"]["id"], "quantity": "-2",
+                      "mainline": "F"}]
+
+
+def test_dates_raw_and_with_to_char_and_to_date(sb):
+    item = sb.records("inventoryItem")[0]
+    stamp = item["lastModifiedDate"]  # 2026-11-28T03:30:00Z
+    got = rows(sb, "SELECT lastmodifieddate, TO_CHAR(lastmodifieddate, 'YYYY-MM-DD HH24:MI:SS') AS lm "
+                   "FROM item WHERE id = ?", [int(item["id"])])[0]
+    y, m, d = stamp[:10].split("-")
+    assert got["lastmodifieddate"] == f"{int(m)}/{int(d)}/{y}"
+    assert got["lm"] == stamp.replace("T", " ").rstrip("Z")
+    since = rows(sb, "SELECT COUNT(*) AS n FROM item WHERE lastmodifieddate >= TO_DATE(?, 'YYYY-MM-DD')",
+                 ["2000-01-01"])
+    later = rows(sb, "SELECT COUNT(*) AS n FROM item WHERE lastmodifieddate >= TO_DATE(?, 'YYYY-MM-DD')",
+                 ["2999-01-01"])
+    assert int(since[0]["n"]) == len(sb.records("inventoryItem")) + sum(
+        len(sb.records(t)) for t in ("shipItem", "discountItem", "otherChargeSaleItem", "salesTaxItem"))
+    assert later[0]["n"] == "0"
+
+
+def test_paging_totals_and_fetch_first(sb):
+    total = len(sb.records("inventoryItem"))
+    first = sb.ns.suiteql("SELECT id FROM item WHERE itemtype = 'InvtPart' ORDER BY id", limit=10, offset=10).json()
+    assert (first["count"], first["offset"], first["totalResults"], first["hasMore"]) == (10, 10, total, True)
+    assert [r["id"] for r in first["items"]] == [r["id"] for r in sb.records("inventoryItem")][10:20]
+    assert {link["rel"] for link in first["links"]} >= {"self", "next", "prev"}
+    fetched = rows(sb, "SELECT id FROM item ORDER BY id FETCH FIRST 3 ROWS ONLY")
+    assert len(fetched) == 3
+    assert error_of(sb.ns.suiteql("SELECT id FROM item", limit=10, offset=15))["o:errorCode"] == "INVALID_PARAMETER"
+    assert error_of(sb.ns.suiteql("SELECT id FROM item", limit=1001))["o:errorCode"] == "INVALID_PARAMETER"
+
+
+@pytest.mark.parametrize("q,fragment", [
+    ("SELECT id FROM item LIMIT 5", "LIMIT"),
+    ("WITH a AS (SELECT id FROM item) SELECT id FROM a", "WITH"),
+    ("SELECT id FROM items", "Record 'items' was not found"),
+    ("SELECT id, basecolour FROM item", "Field 'basecolour'"),
+    ("SELECT i.quantityfulfilled FROM transactionline i", "Field 'quantityfulfilled' for record 'transactionline'"),
+    ("SELECT id FROM sbx_record", "Record 'sbx_record' was not found"),
+    ("SELECT id FROM item WHERE", "Invalid or unsupported search"),
+    ("DELETE FROM item", "Only SELECT"),
+])
+def test_queries_netsuite_refuses(sb, q, fragment):
+    detail = error_of(sb.ns.suiteql(q))
+    assert detail["o:errorCode"] == "USER_ERROR" and fragment in detail["detail"]
+    assert detail["detail"].startswith("Invalid search query.")
+
+
+def test_bind_and_header_rules(sb):
+    assert "parameters" in error_of(sb.ns.suiteql("SELECT id FROM item WHERE itemid = ?", []))["detail"]
+    assert "null" in error_of(sb.ns.suiteql("SELECT id FROM item WHERE itemid = ?", [None]))["detail"]
+    no_prefer = sb.ns.request("POST", "/services/rest/query/v1/suiteql", json={"q": "SELECT id FROM item"})
+    assert no_prefer.status_code == 400
+
+
+def test_no_more_than_100000_rows_are_served(sb):
+    q = "SELECT a.id FROM item a CROSS JOIN item b CROSS JOIN pricing c"
+    total = len(rows(sb, "SELECT id FROM item")) ** 2 * len(rows(sb, "SELECT item FROM pricing"))
+    assert total > 100_000
+    last = sb.ns.suiteql(q, limit=1000, offset=99_000).json()
+    assert (last["count"], last["hasMore"], last["totalResults"]) == (1000, False, total)
+    beyond = sb.ns.suiteql(q, limit=1000, offset=100_000).json()
+    assert beyond["count"] == 0 and beyond["items"] == []
+
+
+def test_rownum_condition_limits_rows(sb):
+    got = rows(sb, "SELECT id FROM item WHERE itemtype = 'InvtPart' AND ROWNUM <= 4 ORDER BY id")
+    assert [r["id"] for r in got] == [r["id"] for r in sb.records("inventoryItem")][:4]
+    assert len(rows(sb, "SELECT id FROM item WHERE ROWNUM < 3")) == 2

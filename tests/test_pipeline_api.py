@@ -1,0 +1,173 @@
+"""The error queue, runs, API log, status and metrics endpoints."""
+
+from __future__ import annotations
+
+import pytest
+
+from sidecar import counters
+from sidecar.apilog import record_api_call
+from sidecar.intake import NewEvent, accept
+from sidecar.models import Event, SyncRun
+from sidecar.queue import huey
+from sidecar.registry import reset_registry
+from tests.conftest import SignedClient, make_config
+
+
+@pytest.fixture
+def api(tmp_path, any_db_url):
+    from sidecar.app import create_app
+
+    reset_registry()
+    app = create_app(make_config(tmp_path, any_db_url))
+    app.testing = True
+    yield SignedClient(app.test_client())
+    reset_registry()
+    from sidecar.db import database
+
+    database.close()
+
+
+def make_events(statuses: list[str]) -> list[int]:
+    ids = []
+    for n, status in enumerate(statuses):
+        event, _ = accept(NewEvent(key=f"k{n}", source="plugin", topic="order.created", resource_id=str(n)))
+        Event.update(status=status, last_error="NetSuite: unknown item SKU HW-1" if status == "failed" else None
+                     ).where(Event.id == event.id).execute()
+        ids.append(event.id)
+    huey.flush()
+    return ids
+
+
+def test_jobs_are_listed_newest_first_filtered_and_paged(api):
+    ids = make_events(["done", "failed", "failed", "pending", "failed"])
+    failed = api.get("/v1/jobs?status=failed&limit=2").get_json()
+    assert [j["id"] for j in failed["jobs"]] == [ids[4], ids[2]]
+    assert (failed["total"], failed["limit"], failed["offset"]) == (3, 2, 0)
+    assert failed["jobs"][0]["last_error"] == "NetSuite: unknown item SKU HW-1"
+    assert [j["id"] for j in api.get("/v1/jobs?status=failed&limit=2&offset=2").get_json()["jobs"]] == [ids[1]]
+    assert api.get("/v1/jobs").get_json()["total"] == 5
+    assert api.get(f"/v1/jobs/{ids[0]}").get_json()["status"] == "done"
+
+
+@pytest.mark.parametrize("query, field", [("status=broken", "status"), ("limit=0", "limit"),
+                                          ("limit=abc", "limit"), ("offset=-1", "offset")])
+def test_bad_list_parameters_are_422_naming_them(api, query, field):
+    resp = api.get(f"/v1/jobs?{query}")
+    assert resp.status_code == 422 and resp.get_json()["error"]["field"] == field
+
+
+def test_skip_closes_a_failed_job_and_retry_queues_it_again(api):
+    failed, done, running = make_events(["failed", "done", "running"])
+    skipped = api.post(f"/v1/jobs/{failed}/skip")
+    assert skipped.status_code == 200 and skipped.get_json()["status"] == "skipped"
+    assert skipped.get_json()["outcome"] == "Skipped by a person."
+    retried = api.post(f"/v1/jobs/{failed}/retry")
+    assert retried.status_code == 202 and retried.get_json()["attempts"] == 0
+    assert huey.dequeue().args == (failed,)
+    for job_id, action in ((done, "retry"), (done, "skip"), (running, "retry"), (running, "skip")):
+        resp = api.post(f"/v1/jobs/{job_id}/{action}")
+        assert resp.status_code == 409 and resp.get_json()["error"]["field"] == "status"
+    assert huey.pending_count() == 0
+
+
+@pytest.mark.parametrize("path", ["/v1/jobs/4242", "/v1/jobs/99999999999999999999999", "/v1/runs/4242",
+                                  "/v1/runs/99999999999999999999999"])
+def test_unknown_ids_are_404(api, path):
+    assert api.get(path).status_code == 404
+    if path.startswith("/v1/jobs"):
+        assert api.post(path + "/retry").status_code == 404
+
+
+def test_sync_now_answers_202_with_a_run_id_and_then_the_same_run(api):
+    first = api.post("/v1/sync/orders")
+    assert first.status_code == 202
+    run = SyncRun.get_by_id(first.get_json()["run_id"])
+    assert (run.flow, run.trigger, run.status) == ("orders", "manual", "pending")
+    again = api.post("/v1/sync/orders")
+    assert again.status_code == 200 and again.get_json()["run_id"] == run.id
+    unknown = api.post("/v1/sync/teleport")
+    assert unknown.status_code == 404 and "teleport" in unknown.get_json()["error"]["message"]
+    assert SyncRun.select().count() == 1
+
+
+def test_runs_are_listed_newest_first_with_counts(api):
+    SyncRun.create(flow="orders", trigger="schedule", status="done", seen=10, changed=2)
+    SyncRun.create(flow="inventory", trigger="manual", status="failed", errors=[f"e{i}" for i in range(5)])
+    listed = api.get("/v1/runs").get_json()
+    assert [(r["flow"], r["status"]) for r in listed["runs"]] == [("inventory", "failed"), ("orders", "done")]
+    assert listed["runs"][0]["errors"] == ["e0", "e1", "e2"]  # the first few in the list
+    one = listed["runs"][0]["id"]
+    assert len(api.get(f"/v1/runs/{one}").get_json()["errors"]) == 5
+    assert [r["flow"] for r in api.get("/v1/runs?flow=orders").get_json()["runs"]] == ["orders"]
+
+
+def test_the_api_log_is_newest_first_filtered_by_system_and_status(api):
+    record_api_call("netsuite", "get", "/record/v1/salesOrder/1", 200, 120)
+    record_api_call("woocommerce", "get", "/wc/v3/orders?consumer_secret=cs_abcdef123456", 401, 80, "refused")
+    record_api_call("netsuite", "post", "/record/v1/salesOrder", 429, 30, "too many requests")
+    record_api_call("netsuite", "post", "/record/v1/salesOrder", None, 30000, "timed out")
+    calls = api.get("/v1/log").get_json()
+    assert [c["status"] for c in calls["calls"]] == [None, 429, 401, 200]
+    assert "cs_abcdef123456" not in str(calls)
+    assert [c["status"] for c in api.get("/v1/log?system=netsuite&status=error").get_json()["calls"]] == [None, 429]
+    assert [c["status"] for c in api.get("/v1/log?status=ok").get_json()["calls"]] == [200]
+    assert [c["method"] for c in api.get("/v1/log?status=429").get_json()["calls"]] == ["POST"]
+    assert api.get("/v1/log?limit=1&offset=1").get_json()["calls"][0]["status"] == 429
+    assert api.get("/v1/log?status=teapot").status_code == 422
+    assert api.get("/v1/log?system=sap").status_code == 422
+
+
+def test_status_shows_queue_failures_flows_and_connections(api):
+    make_events(["pending", "pending", "running", "failed", "done"])
+    SyncRun.create(flow="orders", trigger="schedule", status="done", seen=4)
+    record_api_call("netsuite", "get", "/record/v1/customer/1", 200, 50)
+    record_api_call("woocommerce", "get", "/wc/v3/orders", 503, 50, "Service Unavailable")
+    api.put("/v1/credentials", {"woocommerce": {"url": "https://shop.example", "consumer_key": "ck_x",
+                                                "consumer_secret": "cs_y"}})
+    status = api.get("/v1/status").get_json()
+    assert status["queue"] == {"depth": 3, "pending": 2, "running": 1}
+    assert status["failed"] == 1
+    assert status["flows"]["orders"]["seen"] == 4 and status["flows"]["webhooks"] is None
+    assert status["connections"]["netsuite"]["state"] == "ok"
+    assert status["connections"]["netsuite"]["configured"] is False
+    woo = status["connections"]["woocommerce"]
+    assert (woo["state"], woo["configured"], woo["last_call"]["status"]) == ("error", True, 503)
+    assert "cs_y" not in str(status)
+
+
+def test_metrics_count_accepted_duplicates_outcomes_and_queue_depth(api):
+    accept(NewEvent(key="a", source="plugin", topic="order.created", resource_id="1"))
+    accept(NewEvent(key="a", source="plugin", topic="order.created", resource_id="1"))
+    accept(NewEvent(key="b", source="webhook", topic="order.updated", resource_id="2"))
+    counters.incr("events.done", 5)
+    counters.incr("events.failed")
+    counters.incr("events.retried", 3)
+    text = api.client.get("/metrics").get_data(as_text=True)
+    for line in ('nssync_events_accepted_total{source="plugin"} 1.0',
+                 'nssync_events_accepted_total{source="webhook"} 1.0',
+                 "nssync_events_duplicate_total 1.0", "nssync_events_done_total 5.0",
+                 "nssync_events_failed_total 1.0", "nssync_events_retried_total 3.0", "nssync_queue_depth 2.0",
+                 'nssync_events{status="pending"} 2.0'):
+        assert line in text.splitlines()
+
+
+def test_the_jobs_and_sync_commands_act_on_the_same_store(api, tmp_path, monkeypatch, capsys):
+    from sidecar.cli import main
+    from sidecar.db import database
+    from sidecar.runtime import get_runtime
+
+    config = get_runtime().config
+    monkeypatch.setenv("SIDECAR_DATABASE_URL", config.database_url)
+    monkeypatch.setenv("SIDECAR_SHARED_SECRET", config.shared_secret)
+    monkeypatch.setenv("SIDECAR_VAR_DIR", str(config.var_dir))
+    failed, = make_events(["failed"])
+    database.close()
+    assert main(["jobs", "list", "--status", "failed"]) == 0
+    assert f'"id": {failed}' in capsys.readouterr().out
+    assert main(["jobs", "retry", str(failed)]) == 0
+    assert Event.get_by_id(failed).status == "pending"
+    assert main(["jobs", "retry", str(failed)]) == 1  # pending: nothing to retry
+    assert main(["sync", "teleport"]) == 2
+    assert main(["sync", "orders"]) == 0
+    assert "queued" in capsys.readouterr().out
+    assert SyncRun.select().where(SyncRun.flow == "orders").count() == 1

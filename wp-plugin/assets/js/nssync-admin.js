@@ -1,0 +1,142 @@
+/* NetSuite Sync for WooCommerce — admin buttons: Test connection, Sync now (with progress), Retry / Skip,
+ * Send to NetSuite again, Send waiting events now. Every call goes to admin-ajax with its own nonce. */
+( function ( $, cfg ) {
+	'use strict';
+	if ( ! cfg ) {
+		return;
+	}
+	var t = cfg.i18n;
+
+	function call( action, data ) {
+		return $.post( cfg.ajaxUrl, $.extend( { action: action, nonce: cfg.nonces[ action ] }, data || {} ) );
+	}
+
+	function errorText( xhr ) {
+		var body = xhr && xhr.responseJSON;
+		if ( body && body.data && body.data.message ) {
+			return body.data.message;
+		}
+		return t.error + ' HTTP ' + ( xhr ? xhr.status : '?' );
+	}
+
+	function show( $el, text, cls ) {
+		$el.text( text ).removeClass( 'nssync-ok nssync-bad' ).addClass( cls || '' );
+	}
+
+	// Test connection: one row per system.
+	$( document ).on( 'click', '#nssync-test-connection', function () {
+		var $btn = $( this ).prop( 'disabled', true ),
+			$table = $( '#nssync-test-results' ).prop( 'hidden', false ),
+			$body = $table.find( 'tbody' ).empty().append( $( '<tr>' ).append( $( '<td colspan="2">' ).text( t.testing ) ) );
+		call( 'nssync_test_connection' ).done( function ( res ) {
+			$body.empty();
+			if ( ! res.success ) {
+				$body.append( $( '<tr>' ).append( $( '<td colspan="2" class="nssync-bad">' ).text( res.data.message ) ) );
+				return;
+			}
+			$.each( res.data, function ( system, result ) {
+				var ok = result && result.ok;
+				$body.append( $( '<tr>' )
+					.append( $( '<th>' ).text( ( cfg.systems && cfg.systems[ system ] ) || system ) )
+					.append( $( '<td>' ).addClass( ok ? 'nssync-ok' : 'nssync-bad' ).text( ok ? t.ok : t.failed + ( result && result.error ? ': ' + result.error : '' ) ) ) );
+			} );
+		} ).fail( function ( xhr ) {
+			$body.empty().append( $( '<tr>' ).append( $( '<td colspan="2" class="nssync-bad">' ).text( errorText( xhr ) ) ) );
+		} ).always( function () {
+			$btn.prop( 'disabled', false );
+		} );
+	} );
+
+	// Sync now: start a run, poll it until it finishes, show the counts.
+	function runText( run ) {
+		var c = run.counts || run, parts = [];
+		if ( c.seen !== undefined ) { parts.push( t.seen + ' ' + c.seen ); }
+		if ( c.changed !== undefined ) { parts.push( t.changed + ' ' + c.changed ); }
+		if ( c.failed !== undefined ) { parts.push( t.failedCnt + ' ' + c.failed ); }
+		return ( run.status || '' ) + ( parts.length ? ' · ' + parts.join( ', ' ) : '' );
+	}
+
+	function finished( run ) {
+		return !! run.finished_at || [ 'done', 'finished', 'succeeded', 'success', 'failed', 'error', 'completed', 'skipped' ].indexOf( run.status ) !== -1;
+	}
+
+	function poll( runId, $row, $btn, tries ) {
+		call( 'nssync_run_status', { run_id: runId } ).done( function ( res ) {
+			var $p = $row.find( '.nssync-progress' );
+			if ( ! res.success ) {
+				show( $p, res.data.message, 'nssync-bad' );
+				$btn.prop( 'disabled', false );
+				return;
+			}
+			if ( finished( res.data ) || tries > 300 ) {
+				show( $p, t.done, res.data.status === 'failed' ? 'nssync-bad' : 'nssync-ok' );
+				$row.find( '.nssync-run-result' ).text( runText( res.data ) );
+				$row.find( '.nssync-run-when' ).text( res.data.finished_at || res.data.started_at || '' );
+				$btn.prop( 'disabled', false );
+				return;
+			}
+			show( $p, t.running + ' ' + runText( res.data ) );
+			setTimeout( function () { poll( runId, $row, $btn, tries + 1 ); }, 2000 );
+		} ).fail( function ( xhr ) {
+			show( $row.find( '.nssync-progress' ), errorText( xhr ), 'nssync-bad' );
+			$btn.prop( 'disabled', false );
+		} );
+	}
+
+	$( document ).on( 'click', '.nssync-sync-now', function () {
+		var $btn = $( this ).prop( 'disabled', true ), $row = $btn.closest( 'tr' ), $p = $row.find( '.nssync-progress' );
+		show( $p, t.starting );
+		call( 'nssync_sync_now', { flow: $btn.data( 'flow' ) } ).done( function ( res ) {
+			if ( ! res.success ) {
+				show( $p, res.data.message, 'nssync-bad' );
+				$btn.prop( 'disabled', false );
+				return;
+			}
+			poll( res.data.run_id, $row, $btn, 0 );
+		} ).fail( function ( xhr ) {
+			show( $p, errorText( xhr ), 'nssync-bad' );
+			$btn.prop( 'disabled', false );
+		} );
+	} );
+
+	// Failed jobs: Retry / Skip.
+	$( document ).on( 'click', '.nssync-job', function () {
+		var $btn = $( this ), $cell = $btn.closest( 'td' ), $r = $cell.find( '.nssync-result' );
+		$cell.find( 'button' ).prop( 'disabled', true );
+		call( 'nssync_job_action', { job_id: $btn.data( 'job-id' ), verb: $btn.data( 'verb' ) } ).done( function ( res ) {
+			if ( res.success ) {
+				show( $r, res.data.status || t.done, 'nssync-ok' );
+			} else {
+				show( $r, res.data.message, 'nssync-bad' );
+				$cell.find( 'button' ).prop( 'disabled', false );
+			}
+		} ).fail( function ( xhr ) {
+			show( $r, errorText( xhr ), 'nssync-bad' );
+			$cell.find( 'button' ).prop( 'disabled', false );
+		} );
+	} );
+
+	// Order box: Send to NetSuite again.
+	$( document ).on( 'click', '.nssync-resend', function () {
+		var $btn = $( this ).prop( 'disabled', true ), $r = $btn.siblings( '.nssync-result' );
+		call( 'nssync_resend_order', { order_id: $btn.data( 'order-id' ) } ).done( function ( res ) {
+			show( $r, res.success ? t.queued : res.data.message, res.success ? 'nssync-ok' : 'nssync-bad' );
+		} ).fail( function ( xhr ) {
+			show( $r, errorText( xhr ), 'nssync-bad' );
+		} ).always( function () {
+			$btn.prop( 'disabled', false );
+		} );
+	} );
+
+	// Status: send the waiting events now.
+	$( document ).on( 'click', '#nssync-send-pending', function () {
+		var $btn = $( this ).prop( 'disabled', true ), $r = $btn.siblings( '.nssync-result' );
+		call( 'nssync_send_pending' ).done( function ( res ) {
+			show( $r, res.success ? t.queued : res.data.message, res.success ? 'nssync-ok' : 'nssync-bad' );
+		} ).fail( function ( xhr ) {
+			show( $r, errorText( xhr ), 'nssync-bad' );
+		} ).always( function () {
+			$btn.prop( 'disabled', false );
+		} );
+	} );
+}( jQuery, window.nssyncAdmin ) );

@@ -1,0 +1,157 @@
+<?php
+/**
+ * wp-admin chrome: notices, scripts and styles, plugin action links.
+ *
+ * @package NSSync
+ */
+
+defined( 'ABSPATH' ) || exit;
+
+/**
+ * Admin notices (WooCommerce missing; forwarding backlog or persistent failure) and asset loading.
+ */
+class NSSync_Admin {
+
+	/** @var NSSync_Options */
+	private $options;
+
+	/** @var NSSync_Sidecar_Client */
+	private $client;
+
+	/** @var NSSync_Forwarder */
+	private $forwarder;
+
+	/**
+	 * @param NSSync_Options        $options   Options.
+	 * @param NSSync_Sidecar_Client $client    Sidecar client.
+	 * @param NSSync_Forwarder      $forwarder Forwarder.
+	 */
+	public function __construct( NSSync_Options $options, NSSync_Sidecar_Client $client, NSSync_Forwarder $forwarder ) {
+		$this->options   = $options;
+		$this->client    = $client;
+		$this->forwarder = $forwarder;
+	}
+
+	/**
+	 * Shown instead of anything else when WooCommerce is not active.
+	 */
+	public static function missing_woocommerce_notice() {
+		if ( ! current_user_can( 'activate_plugins' ) ) {
+			return;
+		}
+		echo '<div class="notice notice-error"><p>' . esc_html__( 'NetSuite Sync for WooCommerce needs WooCommerce: install and activate WooCommerce to use it.', 'netsuite-sync-for-woocommerce' ) . '</p></div>';
+	}
+
+	/**
+	 * URL of a section of the NetSuite settings tab.
+	 *
+	 * @param string $section '', sync, mappings, status.
+	 * @return string
+	 */
+	public static function settings_url( $section = '' ) {
+		$url = admin_url( 'admin.php?page=wc-settings&tab=nssync' );
+		return '' === $section ? $url : $url . '&section=' . rawurlencode( $section );
+	}
+
+	/**
+	 * Backlog, persistent failure or missing pairing, on every admin page for shop managers.
+	 */
+	public function forwarding_notice() {
+		if ( ! current_user_can( 'manage_woocommerce' ) ) {
+			return;
+		}
+		if ( ! $this->options->is_paired() ) {
+			printf(
+				'<div class="notice notice-warning"><p>%s <a href="%s">%s</a></p></div>',
+				esc_html__( 'NetSuite Sync is not paired with its sidecar yet, so nothing is sent to NetSuite.', 'netsuite-sync-for-woocommerce' ),
+				esc_url( self::settings_url() ),
+				esc_html__( 'Pair it now', 'netsuite-sync-for-woocommerce' )
+			);
+			return;
+		}
+		$summary = $this->forwarder->summary();
+		if ( ! $summary['alert'] ) {
+			return;
+		}
+		printf(
+			'<div class="notice notice-error nssync-notice"><p><strong>%s</strong> %s %s <a href="%s">%s</a></p></div>',
+			esc_html__( 'NetSuite Sync:', 'netsuite-sync-for-woocommerce' ),
+			esc_html(
+				sprintf(
+					/* translators: %d: number of events waiting */
+					_n( '%d event is waiting to be sent to the sidecar.', '%d events are waiting to be sent to the sidecar.', $summary['pending'], 'netsuite-sync-for-woocommerce' ),
+					$summary['pending']
+				)
+			),
+			'' === $summary['health']['last_error'] ? '' : esc_html(
+				sprintf(
+					/* translators: %s: last error message */
+					__( 'Last error: %s', 'netsuite-sync-for-woocommerce' ),
+					$summary['health']['last_error']
+				)
+			),
+			esc_url( self::settings_url( 'status' ) ),
+			esc_html__( 'See the status', 'netsuite-sync-for-woocommerce' )
+		);
+	}
+
+	/**
+	 * Scripts and styles on the NetSuite tab and the order screens only.
+	 *
+	 * @param string $hook_suffix Current admin page.
+	 */
+	public function enqueue_assets( $hook_suffix ) {
+		// phpcs:ignore WordPress.Security.NonceVerification.Recommended -- only decides whether to load assets.
+		$tab      = isset( $_GET['tab'] ) ? sanitize_key( wp_unslash( $_GET['tab'] ) ) : '';
+		$screen   = function_exists( 'get_current_screen' ) ? get_current_screen() : null;
+		$screenid = $screen ? $screen->id : '';
+		$ours     = ( 'woocommerce_page_wc-settings' === $hook_suffix && 'nssync' === $tab )
+			|| in_array( $screenid, array( 'shop_order', 'edit-shop_order', 'woocommerce_page_wc-orders' ), true );
+		if ( ! $ours ) {
+			return;
+		}
+		$base = plugins_url( 'assets/', NSSYNC_PLUGIN_FILE );
+		wp_enqueue_style( 'nssync-admin', $base . 'css/nssync-admin.css', array(), NSSYNC_VERSION );
+		wp_enqueue_script( 'nssync-admin', $base . 'js/nssync-admin.js', array( 'jquery' ), NSSYNC_VERSION, true );
+		$nonces = array();
+		foreach ( array_keys( NSSync_Ajax::ACTIONS ) as $action ) {
+			$nonces[ $action ] = wp_create_nonce( $action );
+		}
+		wp_localize_script(
+			'nssync-admin',
+			'nssyncAdmin',
+			array(
+				'ajaxUrl' => admin_url( 'admin-ajax.php' ),
+				'nonces'  => $nonces,
+				'systems' => array(
+					'netsuite'    => 'NetSuite',
+					'woocommerce' => 'WooCommerce',
+				),
+				'i18n'    => array(
+					'testing'   => __( 'Testing…', 'netsuite-sync-for-woocommerce' ),
+					'ok'        => __( 'Connected', 'netsuite-sync-for-woocommerce' ),
+					'failed'    => __( 'Failed', 'netsuite-sync-for-woocommerce' ),
+					'starting'  => __( 'Starting…', 'netsuite-sync-for-woocommerce' ),
+					'running'   => __( 'Running…', 'netsuite-sync-for-woocommerce' ),
+					'queued'    => __( 'Queued: it will be sent within a minute.', 'netsuite-sync-for-woocommerce' ),
+					'error'     => __( 'The request failed:', 'netsuite-sync-for-woocommerce' ),
+					'seen'      => __( 'seen', 'netsuite-sync-for-woocommerce' ),
+					'changed'   => __( 'changed', 'netsuite-sync-for-woocommerce' ),
+					'failedCnt' => __( 'failed', 'netsuite-sync-for-woocommerce' ),
+					'done'      => __( 'Done', 'netsuite-sync-for-woocommerce' ),
+				),
+			)
+		);
+	}
+
+	/**
+	 * "Settings" link on the Plugins screen.
+	 *
+	 * @param array $links Links.
+	 * @return array
+	 */
+	public function action_links( $links ) {
+		array_unshift( $links, '<a href="' . esc_url( self::settings_url() ) . '">' . esc_html__( 'Settings', 'netsuite-sync-for-woocommerce' ) . '</a>' );
+		return $links;
+	}
+}

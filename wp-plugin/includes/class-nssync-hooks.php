@@ -1,0 +1,93 @@
+<?php
+/**
+ * Every add_action / add_filter of the plugin, in one place.
+ *
+ * @package NSSync
+ */
+
+defined( 'ABSPATH' ) || exit;
+
+/**
+ * Registers the plugin's hooks (the bootstrap adds only `before_woocommerce_init` and `plugins_loaded`;
+ * WC_Settings_Page's own constructor adds the settings tab's).
+ */
+class NSSync_Hooks {
+
+	/** @var NSSync_Plugin */
+	private $plugin;
+
+	/**
+	 * @param NSSync_Plugin $plugin The built components.
+	 */
+	public function __construct( $plugin ) {
+		$this->plugin = $plugin;
+	}
+
+	/**
+	 * WooCommerce is not active: only explain why nothing else happens.
+	 */
+	public static function register_without_woocommerce() {
+		add_action( 'admin_notices', array( 'NSSync_Admin', 'missing_woocommerce_notice' ) );
+	}
+
+	/**
+	 * Register everything.
+	 */
+	public function register() {
+		$p = $this->plugin;
+
+		add_action( 'init', array( $this, 'load_textdomain' ) );
+
+		// Event forwarding: the hooks only record and enqueue; Action Scheduler sends.
+		add_action( 'woocommerce_new_order', array( $p->forwarder, 'on_new_order' ), 20, 2 );
+		add_action( 'woocommerce_order_status_changed', array( $p->forwarder, 'on_status_changed' ), 20, 3 );
+		add_action( 'woocommerce_order_refunded', array( $p->forwarder, 'on_refunded' ), 20, 2 );
+		add_action( 'woocommerce_created_customer', array( $p->forwarder, 'on_customer_created' ), 20, 1 );
+		add_action( 'woocommerce_new_customer', array( $p->forwarder, 'on_customer_created' ), 20, 1 );
+		add_action( 'woocommerce_update_customer', array( $p->forwarder, 'on_customer_updated' ), 20, 1 );
+		add_action( 'profile_update', array( $p->forwarder, 'on_customer_updated' ), 20, 1 );
+		add_action( NSSync_Forwarder::HOOK_SEND, array( $p->forwarder, 'send' ), 10, 2 );
+		add_action( NSSync_Forwarder::HOOK_SWEEP, array( $p->forwarder, 'sweep' ), 10, 0 );
+		add_action( 'action_scheduler_init', array( $p->forwarder, 'ensure_sweep_scheduled' ) );
+
+		if ( ! is_admin() && ! wp_doing_ajax() ) {
+			return;
+		}
+
+		// Settings tab, notices, assets.
+		add_filter( 'woocommerce_get_settings_pages', array( $this, 'add_settings_page' ) );
+		add_action( 'admin_notices', array( $p->admin, 'forwarding_notice' ) );
+		add_action( 'admin_enqueue_scripts', array( $p->admin, 'enqueue_assets' ) );
+		add_filter( 'plugin_action_links_' . plugin_basename( NSSYNC_PLUGIN_FILE ), array( $p->admin, 'action_links' ) );
+
+		// AJAX actions (logged-in administrators only: no nopriv variants).
+		foreach ( NSSync_Ajax::ACTIONS as $action => $method ) {
+			add_action( 'wp_ajax_' . $action, array( $p->ajax, $method ) );
+		}
+
+		// Order screen (legacy posts screen and HPOS screen) and the orders lists.
+		add_action( 'add_meta_boxes', array( $p->order_screen, 'add_meta_box' ), 30, 2 );
+		add_filter( 'manage_edit-shop_order_columns', array( $p->order_screen, 'add_column' ), 20 );
+		add_action( 'manage_shop_order_posts_custom_column', array( $p->order_screen, 'render_legacy_column' ), 20, 2 );
+		add_filter( 'manage_woocommerce_page_wc-orders_columns', array( $p->order_screen, 'add_column' ), 20 );
+		add_action( 'manage_woocommerce_page_wc-orders_custom_column', array( $p->order_screen, 'render_hpos_column' ), 20, 2 );
+	}
+
+	/**
+	 * `init`: translations.
+	 */
+	public function load_textdomain() {
+		load_plugin_textdomain( 'netsuite-sync-for-woocommerce', false, dirname( plugin_basename( NSSYNC_PLUGIN_FILE ) ) . '/languages' );
+	}
+
+	/**
+	 * `woocommerce_get_settings_pages`: the NetSuite tab.
+	 *
+	 * @param array $pages Settings pages.
+	 * @return array
+	 */
+	public function add_settings_page( $pages ) {
+		$pages[] = $this->plugin->settings_page();
+		return $pages;
+	}
+}

@@ -1,0 +1,438 @@
+<?php
+/**
+ * A small stand-in for the WordPress / WooCommerce / Action Scheduler functions the plugin calls, for the
+ * PHPUnit suite and the contract script only (never shipped: scripts/plugin-zip.sh leaves tests/ out).
+ *
+ * State lives in globals so each test can reset it with nssync_shim_reset():
+ *  - options in $GLOBALS['nssync_shim']['options'];
+ *  - HTTP: a callable in $GLOBALS['nssync_shim']['http'] answers wp_remote_request() (each call is recorded in
+ *    ['requests']); with none set, a real HTTP request is made (the contract test against the real sidecar);
+ *  - Action Scheduler actions in ['actions'] (nssync_shim_run_due() runs the due ones through do_action).
+ *
+ * @package NSSync
+ */
+
+if ( ! defined( 'ABSPATH' ) ) {
+	define( 'ABSPATH', __DIR__ . '/' );
+}
+if ( ! defined( 'NSSYNC_VERSION' ) ) {
+	define( 'NSSYNC_VERSION', 'test' );
+	define( 'NSSYNC_PLUGIN_FILE', dirname( __DIR__, 2 ) . '/netsuite-sync-for-woocommerce.php' );
+}
+if ( ! defined( 'JSON_UNESCAPED_SLASHES' ) ) {
+	exit( 'json extension missing' );
+}
+
+/** Reset every piece of shim state. */
+function nssync_shim_reset() {
+	$GLOBALS['nssync_shim'] = array(
+		'options'    => array(),
+		'option_ids' => array(),
+		'http'       => null,
+		'requests'   => array(),
+		'actions'    => array(),
+		'hooks'      => array(),
+		'logs'       => array(),
+		'orders'     => array(),
+		'users'      => array(),
+		'can'        => true,
+		'nonce_ok'   => true,
+		'admin_errors' => array(),
+		'now'        => null,
+	);
+}
+nssync_shim_reset();
+
+// ---- hooks -------------------------------------------------------------------------------------------------
+function add_action( $hook, $cb, $priority = 10, $args = 1 ) {
+	$GLOBALS['nssync_shim']['hooks'][ $hook ][] = array( $cb, $args );
+	return true;
+}
+function add_filter( $hook, $cb, $priority = 10, $args = 1 ) {
+	return add_action( $hook, $cb, $priority, $args );
+}
+function do_action( $hook, ...$args ) {
+	foreach ( isset( $GLOBALS['nssync_shim']['hooks'][ $hook ] ) ? $GLOBALS['nssync_shim']['hooks'][ $hook ] : array() as $h ) {
+		call_user_func_array( $h[0], array_slice( $args, 0, $h[1] ) );
+	}
+}
+function apply_filters( $hook, $value, ...$args ) {
+	foreach ( isset( $GLOBALS['nssync_shim']['hooks'][ $hook ] ) ? $GLOBALS['nssync_shim']['hooks'][ $hook ] : array() as $h ) {
+		$value = call_user_func_array( $h[0], array_slice( array_merge( array( $value ), $args ), 0, $h[1] ) );
+	}
+	return $value;
+}
+
+// ---- options and $wpdb ---------------------------------------------------------------------------------------
+function get_option( $name, $default = false ) {
+	return array_key_exists( $name, $GLOBALS['nssync_shim']['options'] ) ? $GLOBALS['nssync_shim']['options'][ $name ] : $default;
+}
+function update_option( $name, $value, $autoload = null ) {
+	if ( ! array_key_exists( $name, $GLOBALS['nssync_shim']['options'] ) ) {
+		$GLOBALS['nssync_shim']['option_ids'][ $name ] = count( $GLOBALS['nssync_shim']['option_ids'] ) + 1;
+	}
+	$GLOBALS['nssync_shim']['options'][ $name ] = $value;
+	return true;
+}
+function add_option( $name, $value = '', $deprecated = '', $autoload = 'yes' ) {
+	if ( array_key_exists( $name, $GLOBALS['nssync_shim']['options'] ) ) {
+		return false;
+	}
+	return update_option( $name, $value );
+}
+function delete_option( $name ) {
+	$had = array_key_exists( $name, $GLOBALS['nssync_shim']['options'] );
+	unset( $GLOBALS['nssync_shim']['options'][ $name ], $GLOBALS['nssync_shim']['option_ids'][ $name ] );
+	return $had;
+}
+
+/** Just enough of wpdb for "SELECT option_name FROM options WHERE option_name LIKE 'prefix%'". */
+class NSSync_Shim_WPDB {
+	public $options = 'wp_options';
+	public function esc_like( $text ) {
+		return addcslashes( $text, '_%\\' );
+	}
+	public function prepare( $query, ...$args ) {
+		foreach ( $args as $arg ) {
+			$query = preg_replace( '/%s/', "'" . addslashes( $arg ) . "'", $query, 1 );
+		}
+		return $query;
+	}
+	public function get_col( $query ) {
+		if ( ! preg_match( "/option_name LIKE '(.*)'/", $query, $m ) ) {
+			throw new RuntimeException( 'shim wpdb cannot run: ' . $query );
+		}
+		$like   = stripslashes( $m[1] );
+		$prefix = str_replace( array( '\\_', '\\%' ), array( '_', '%' ), rtrim( $like, '%' ) );
+		$ids    = $GLOBALS['nssync_shim']['option_ids'];
+		asort( $ids );
+		return array_values( array_filter( array_keys( $ids ), function ( $n ) use ( $prefix ) {
+			return 0 === strpos( $n, $prefix );
+		} ) );
+	}
+}
+$GLOBALS['wpdb'] = new NSSync_Shim_WPDB();
+
+// ---- i18n, escaping, sanitizing --------------------------------------------------------------------------
+function __( $text, $domain = 'default' ) {
+	return $text;
+}
+function _n( $single, $plural, $n, $domain = 'default' ) {
+	return 1 === (int) $n ? $single : $plural;
+}
+function esc_html__( $text, $domain = 'default' ) {
+	return esc_html( $text );
+}
+function esc_html_e( $text, $domain = 'default' ) {
+	echo esc_html( $text );
+}
+function esc_html( $text ) {
+	return htmlspecialchars( (string) $text, ENT_QUOTES, 'UTF-8' );
+}
+function esc_attr( $text ) {
+	return esc_html( $text );
+}
+function esc_url( $url ) {
+	return esc_html( $url );
+}
+function esc_url_raw( $url, $protocols = null ) {
+	$url = trim( (string) $url );
+	return preg_match( '#^https?://#i', $url ) ? $url : '';
+}
+function wp_kses_post( $html ) {
+	return $html;
+}
+function sanitize_text_field( $text ) {
+	$text = strip_tags( (string) $text );
+	$text = preg_replace( '/[\r\n\t ]+/', ' ', $text );
+	return trim( $text );
+}
+function sanitize_textarea_field( $text ) {
+	return trim( strip_tags( (string) $text ) );
+}
+function sanitize_key( $key ) {
+	return preg_replace( '/[^a-z0-9_\-]/', '', strtolower( (string) $key ) );
+}
+function sanitize_html_class( $class ) {
+	return preg_replace( '/[^A-Za-z0-9_-]/', '', (string) $class );
+}
+function absint( $n ) {
+	return abs( (int) $n );
+}
+function wp_unslash( $value ) {
+	return is_array( $value ) ? array_map( 'wp_unslash', $value ) : stripslashes( (string) $value );
+}
+function wp_json_encode( $data, $flags = 0, $depth = 512 ) {
+	return json_encode( $data, $flags, $depth );
+}
+function wp_generate_uuid4() {
+	$b    = random_bytes( 16 );
+	$b[6] = chr( ord( $b[6] ) & 0x0f | 0x40 );
+	$b[8] = chr( ord( $b[8] ) & 0x3f | 0x80 );
+	return vsprintf( '%s%s-%s-%s-%s-%s%s%s', str_split( bin2hex( $b ), 4 ) );
+}
+function home_url( $path = '' ) {
+	return 'http://shop.test' . $path;
+}
+function admin_url( $path = '' ) {
+	return 'http://shop.test/wp-admin/' . $path;
+}
+function current_user_can( $cap ) {
+	return $GLOBALS['nssync_shim']['can'];
+}
+function check_admin_referer( $action = -1, $name = '_wpnonce' ) {
+	if ( ! $GLOBALS['nssync_shim']['nonce_ok'] ) {
+		throw new RuntimeException( 'nonce rejected' );
+	}
+	return 1;
+}
+function wp_die( $message = '', $title = '', $args = array() ) {
+	throw new RuntimeException( 'wp_die: ' . $message );
+}
+
+// ---- HTTP --------------------------------------------------------------------------------------------------
+class WP_Error {
+	private $code;
+	private $message;
+	public function __construct( $code = '', $message = '' ) {
+		$this->code    = $code;
+		$this->message = $message;
+	}
+	public function get_error_message() {
+		return $this->message;
+	}
+	public function get_error_code() {
+		return $this->code;
+	}
+}
+function is_wp_error( $thing ) {
+	return $thing instanceof WP_Error;
+}
+function wp_remote_request( $url, $args ) {
+	$GLOBALS['nssync_shim']['requests'][] = array( 'url' => $url, 'args' => $args );
+	if ( is_callable( $GLOBALS['nssync_shim']['http'] ) ) {
+		return call_user_func( $GLOBALS['nssync_shim']['http'], $url, $args );
+	}
+	return nssync_shim_real_http( $url, $args );
+}
+/** A real HTTP request with PHP streams (the contract test against the running sidecar). */
+function nssync_shim_real_http( $url, $args ) {
+	$headers = '';
+	foreach ( $args['headers'] as $k => $v ) {
+		$headers .= $k . ': ' . $v . "\r\n";
+	}
+	$context = stream_context_create(
+		array(
+			'http' => array(
+				'method'          => $args['method'],
+				'header'          => $headers,
+				'content'         => null === $args['body'] ? '' : $args['body'],
+				'timeout'         => $args['timeout'],
+				'ignore_errors'   => true,
+				'follow_location' => 0,
+			),
+		)
+	);
+	$body = @file_get_contents( $url, false, $context ); // phpcs:ignore
+	if ( false === $body ) {
+		return new WP_Error( 'http_request_failed', 'connection failed: ' . $url );
+	}
+	$status = 0;
+	foreach ( $http_response_header as $line ) {
+		if ( preg_match( '#^HTTP/\S+\s+(\d+)#', $line, $m ) ) {
+			$status = (int) $m[1];
+		}
+	}
+	return array( 'response' => array( 'code' => $status ), 'body' => $body );
+}
+function wp_remote_retrieve_response_code( $r ) {
+	return is_array( $r ) ? $r['response']['code'] : '';
+}
+function wp_remote_retrieve_body( $r ) {
+	return is_array( $r ) ? $r['body'] : '';
+}
+/** A canned JSON answer for the shim's HTTP handler. */
+function nssync_shim_response( $status, $data ) {
+	return array( 'response' => array( 'code' => $status ), 'body' => is_string( $data ) ? $data : json_encode( $data ) );
+}
+
+// ---- WooCommerce -------------------------------------------------------------------------------------------
+class NSSync_Shim_Logger {
+	public function log( $level, $message, $context = array() ) {
+		$GLOBALS['nssync_shim']['logs'][] = array( $level, $message, $context );
+	}
+}
+function wc_get_logger() {
+	return new NSSync_Shim_Logger();
+}
+class WC_Order {
+	public $data;
+	public $meta = array();
+	public $meta_saves = 0;
+	public function __construct( $data ) {
+		$this->data = $data;
+	}
+	public function get_id() {
+		return $this->data['id'];
+	}
+	public function get_status() {
+		return $this->data['status'];
+	}
+	public function get_data() {
+		return $this->data;
+	}
+	public function get_meta( $key ) {
+		return isset( $this->meta[ $key ] ) ? $this->meta[ $key ] : '';
+	}
+	public function update_meta_data( $key, $value ) {
+		$this->meta[ $key ] = $value;
+	}
+	public function save_meta_data() {
+		++$this->meta_saves;
+	}
+}
+class WC_Customer {
+	private $id;
+	public function __construct( $id ) {
+		$this->id = $id;
+	}
+	public function get_data() {
+		return $GLOBALS['nssync_shim']['users'][ $this->id ]->data;
+	}
+}
+function wc_get_order( $id ) {
+	return isset( $GLOBALS['nssync_shim']['orders'][ $id ] ) ? $GLOBALS['nssync_shim']['orders'][ $id ] : false;
+}
+function get_userdata( $id ) {
+	return isset( $GLOBALS['nssync_shim']['users'][ $id ] ) ? $GLOBALS['nssync_shim']['users'][ $id ] : false;
+}
+/** Register a fake order / user. */
+function nssync_shim_add_order( $data ) {
+	$order = new WC_Order( $data );
+	$GLOBALS['nssync_shim']['orders'][ $data['id'] ] = $order;
+	return $order;
+}
+function nssync_shim_add_user( $id, $roles, $data ) {
+	$user        = new stdClass();
+	$user->ID    = $id;
+	$user->roles = $roles;
+	$user->data  = $data;
+	$GLOBALS['nssync_shim']['users'][ $id ] = $user;
+	return $user;
+}
+
+// ---- Action Scheduler ----------------------------------------------------------------------------------------
+function nssync_shim_add_action( $when, $hook, $args, $group, $interval = 0 ) {
+	$GLOBALS['nssync_shim']['actions'][] = array(
+		'hook'     => $hook,
+		'args'     => array_values( $args ),
+		'group'    => $group,
+		'when'     => $when,
+		'status'   => 'pending',
+		'interval' => $interval,
+	);
+	return count( $GLOBALS['nssync_shim']['actions'] );
+}
+function as_enqueue_async_action( $hook, $args = array(), $group = '', $unique = false, $priority = 10 ) {
+	return nssync_shim_add_action( time(), $hook, $args, $group );
+}
+function as_schedule_single_action( $timestamp, $hook, $args = array(), $group = '', $unique = false, $priority = 10 ) {
+	return nssync_shim_add_action( $timestamp, $hook, $args, $group );
+}
+function as_schedule_recurring_action( $timestamp, $interval, $hook, $args = array(), $group = '', $unique = false, $priority = 10 ) {
+	return nssync_shim_add_action( $timestamp, $hook, $args, $group, $interval );
+}
+function as_has_scheduled_action( $hook, $args = null, $group = '' ) {
+	foreach ( $GLOBALS['nssync_shim']['actions'] as $a ) {
+		if ( in_array( $a['status'], array( 'pending', 'running' ), true ) && $a['hook'] === $hook
+			&& ( null === $args || $a['args'] === array_values( $args ) ) && ( '' === $group || $a['group'] === $group ) ) {
+			return true;
+		}
+	}
+	return false;
+}
+function as_unschedule_all_actions( $hook, $args = array(), $group = '' ) {
+	foreach ( $GLOBALS['nssync_shim']['actions'] as &$a ) {
+		if ( 'pending' === $a['status'] && ( '' === $hook || $a['hook'] === $hook ) && ( ! $args || $a['args'] === array_values( $args ) ) && ( '' === $group || $a['group'] === $group ) ) {
+			$a['status'] = 'canceled';
+		}
+	}
+}
+/** Pending actions, optionally of one hook. */
+function nssync_shim_pending( $hook = null ) {
+	return array_values( array_filter( $GLOBALS['nssync_shim']['actions'], function ( $a ) use ( $hook ) {
+		return 'pending' === $a['status'] && ( null === $hook || $a['hook'] === $hook );
+	} ) );
+}
+/** Run every action due at $now (as the queue runner would), marking it running then complete. */
+function nssync_shim_run_due( $now ) {
+	$ran = 0;
+	foreach ( array_keys( $GLOBALS['nssync_shim']['actions'] ) as $i ) {
+		$a = $GLOBALS['nssync_shim']['actions'][ $i ];
+		if ( 'pending' !== $a['status'] || $a['when'] > $now || $a['interval'] ) {
+			continue;
+		}
+		$GLOBALS['nssync_shim']['actions'][ $i ]['status'] = 'running';
+		do_action( $a['hook'], ...$a['args'] );
+		$GLOBALS['nssync_shim']['actions'][ $i ]['status'] = 'complete';
+		++$ran;
+	}
+	return $ran;
+}
+
+// ---- WooCommerce settings API (only what NSSync_Settings_Page touches) --------------------------------------
+class WC_Settings_Page {
+	protected $id    = '';
+	protected $label = '';
+	public function __construct() {
+		add_filter( 'woocommerce_settings_tabs_array', array( $this, 'add_settings_page' ), 20 );
+	}
+	public function add_settings_page( $pages ) {
+		$pages[ $this->id ] = $this->label;
+		return $pages;
+	}
+}
+class WC_Admin_Settings {
+	public static function add_error( $text ) {
+		$GLOBALS['nssync_shim']['admin_errors'][] = $text;
+	}
+	public static function add_message( $text ) {
+	}
+	public static function output_fields( $fields ) {
+		$GLOBALS['nssync_shim']['output_fields'] = $fields;
+	}
+}
+
+// ---- request context -----------------------------------------------------------------------------------------
+function is_admin() {
+	return true;
+}
+function wp_doing_ajax() {
+	return false;
+}
+function plugin_basename( $file ) {
+	return basename( dirname( $file ) ) . '/' . basename( $file );
+}
+
+// ---- admin-ajax ----------------------------------------------------------------------------------------------
+/** What wp_send_json_*() would have sent; thrown because WordPress ends the request there. */
+class NSSync_Shim_Json extends Exception {
+	public $success;
+	public $data;
+	public $status;
+	public function __construct( $success, $data, $status ) {
+		parent::__construct( 'json sent' );
+		$this->success = $success;
+		$this->data    = $data;
+		$this->status  = $status;
+	}
+}
+function check_ajax_referer( $action = -1, $query_arg = false, $die = true ) {
+	return $GLOBALS['nssync_shim']['nonce_ok'] ? 1 : false;
+}
+function wp_send_json_success( $data = null, $status = null ) {
+	throw new NSSync_Shim_Json( true, $data, $status );
+}
+function wp_send_json_error( $data = null, $status = null ) {
+	throw new NSSync_Shim_Json( false, $data, $status );
+}
