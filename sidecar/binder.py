@@ -34,3 +34,33 @@ def remember(link: Link, **data: Any) -> None:
     link.data = {**(link.data or {}), **data}
     link.updated_at = utcnow()
     link.save()
+
+
+CLAIM_STALE_S = 900
+
+
+def claim(entity: str, woo_id: Any) -> bool:
+    """Reserve the right to create the NetSuite record for a WooCommerce record.
+
+    Two jobs about one order (``order.created`` and ``order.updated`` of the same checkout) may run at once;
+    only the one holding the claim creates and writes back. The claim is a link row without a NetSuite id; a
+    claim left by a crashed worker is taken over after CLAIM_STALE_S.
+    """
+    import datetime as dt
+
+    import peewee
+
+    try:
+        Link.create(entity=entity, woo_id=str(woo_id), ns_id=None, data={"claimed": True})
+        return True
+    except peewee.IntegrityError:
+        stale = utcnow() - dt.timedelta(seconds=CLAIM_STALE_S)
+        taken = (Link.update(updated_at=utcnow())
+                 .where((Link.entity == entity) & (Link.woo_id == str(woo_id)) & Link.ns_id.is_null()
+                        & (Link.updated_at < stale)).execute())
+        return taken == 1
+
+
+def release(entity: str, woo_id: Any) -> None:
+    """Give up a claim that did not end in a NetSuite record (the job failed before creating one)."""
+    Link.delete().where((Link.entity == entity) & (Link.woo_id == str(woo_id)) & Link.ns_id.is_null()).execute()

@@ -40,7 +40,8 @@ def _client(system: str, settings: dict, make: Callable[[dict, dict], Any]) -> A
     """The cached client for ``system`` if its credentials and settings are unchanged, else a new one."""
     values = get_runtime().credentials.get(system)
     section = settings.get("netsuite" if system == "netsuite" else "woocommerce", {})
-    fingerprint = hashlib.sha256(json.dumps([values, section], sort_keys=True).encode()).hexdigest()
+    base_url = get_runtime().config.netsuite_base_url  # a restarted sidecar may point elsewhere
+    fingerprint = hashlib.sha256(json.dumps([values, section, base_url], sort_keys=True).encode()).hexdigest()
     with _lock:
         cached = _cache.get(system)
         if cached and cached[0] == fingerprint:

@@ -2,7 +2,7 @@
 
 The delivery id is not unique (two deliveries of one webhook in the same second share it), and WooCommerce builds
 the payload at delivery time, so the idempotency key is the *version* of the resource:
-``wc:<resource>:<id>:<date_modified_gmt>:<status>``. Webhook id and topic are left out on purpose: an order's
+``wc:<resource>:<id>:<date_modified_gmt>:<status>:<digest of the representation>``. Webhook id and topic are left out on purpose: an order's
 ``order.created`` and ``order.updated`` deliveries for the same save, and the catch-up poll finding that same
 version, must make one event, not three (every handler re-reads the order anyway). The status is in the key
 because ``date_modified_gmt`` has one-second resolution and a status change within that second must not be lost.
@@ -11,6 +11,8 @@ because ``date_modified_gmt`` has one-second resolution and a status change with
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -47,9 +49,21 @@ def is_ping(body: bytes, has_signature: bool) -> bool:
     return not has_signature and bool(PING.match(body.strip()))
 
 
-def version_key(resource: str, resource_id: Any, modified_gmt: str | None, status: str | None) -> str:
-    """The key shared by webhooks and the catch-up poll for one version of a resource."""
-    return f"wc:{resource}:{resource_id}:{modified_gmt or '-'}:{status or '-'}"
+def version_key(resource: str, resource_id: Any, modified_gmt: str | None, status: str | None,
+                content: dict | None = None) -> str:
+    """The key shared by webhooks and the catch-up poll for one version of a resource.
+
+    ``content`` (the REST representation) adds a digest: two saves within one second (an address edited just
+    after checkout) are two versions even when their ``date_modified_gmt`` and status are equal.
+    """
+    key = f"wc:{resource}:{resource_id}:{modified_gmt or '-'}:{status or '-'}"
+    return f"{key}:{content_digest(content)}" if content else key
+
+
+def content_digest(content: dict) -> str:
+    """A short digest of a REST representation, without its links (they depend on the URL it was read at)."""
+    body = {k: v for k, v in content.items() if k != "_links"}
+    return hashlib.sha256(json.dumps(body, sort_keys=True, default=str).encode()).hexdigest()[:16]
 
 
 def parse_gmt(value: Any) -> dt.datetime | None:
@@ -95,7 +109,8 @@ def _map_resource(resource: str, action: str, resource_id: int, payload: dict, d
         topic = {"created": "order.created", "cancelled": "order.cancelled"}.get(action, "order.updated")
         topic = {"cancelled": "order.cancelled", "refunded": "order.refunded"}.get(status or "", topic)
     modified = payload.get("date_modified_gmt")
-    key = version_key(resource, resource_id, modified or f"delivery-{delivery_id}", status)
+    key = version_key(resource, resource_id, modified or f"delivery-{delivery_id}", status,
+                      payload if modified else None)
     return Mapped(topic, str(resource_id), key, parse_gmt(modified))
 
 

@@ -86,7 +86,8 @@ def test_orders_modified_since_the_cursor_become_deduplicated_events(api):
     events = {e.resource_id: e for e in Event.select()}
     assert sorted(events) == ["2", "4"]
     assert events["4"].topic == "order.updated" and events["4"].source == "poll"
-    assert events["4"].key == version_key("order", 4, woo.orders[3]["date_modified_gmt"], "completed")
+    assert events["4"].key == version_key("order", 4, woo.orders[3]["date_modified_gmt"], "completed",
+                                           woo.orders[3])
     assert Cursor.get_by_id("woo.orders.modified_after").value == woo.orders[3]["date_modified_gmt"]
 
     second = poll(woo)  # the overlap re-reads order 4: same version, no second event
@@ -99,7 +100,8 @@ def test_orders_modified_since_the_cursor_become_deduplicated_events(api):
 
 def test_a_version_a_webhook_or_the_plugin_already_delivered_is_not_queued_again(api):
     woo = FakeWoo([order(5, 3), order(6, 3)])
-    accept(NewEvent(key=version_key("order", 5, woo.orders[0]["date_modified_gmt"], "processing"),
+    accept(NewEvent(key=version_key("order", 5, woo.orders[0]["date_modified_gmt"], "processing",
+                                woo.orders[0]),
                     source="webhook", topic="order.updated", resource_id="5"))
     accept(NewEvent(key="plugin:abc", source="plugin", topic="order.created", resource_id="6",
                     occurred_at=utcnow()))

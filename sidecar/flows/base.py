@@ -22,6 +22,13 @@ class FlowError(Exception):
         self.field = field
 
 
+class FlowBusy(Exception):
+    """Another job is working on the same record right now: try again shortly (retryable)."""
+
+    retryable = True
+    retry_after = 5.0
+
+
 _UNSET: Any = object()
 
 

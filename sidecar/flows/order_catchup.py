@@ -5,7 +5,7 @@ Webhooks are a latency optimisation only (WooCommerce never re-sends a failed de
 modification), so the walk starts ``OVERLAP`` before the cursor and the new cursor is the newest
 ``date_modified_gmt`` seen, capped at the run's start, saved only when the whole window was read. Each order
 version becomes an ``order.updated`` event keyed like a webhook delivery of that version, so a webhook and the
-poll make one event; a version the plugin already reported (an order event at or after its modification time)
+poll make one event; a version the plugin already reported (an order event after its modification time)
 is not queued again. The run first calls the webhook watchdog.
 """
 
@@ -53,12 +53,12 @@ def run(ctx: FlowContext, run) -> None:
 def queue_version(order: dict, modified: dt.datetime) -> bool:
     """Queue an ``order.updated`` event for this order version unless one is already known; True if queued."""
     reported = (Event.select().where(Event.topic.startswith("order.") & (Event.resource_id == str(order["id"]))
-                                     & (Event.occurred_at >= modified)).exists())
+                                     & (Event.occurred_at > modified)).exists())
     if reported:
         return False
     hint = {k: order.get(k) for k in ("id", "status", "date_modified_gmt", "number")}
     _, created = accept(NewEvent(key=version_key("order", order["id"], order.get("date_modified_gmt"),
-                                                 order.get("status")),
+                                                 order.get("status"), order),
                                  source="poll", topic="order.updated", resource_id=str(order["id"]),
                                  payload=hint, occurred_at=modified))
     return created

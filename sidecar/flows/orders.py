@@ -14,7 +14,7 @@ from ..mapping import orders as order_map
 from ..mapping.common import MappingError, external_id, fingerprint
 from ..mapping.rules import apply_field_map
 from . import customers, item_lookup
-from .base import FlowContext, FlowError
+from .base import FlowBusy, FlowContext, FlowError
 
 UNFULFILLED = {"A", "B"}  # Pending Approval, Pending Fulfillment
 META_ID, META_NUMBER = "_netsuite_sales_order_id", "_netsuite_sales_order_number"
@@ -32,7 +32,21 @@ def handle_order_event(event, ctx: FlowContext) -> str:
     statuses = ctx.settings["orders"]["export_statuses"]
     if order["status"] not in statuses:
         return f"Not exported yet: status {order['status']} is not one of orders.export_statuses {statuses}"
-    return export(ctx, order)
+    return export_claimed(ctx, order)
+
+
+def export_claimed(ctx: FlowContext, order: dict) -> str:
+    """Export while holding the order's claim, so a parallel job for the same order cannot create twice."""
+    if not binder.claim("order", order["id"]):
+        link = binder.find("order", order["id"])
+        if link and link.ns_id:
+            return update_exported(ctx, order, link)
+        raise FlowBusy(f"order {order['id']} is being exported by another job; trying again shortly")
+    try:
+        return export(ctx, order)
+    except BaseException:
+        binder.release("order", order["id"])
+        raise
 
 
 def export(ctx: FlowContext, order: dict) -> str:
