@@ -65,16 +65,14 @@ def sync_customer(ctx: FlowContext, entity: str, woo_id, body: dict) -> tuple[st
 
 
 def find_existing(ctx: FlowContext, body: dict) -> str | None:
-    """A customer already in NetSuite: by our external id, else by e-mail (NetSuite does not enforce
-    unique e-mails, so the oldest active match wins)."""
-    record = ctx.netsuite.find_by_external_id("customer", body["externalId"])
-    if record:
-        return str(record["id"])
-    query = (f"SELECT id, email FROM customer WHERE LOWER(email) = LOWER({literal(body['email'])}) "
-             "AND isinactive = 'F' ORDER BY id")
-    for row in ctx.netsuite.suiteql(query):
-        return str(row["id"])
-    return None
+    """A customer already in NetSuite: ours by external id first, else the oldest active one with the same
+    e-mail (NetSuite does not enforce unique e-mails). One SuiteQL query answers both."""
+    query = (f"SELECT id, externalid FROM customer WHERE isinactive = 'F' AND "
+             f"(externalid = {literal(body['externalId'])} OR LOWER(email) = LOWER({literal(body['email'])})) "
+             "ORDER BY id")
+    rows = list(ctx.netsuite.suiteql(query))
+    ours = [r for r in rows if str(r.get("externalid", "")).lower() == body["externalId"].lower()]
+    return str((ours or rows)[0]["id"]) if rows else None
 
 
 def _create(ctx: FlowContext, body: dict) -> str:

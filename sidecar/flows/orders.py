@@ -1,8 +1,9 @@
 """Orders, WooCommerce → NetSuite sales orders (issue 6).
 
 Steps, top to bottom: read the order fresh from WooCommerce → already linked? then only update what may still
-change → status one of ``orders.export_statuses``? → already in NetSuite under our external id (a crash after
-create)? bind it → resolve customer and items → map → create → bind → write back (order meta + private note).
+change → status one of ``orders.export_statuses``? → claim it → resolve customer and items → map → create (a
+record an earlier, crashed attempt created is found by its external id) → bind → write back (order meta + a
+private note).
 Replays, duplicate webhooks and the echo of our own write-back all end at "Already up to date."
 """
 
@@ -11,7 +12,7 @@ from __future__ import annotations
 from .. import binder
 from ..clients.errors import NotFoundError, RemoteError
 from ..mapping import orders as order_map
-from ..mapping.common import MappingError, external_id, fingerprint
+from ..mapping.common import MappingError, fingerprint
 from ..mapping.rules import apply_field_map
 from . import customers, item_lookup
 from .base import FlowBusy, FlowContext, FlowError
@@ -50,13 +51,8 @@ def export_claimed(ctx: FlowContext, order: dict) -> str:
 
 
 def export(ctx: FlowContext, order: dict) -> str:
-    """Create the sales order (or adopt the one a crashed earlier attempt created) and record the link."""
-    ext_id = external_id(ctx.settings["store"]["key"], "order", order["id"])
-    existing = ctx.netsuite.find_by_external_id("salesOrder", ext_id)
-    if existing:
-        link = _bind(order, existing, ext_id)
-        write_back(ctx, order, link)
-        return f"Already in NetSuite as {link.ns_number}; linked."
+    """Create the sales order and record the link. If an earlier attempt created it and then crashed, the
+    create answers with that record (its external id is taken), so it is adopted, never duplicated."""
     resolved = order_map.ResolvedOrder(customer_id=customers.ensure_for_order(ctx, order),
                                        item_ids=item_lookup.resolve_lines(ctx, order.get("line_items") or []))
     try:
@@ -65,7 +61,7 @@ def export(ctx: FlowContext, order: dict) -> str:
         raise FlowError(exc.message, field=exc.setting) from exc
     ns_id = _create(ctx, body)
     record = ctx.netsuite.get("salesOrder", ns_id)
-    link = _bind(order, record, ext_id)
+    link = _bind(order, record, body["externalId"])
     write_back(ctx, order, link)
     return f"Created {link.ns_number} (internal id {link.ns_id}, total {record.get('total')})"
 

@@ -205,3 +205,20 @@ def test_address_change_after_export_updates_the_open_sales_order_and_line_chang
     notes = [n["note"] for n in woo.get(f"orders/{order['id']}/notes")]
     assert any("items of this order changed after it was exported" in n for n in notes)
     assert len(stack.records("salesOrder")) == 1
+
+
+def test_a_crash_between_create_and_link_adopts_the_sales_order_instead_of_making_a_second(stack):
+    from sidecar.models import Link
+
+    sku = sorted(s for s, i in stack.items.items() if not i.get("matrixType"))[0]
+    order = stack.place({"billing": guest(8), "line_items": [{"sku": sku, "quantity": 1}], "shipping_lines": FLAT})
+    stack.settle()
+    first = stack.sales_order_for(order["id"])
+    Link.delete().where(Link.entity == "order").execute()  # as if the worker died right after the create
+    resend = {"id": "7d0c1d2e-8a53-4d5e-9c5b-2f1e7f3f0001", "topic": "order.updated", "resource_id": order["id"],
+              "occurred_at": "2026-11-28T00:00:00Z", "payload": {"id": order["id"]}}  # "Send to NetSuite again"
+    assert stack.api.post("/v1/events", resend).status_code == 202
+    stack.settle()
+    assert len(stack.records("salesOrder")) == 1
+    state = stack.api.get(f"/v1/orders/{order['id']}").get_json()
+    assert (state["status"], state["ns_id"]) == ("exported", str(first["id"]))
