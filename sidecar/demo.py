@@ -16,6 +16,7 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import requests
 
@@ -35,9 +36,13 @@ class Demo:
     http: requests.Session = field(default_factory=requests.Session)
 
     # -- processes ---------------------------------------------------------------------------------------
-    def start(self, args: list[str], env: dict | None = None) -> None:
+    def start(self, args: list[str], env: dict | None = None, log_name: str = "") -> None:
+        """Start ``sidecar <args>`` with its output in ``var/<log_name>.log`` so the demo's own lines stay
+        readable."""
         cmd = [sys.executable, "-m", "sidecar", *args]
-        self.procs.append(subprocess.Popen(cmd, env={**os.environ, **(env or {})}))
+        log = open(self.config.var_dir / f"{log_name or args[0]}.log", "ab")  # noqa: SIM115 - child owns it
+        env = {"SIDECAR_LOG_LEVEL": "WARNING", **os.environ, **(env or {})}
+        self.procs.append(subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT))
 
     def stop(self) -> None:
         for proc in self.procs:
@@ -80,11 +85,11 @@ class Demo:
 
 
 def start_processes(demo: Demo, ns_port: int, woo_port: int) -> None:
-    demo.start(["sandbox", "netsuite", "--port", str(ns_port), "--seed", "24"])
-    demo.start(["sandbox", "woocommerce", "--port", str(woo_port)])
+    demo.start(["sandbox", "netsuite", "--port", str(ns_port), "--seed", "24"], log_name="netsuite-sandbox")
+    demo.start(["sandbox", "woocommerce", "--port", str(woo_port)], log_name="woocommerce-sandbox")
     env = {"SIDECAR_NETSUITE_BASE_URL": demo.ns_url}
-    demo.start(["serve", "--workers", "2"], env)
-    demo.start(["worker"], env)
+    demo.start(["serve", "--workers", "2"], env, log_name="sidecar-api")
+    demo.start(["worker"], env, log_name="sidecar-worker")
     demo.wait_for(demo.ns_url + "/_sandbox/stats", "the NetSuite sandbox")
     demo.wait_for(demo.woo_url + "/_sandbox/stats", "the WooCommerce sandbox")
     demo.wait_for(demo.api_url + "/healthz", "the sidecar API")
@@ -115,7 +120,7 @@ def configure(demo: Demo) -> list[dict]:
     subsidiaries, locations = records(demo, "subsidiary"), records(demo, "location")
     ship_items, discounts = records(demo, "shipItem"), records(demo, "discountItem")
     charges, currencies = records(demo, "otherChargeSaleItem"), records(demo, "currency")
-    codes = {(c.get("symbol") or c.get("name") or "").upper(): str(c["id"]) for c in currencies}
+    codes = {(c.get("name") or "").upper(): str(c["id"]) for c in currencies}
     demo.api("PUT", "/v1/settings", {
         "store": {"key": "demo"},
         "orders": {"subsidiary_id": str(subsidiaries[0]["id"]), "location_id": str(locations[0]["id"]),
@@ -201,8 +206,19 @@ def _report(demo: Demo, order: dict, state: dict) -> int:
     return 1
 
 
+def use_fresh_demo_database(config: Config) -> None:
+    """The demo keeps its own database, emptied on every start: the sandboxes start empty too, so links from
+    an earlier demo must not survive, and the real database (real credentials) is never touched."""
+    path = config.var_dir / "demo.db"
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(path) + suffix).unlink(missing_ok=True)
+    config.database_url = f"sqlite:///{path}"
+    os.environ["SIDECAR_DATABASE_URL"] = config.database_url  # the children use it too
+
+
 def run(args) -> int:
     config = load_config()
+    use_fresh_demo_database(config)
     host = config.host
     demo = Demo(config, ns_url=f"http://{host}:{args.netsuite_port}", woo_url=f"http://{host}:{args.woo_port}",
                 api_url=f"http://{config.bind}")
@@ -215,7 +231,7 @@ def run(args) -> int:
         create_products(demo, items)
         print(f"demo: {len(items)} NetSuite items put in the store as products; placing {DEMO_ORDERS} orders")
         arrived = place_and_watch(demo, items)
-        print_where_to_look(demo, arrived)
+        print_where_to_look(demo, arrived, items[0]["itemId"])
         if args.exit_after:
             return 0 if arrived == DEMO_ORDERS else 1
         while all(p.poll() is None for p in demo.procs):
@@ -227,14 +243,16 @@ def run(args) -> int:
         demo.stop()
 
 
-def print_where_to_look(demo: Demo, arrived: int) -> None:
+def print_where_to_look(demo: Demo, arrived: int, sku: str) -> None:
     print(f"\ndemo: {arrived} of {DEMO_ORDERS} orders arrived in NetSuite as sales orders.")
     print(f"  sidecar API        {demo.api_url}  (health /healthz, readiness /readyz, metrics /metrics)")
     print(f"  sidecar status     .venv/bin/sidecar status      (signed GET /v1/status)")
     print(f"  NetSuite sandbox   {demo.ns_url}/_sandbox/records/salesOrder   (what NetSuite holds)")
     print(f"  WooCommerce sandbox {demo.woo_url}/_sandbox/stats")
+    print(f"  logs               {demo.config.var_dir}/{{sidecar-api,sidecar-worker,netsuite-sandbox,"
+          "woocommerce-sandbox}.log")
     print("Serving until Ctrl-C. Place more orders with:\n"
           f"  curl -s -X POST {demo.woo_url}/_sandbox/orders -H 'Content-Type: application/json' "
           "-d '{\"billing\": {\"email\": \"you@example.com\", \"first_name\": \"You\", \"last_name\": \"Buyer\", "
           "\"address_1\": \"1 Road\", \"city\": \"Austin\", \"postcode\": \"78701\", \"country\": \"US\"}, "
-          "\"line_items\": [{\"sku\": \"…\", \"quantity\": 1}]}'")
+          f"\"line_items\": [{{\"sku\": \"{sku}\", \"quantity\": 1}}]}}'")
