@@ -195,3 +195,9 @@ def test_unexpected_error_is_500_json_without_traceback(app, client):
     body = res.get_data(as_text=True)
     assert "secret-in-exception-XYZ" not in body and "Traceback" not in body
     assert json.loads(body)["error"]["code"] == "internal_error"
+
+
+def test_deeply_nested_json_is_400_not_500(signed):
+    res = signed.put("/v1/settings", raw=b"[" * 100_000 + b"]" * 100_000)
+    assert res.status_code == 400
+    assert res.get_json()["error"]["code"] == "invalid_json"

@@ -27,7 +27,10 @@ def require_signature() -> None:
 
 def json_body() -> object:
     """The request's JSON body, or a 400 that says why it is not JSON."""
-    data = request.get_json(silent=True, force=True)
+    try:
+        data = request.get_json(silent=True, force=True)
+    except RecursionError:
+        raise ApiError(400, "invalid_json", "the body is nested too deeply") from None
     if data is None:
         raw = request.get_data(cache=True)
         raise ApiError(400, "invalid_json", "the body must be JSON" if raw else "the body is empty")

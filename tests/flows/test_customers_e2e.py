@@ -1,0 +1,84 @@
+"""Customers into NetSuite through the pipeline against both sandboxes (issue 6)."""
+
+from __future__ import annotations
+
+import pytest
+
+from sidecar.models import Event
+from tests.flows.stack import STORE_KEY, configure, start_stack, stock_the_store
+
+ADDRESS = {"first_name": "Ada", "last_name": "Lovelace", "address_1": "12 Analytical St", "city": "London",
+           "postcode": "N1 1AA", "country": "GB", "phone": "+44 20 7946 0000"}
+
+
+@pytest.fixture
+def stack(tmp_path, monkeypatch):
+    monkeypatch.setenv("SIDECAR_RETRY_BASE_S", "0.01")
+    stack = start_stack(tmp_path)
+    configure(stack)
+    yield stack
+    stack.stop()
+
+
+def ns_customer(stack, woo_id: int) -> dict | None:
+    found = stack.records("customer", externalId=f"woo-{STORE_KEY}-customer-{woo_id}")
+    return found[0] if found else None
+
+
+def test_a_registered_customer_is_created_then_updated_in_netsuite(stack):
+    woo = stack.woo_client()
+    customer = woo.post("customers", {"email": "ada@example.com", "first_name": "Ada", "last_name": "Lovelace",
+                                      "billing": dict(ADDRESS, email="ada@example.com"), "shipping": ADDRESS})
+    stack.settle()
+    created = ns_customer(stack, customer["id"])
+    assert created is not None
+    assert (created["isPerson"], created["firstName"], created["lastName"], created["email"]) == \
+        (True, "Ada", "Lovelace", "ada@example.com")
+    assert created["subsidiary"]["id"] == stack.seed["subsidiary"]
+    book = created["addressBook"]["items"]
+    assert len(book) == 1 and book[0]["defaultBilling"] and book[0]["defaultShipping"]
+    assert book[0]["addressBookAddress"]["addr1"] == "12 Analytical St"
+
+    woo.put(f"customers/{customer['id']}", {"billing": dict(ADDRESS, email="ada@example.com", company="Engines Ltd",
+                                                            address_1="1 Babbage Row")})
+    stack.settle()
+    updated = ns_customer(stack, customer["id"])
+    assert updated["id"] == created["id"]
+    addresses = {line["addressBookAddress"]["addr1"] for line in updated["addressBook"]["items"]}
+    assert addresses == {"1 Babbage Row", "12 Analytical St"}  # billing moved; shipping stayed; replaced, not appended
+    assert len(stack.records("customer", externalId=f"woo-{STORE_KEY}-customer-{customer['id']}")) == 1
+
+
+def test_a_customer_already_in_netsuite_by_email_is_linked_not_duplicated(stack):
+    before = len(stack.records("customer"))
+    existing = stack.records("customer")[0]
+    woo = stack.woo_client()
+    woo.post("customers", {"email": existing["email"].upper(), "first_name": "Same", "last_name": "Person"})
+    stack.settle()
+    assert len(stack.records("customer")) == before
+    outcomes = [e.outcome for e in Event.select().where(Event.topic == "customer.created")]
+    assert outcomes == [f"Linked to existing customer {existing['id']}"]
+
+
+def test_roles_not_chosen_are_not_synced(stack):
+    stack.api.put("/v1/settings", {"customers": {"roles": ["wholesale"]}})
+    woo = stack.woo_client()
+    customer = woo.post("customers", {"email": "retail@example.com", "first_name": "Re", "last_name": "Tail"})
+    stack.settle()
+    assert ns_customer(stack, customer["id"]) is None
+    event = Event.get(Event.topic == "customer.created")
+    assert event.status == "done" and "role 'customer' is not one of customers.roles" in event.outcome
+
+
+def test_guest_orders_go_to_the_configured_guest_customer(stack):
+    items = stock_the_store(stack)
+    guest_account = str(stack.records("customer")[0]["id"])
+    stack.api.put("/v1/settings", {"orders": {"guest_customer": guest_account}})
+    before = len(stack.records("customer"))
+    sku = sorted(s for s, i in items.items() if not i.get("matrixType"))[0]
+    order = stack.place({"billing": dict(ADDRESS, email="walkin@example.com"), "line_items": [{"sku": sku, "quantity": 1}],
+                         "shipping_lines": [{"method_id": "flat_rate", "method_title": "Flat rate", "total": "4.00"}]})
+    stack.settle()
+    so = stack.sales_order_for(order["id"])
+    assert so["entity"]["id"] == guest_account
+    assert len(stack.records("customer")) == before
