@@ -26,7 +26,7 @@ def record_api_call(system: str, method: str, path: str, status: int | None, ms:
             ApiCall.create(system=system, method=method.upper(), path=redact_text(path, _known_secrets)[:2000],
                            status=status, ms=int(ms),
                            error=redact_text(error, _known_secrets)[:2000] if error else None)
-    except Exception:  # noqa: BLE001 - the log is best effort by design
+    except Exception:
         log.warning("could not write the API log row for %s %s", system, method, exc_info=True)
 
 

@@ -83,7 +83,7 @@ def _secret_key(env: dict, var_dir: Path, generated: list[str]) -> bytes:
         from cryptography.fernet import Fernet
 
         Fernet(value.encode())
-    except Exception as exc:  # noqa: BLE001 - any parse error means the same thing
+    except Exception as exc:
         raise ConfigError("SIDECAR_SECRET_KEY must be a urlsafe base64 Fernet key of 32 bytes") from exc
     return value.encode()
 

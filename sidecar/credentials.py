@@ -18,7 +18,7 @@ NETSUITE_TBA = ["consumer_key", "consumer_secret", "token_id", "token_secret"]
 NETSUITE_OAUTH2 = ["client_id", "certificate_id", "private_key_pem"]
 SHOWN = {"netsuite": ["account_id", "auth"], "woocommerce": ["url"]}
 
-_text = dict(validate=validate.Length(min=1, max=20_000))
+_text = {"validate": validate.Length(min=1, max=20_000)}
 
 
 class NetSuiteCredentials(Schema):

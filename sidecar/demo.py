@@ -246,7 +246,7 @@ def run(args) -> int:
 def print_where_to_look(demo: Demo, arrived: int, sku: str) -> None:
     print(f"\ndemo: {arrived} of {DEMO_ORDERS} orders arrived in NetSuite as sales orders.")
     print(f"  sidecar API        {demo.api_url}  (health /healthz, readiness /readyz, metrics /metrics)")
-    print(f"  sidecar status     .venv/bin/sidecar status      (signed GET /v1/status)")
+    print("  sidecar status     .venv/bin/sidecar status      (signed GET /v1/status)")
     print(f"  NetSuite sandbox   {demo.ns_url}/_sandbox/records/salesOrder   (what NetSuite holds)")
     print(f"  WooCommerce sandbox {demo.woo_url}/_sandbox/stats")
     print(f"  logs               {demo.config.var_dir}/{{sidecar-api,sidecar-worker,netsuite-sandbox,"

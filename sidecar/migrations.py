@@ -7,7 +7,7 @@ the end of MIGRATIONS (use playhouse.migrate's migrator for column changes); nev
 from __future__ import annotations
 
 import logging
-from typing import Callable
+from collections.abc import Callable
 
 import peewee
 from playhouse.migrate import SchemaMigrator

@@ -16,7 +16,7 @@ from .db import database
 
 def utcnow() -> dt.datetime:
     """Naive UTC timestamp: stored the same way on SQLite and PostgreSQL."""
-    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
 class JSONField(peewee.TextField):

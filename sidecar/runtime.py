@@ -17,7 +17,7 @@ from .db import connect_database
 from .migrations import migrate
 from .security import SecretBox
 
-_runtime: "Runtime | None" = None
+_runtime: Runtime | None = None
 
 
 @dataclass

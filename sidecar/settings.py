@@ -12,8 +12,16 @@ import re
 from typing import Any
 
 from croniter import croniter
-from marshmallow import (RAISE, Schema, ValidationError, fields, pre_load, validate, validates,
-                         validates_schema)
+from marshmallow import (
+    RAISE,
+    Schema,
+    ValidationError,
+    fields,
+    pre_load,
+    validate,
+    validates,
+    validates_schema,
+)
 
 from .models import Setting, utcnow
 

@@ -157,9 +157,9 @@ def test_credentials_put_then_get_shows_only_which_are_set(signed):
                          "token_id": "tid-VALUE", "token_secret": "tsec-VALUE"},
             "woocommerce": {"url": "https://shop.example/", "consumer_key": "ck_" + "a" * 40,
                             "consumer_secret": "cs_" + "b" * 40}}
-    res = signed.put("/v1/credentials", body)
-    assert res.status_code == 200, res.get_json()
-    for res in (res, signed.get("/v1/credentials")):
+    put = signed.put("/v1/credentials", body)
+    assert put.status_code == 200, put.get_json()
+    for res in (put, signed.get("/v1/credentials")):
         text = res.get_data(as_text=True)
         for secret in ("ck-ns-VALUE", "cs-ns-VALUE", "tid-VALUE", "tsec-VALUE", "a" * 40, "b" * 40):
             assert secret not in text

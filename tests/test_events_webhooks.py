@@ -199,9 +199,7 @@ def test_a_body_over_the_limit_is_413_and_not_stored(hook):
      ("order.refunded", "12", "wc:action:4:woocommerce_order_refunded:12:d1")),
 ])
 def test_topic_and_key_rules(topic, payload, expected):
-    from sidecar.woo_webhooks import map_delivery
-
-    from sidecar.woo_webhooks import content_digest
+    from sidecar.woo_webhooks import content_digest, map_delivery
 
     mapped = map_delivery(topic, "4", "d1", payload)
     if "date_modified_gmt" in payload:  # a version key carries the digest of the representation

@@ -6,8 +6,17 @@ import hmac
 
 import pytest
 
-from sidecar.security import (REDACTED, SecretBox, SignatureError, redact, redact_text, sign, verify,
-                              verify_woo_webhook, woo_webhook_signature)
+from sidecar.security import (
+    REDACTED,
+    SecretBox,
+    SignatureError,
+    redact,
+    redact_text,
+    sign,
+    verify,
+    verify_woo_webhook,
+    woo_webhook_signature,
+)
 
 # Shared with the PHP plugin's tests (wp-plugin/tests): both sides must produce these bytes exactly.
 SIGNATURE_VECTORS = [

@@ -43,18 +43,16 @@ def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(tmp_path):
 
 def test_event_key_is_unique(db):
     Event.create(key="evt-1", topic="order.created", resource_id="10", payload={"id": 10})
-    with pytest.raises(peewee.IntegrityError):
-        with db.atomic():
-            Event.create(key="evt-1", topic="order.created", resource_id="10")
+    with pytest.raises(peewee.IntegrityError), db.atomic():
+        Event.create(key="evt-1", topic="order.created", resource_id="10")
     assert Event.get(Event.key == "evt-1").payload == {"id": 10}
 
 
 def test_link_is_unique_per_entity_and_woo_id(db):
     Link.create(entity="order", woo_id="5", ns_id="100", external_id="woo-s-order-5")
     Link.create(entity="customer", woo_id="5", ns_id="200")
-    with pytest.raises(peewee.IntegrityError):
-        with db.atomic():
-            Link.create(entity="order", woo_id="5", ns_id="101")
+    with pytest.raises(peewee.IntegrityError), db.atomic():
+        Link.create(entity="order", woo_id="5", ns_id="101")
 
 
 def test_settings_round_trip_on_this_backend(db):

@@ -21,8 +21,7 @@ def handle_customer_event(event, ctx: FlowContext) -> str:
     if customer.get("role") not in roles:
         return f"Not synced: role {customer.get('role')!r} is not one of customers.roles {roles}"
     body = _map(from_woo_customer, customer, ctx.settings)
-    ns_id, outcome = sync_customer(ctx, "customer", customer["id"], body)
-    return outcome
+    return sync_customer(ctx, "customer", customer["id"], body)[1]
 
 
 def ensure_for_order(ctx: FlowContext, order: dict) -> str:

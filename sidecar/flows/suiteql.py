@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import re
-from typing import Iterable
+from collections.abc import Iterable
 
 _COLUMN = re.compile(r"^[a-z][a-z0-9_]*$")
 

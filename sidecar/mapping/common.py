@@ -14,7 +14,7 @@ CENT = Decimal("0.01")
 def money(value: Any) -> Decimal:
     """WooCommerce sends amounts as strings ("68.50", "" for none); NetSuite wants numbers."""
     if value in (None, ""):
-        return Decimal("0")
+        return Decimal(0)
     return Decimal(str(value))
 
 

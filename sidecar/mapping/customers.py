@@ -84,4 +84,4 @@ def _same_place(a: dict, b: dict) -> bool:
     return all(a.get(k) == b.get(k) for k in keys)
 
 
-__all__ = ["MappingError", "customer_external_id", "from_order", "from_woo_customer", "address_book"]
+__all__ = ["MappingError", "address_book", "customer_external_id", "from_order", "from_woo_customer"]

@@ -134,7 +134,7 @@ def shipping(order: dict, opts: dict, body: dict) -> list[dict]:
     lines = order.get("shipping_lines") or []
     if not lines:
         return []
-    total = sum((money(line.get("total")) for line in lines), Decimal("0"))
+    total = sum((money(line.get("total")) for line in lines), Decimal(0))
     if opts["shipping_as"] == "line_item":
         if not opts["shipping_item_id"]:
             raise MappingError("shipping as a line needs orders.shipping_item_id", "orders.shipping_item_id")

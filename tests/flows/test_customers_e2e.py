@@ -75,7 +75,7 @@ def test_guest_orders_go_to_the_configured_guest_customer(stack):
     guest_account = str(stack.records("customer")[0]["id"])
     stack.api.put("/v1/settings", {"orders": {"guest_customer": guest_account}})
     before = len(stack.records("customer"))
-    sku = sorted(s for s, i in items.items() if not i.get("matrixType"))[0]
+    sku = min(s for s, i in items.items() if not i.get("matrixType"))
     order = stack.place({"billing": dict(ADDRESS, email="walkin@example.com"), "line_items": [{"sku": sku, "quantity": 1}],
                          "shipping_lines": [{"method_id": "flat_rate", "method_title": "Flat rate", "total": "4.00"}]})
     stack.settle()

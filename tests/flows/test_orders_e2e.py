@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from sidecar.models import Event
-from tests.flows.stack import STORE_KEY, configure, start_stack, stock_the_store
+from tests.flows.stack import configure, start_stack, stock_the_store
 
 PERSON = {"first_name": "Jane", "last_name": "Roe", "address_1": "1 Main St", "city": "Austin", "state": "TX",
           "postcode": "78701", "country": "US", "email": "jane.roe@example.com", "phone": "+1 512 555 0100"}
@@ -162,7 +162,7 @@ def test_twenty_mixed_orders_make_twenty_correct_sales_orders_and_replays_make_n
 def test_an_unknown_sku_fails_alone_and_a_retry_after_the_item_exists_exports_it(stack):
     woo = stack.woo_client()
     woo.batch_products(create=[{"name": "Not in NetSuite", "sku": "NOPE-1", "regular_price": "9.00"}])
-    good_sku = sorted(s for s, i in stack.items.items() if not i.get("matrixType"))[0]
+    good_sku = min(s for s, i in stack.items.items() if not i.get("matrixType"))
     bad = stack.place({"billing": guest(1), "line_items": [{"sku": "NOPE-1", "quantity": 1}],
                        "shipping_lines": FLAT})
     good = stack.place({"billing": guest(2), "line_items": [{"sku": good_sku, "quantity": 2}],
@@ -189,7 +189,7 @@ def test_an_unknown_sku_fails_alone_and_a_retry_after_the_item_exists_exports_it
 
 
 def test_address_change_after_export_updates_the_open_sales_order_and_line_change_is_reported(stack):
-    sku = sorted(s for s, i in stack.items.items() if not i.get("matrixType"))[0]
+    sku = min(s for s, i in stack.items.items() if not i.get("matrixType"))
     order = stack.place({"billing": guest(5), "shipping": guest(5), "line_items": [{"sku": sku, "quantity": 1}],
                          "shipping_lines": FLAT})
     stack.settle()
@@ -210,7 +210,7 @@ def test_address_change_after_export_updates_the_open_sales_order_and_line_chang
 def test_a_crash_between_create_and_link_adopts_the_sales_order_instead_of_making_a_second(stack):
     from sidecar.models import Link
 
-    sku = sorted(s for s, i in stack.items.items() if not i.get("matrixType"))[0]
+    sku = min(s for s, i in stack.items.items() if not i.get("matrixType"))
     order = stack.place({"billing": guest(8), "line_items": [{"sku": sku, "quantity": 1}], "shipping_lines": FLAT})
     stack.settle()
     first = stack.sales_order_for(order["id"])
