@@ -113,7 +113,8 @@ class LiveServer:
     """A WSGI app served on a real socket on 127.0.0.1 in a background thread."""
 
     def __init__(self, wsgi_app, threaded: bool = True):
-        self.server = make_server("127.0.0.1", 0, wsgi_app, threaded=threaded)
+        self.server = make_server("127.0.0.1", 0, wsgi_app, threaded=threaded,
+                                  request_handler=getattr(wsgi_app, "request_handler", None))
         self.port = self.server.server_port
         self.url = f"http://127.0.0.1:{self.port}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)

@@ -85,7 +85,8 @@ def run(ctx, run) -> None:
 # -- helpers for in-process tests ---------------------------------------------------------------------------
 
 def drain(max_tasks: int = 10_000, settle_s: float = 2.0) -> int:
-    """Run queued and due scheduled huey tasks in this thread until none is left; returns how many ran."""
+    """Run queued and due scheduled huey tasks in this thread until none is left, waiting up to ``settle_s``
+    after the last task for scheduled retries to fall due; returns how many ran."""
     from sidecar.queue import huey
 
     ran, deadline = 0, time.monotonic() + settle_s
@@ -99,6 +100,7 @@ def drain(max_tasks: int = 10_000, settle_s: float = 2.0) -> int:
         if task is not None:
             huey.execute(task)
             ran += 1
+            deadline = time.monotonic() + settle_s  # wait for retries relative to the last work done
             continue
         if huey.scheduled_count() == 0 or time.monotonic() > deadline:
             return ran

@@ -16,7 +16,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from flask import Flask, request
 from werkzeug.exceptions import HTTPException
-from werkzeug.serving import make_server
+from werkzeug.serving import WSGIRequestHandler, make_server
 
 from . import ns_auth, ns_control, ns_query, ns_records, ns_seed
 from .ns_errors import NsError, error_response, unexpected_error
@@ -76,6 +76,7 @@ def create_app(options: dict | None = None) -> Flask:
     for bp in (ns_records.bp, ns_query.bp, ns_auth.bp, ns_control.bp):
         app.register_blueprint(bp)
     app.before_request(_auth_gate)
+    app.after_request(_server_date)
     app.register_error_handler(NsError, error_response)
     app.register_error_handler(404, lambda e: error_response(NsError(404, "NONEXISTENT_ID", "Not found.")))
     app.register_error_handler(405, lambda e: error_response(NsError(405, "INVALID_REQUEST",
@@ -84,7 +85,27 @@ def create_app(options: dict | None = None) -> Flask:
     if opts.get("seed"):
         ns_seed.seed(st.store, items=int(opts["seed"]))
     app.wsgi_app = Governor(app.wsgi_app, st)
+    app.request_handler = NetSuiteRequestHandler  # servers that host the app (tests' LiveServer) use it
     return app
+
+
+class NetSuiteRequestHandler(WSGIRequestHandler):
+    """The HTTP server's handler without its own ``Date`` header: the app sends NetSuite's (skewed) one, and
+    two ``Date`` headers would leave a client guessing which clock to trust."""
+
+    def send_response(self, code: int, message: str | None = None) -> None:
+        self.log_request(code)
+        self.send_response_only(code, message)
+        self.send_header("Server", self.version_string())
+
+
+def _server_date(response):
+    """NetSuite's ``Date`` header, from the sandbox's (possibly skewed) clock: clients measure skew with it."""
+    from flask import current_app
+    from werkzeug.http import http_date
+
+    response.headers["Date"] = http_date(current_app.extensions["ns_sandbox"].now())
+    return response
 
 
 def _parse_options(pairs: list[str]) -> dict:
@@ -111,7 +132,7 @@ def run(args: argparse.Namespace) -> int:
     if "oauth2_loose_token" in options:
         options["oauth2_loose_token"] = options["oauth2_loose_token"].lower() in ("1", "true", "yes")
     app = create_app(options)
-    server = make_server(args.host, args.port, app, threaded=True)
+    server = make_server(args.host, args.port, app, threaded=True, request_handler=NetSuiteRequestHandler)
     print(f"NetSuite sandbox on http://{args.host}:{server.server_port} (account {app.extensions['ns_sandbox'].options['account_id']})",
           file=sys.stderr)
     try:

@@ -287,3 +287,13 @@ def test_credentials_endpoint_end_to_end_leaves_no_secret_in_the_api_log(sandbox
     for key in ("consumer_key", "consumer_secret", "token_id", "token_secret"):
         assert wrong[key] not in stored, key
     database.close()
+
+
+def test_a_client_clock_ten_minutes_off_is_named_as_the_likely_cause(sandbox):
+    box = sandbox(clock_skew_s=600)  # NetSuite's clock (and its Date header) ten minutes ahead of ours
+    result = run_connection_test({**DEMO_TBA, "auth": "tba"}, SimpleNamespace(netsuite_base_url=box.url))
+    assert result["ok"] is False
+    diag = result["diagnosis"]
+    assert 590 <= diag["clock_skew_s"] <= 610
+    assert box.control("GET", "login-audit")[-1]["reason"] == "InvalidTimestamp"
+    assert diag["likely_causes"][0]["audit_code"] == "InvalidTimestamp"
