@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Installs what the whole suite needs beyond Python (Debian packages): PHP 8.2 + PHPUnit for the plugin's
-# tests and PostgreSQL for the storage tests. Does nothing for what is already there.
+# tests, PostgreSQL for the storage tests and Redis for the Redis-mode pipeline tests. Does nothing for what is
+# already there.
 set -euo pipefail
 need=()
 command -v php >/dev/null 2>&1 || need+=(php-cli php-curl php-mbstring php-xml)
 command -v phpunit >/dev/null 2>&1 || need+=(phpunit)
 ls -d /usr/lib/postgresql/*/bin >/dev/null 2>&1 || need+=(postgresql)
+command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" != 0 ]; then
   if command -v sudo >/dev/null 2>&1; then SUDO=sudo; else
@@ -15,4 +17,5 @@ fi
 echo "test-deps: installing ${need[*]}" >&2
 ${SUDO:-} apt-get update -qq
 DEBIAN_FRONTEND=noninteractive ${SUDO:-} apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
-# Debian starts a cluster on install where it can; ours is started by .ci/start-postgres.sh instead.
+# Debian starts a cluster (and a redis-server on 6379) on install where it can; ours are started by
+# scripts/start-postgres.sh and scripts/start-redis.sh instead.

@@ -45,3 +45,23 @@ def test_environment_overrides_defaults(tmp_path):
 def test_bad_values_name_the_variable(tmp_path, name, value, message):
     with pytest.raises(ConfigError, match=message):
         load_config({"SIDECAR_VAR_DIR": str(tmp_path), name: value})
+
+
+def _load_in_child(var_dir: str, queue) -> None:
+    config = load_config({"SIDECAR_VAR_DIR": var_dir})
+    queue.put((config.shared_secret, config.secret_key))
+
+
+def test_processes_starting_together_agree_on_the_generated_secrets(tmp_path):
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("spawn")
+    queue = ctx.Queue()
+    procs = [ctx.Process(target=_load_in_child, args=(str(tmp_path / "var"), queue)) for _ in range(4)]
+    for p in procs:
+        p.start()
+    results = {queue.get(timeout=60) for _ in procs}
+    for p in procs:
+        p.join()
+    assert len(results) == 1
+    assert sorted(os.listdir(tmp_path / "var")) == ["secret.key", "shared_secret"]

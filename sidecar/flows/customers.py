@@ -7,10 +7,10 @@ NetSuite (link, then external id, then e-mail) → map → create or update → 
 from __future__ import annotations
 
 from .. import binder
-from ..clients.errors import RemoteError
 from ..mapping.common import MappingError, fingerprint, guest_key
 from ..mapping.customers import from_order, from_woo_customer
 from .base import FlowContext, FlowError
+from .records import create_or_adopt
 from .suiteql import literal
 
 
@@ -58,7 +58,7 @@ def sync_customer(ctx: FlowContext, entity: str, woo_id, body: dict) -> tuple[st
     if found:
         binder.bind(entity, woo_id, found, external_id=body["externalId"], fingerprint=digest)
         return found, f"Linked to existing customer {found}"
-    ns_id = _create(ctx, body)
+    ns_id = create_or_adopt(ctx, "customer", body, f"the customer {body.get('email')}")
     binder.bind(entity, woo_id, ns_id, external_id=body["externalId"], fingerprint=digest)
     return ns_id, f"Created customer {ns_id}"
 
@@ -72,18 +72,6 @@ def find_existing(ctx: FlowContext, body: dict) -> str | None:
     rows = list(ctx.netsuite.suiteql(query))
     ours = [r for r in rows if str(r.get("externalid", "")).lower() == body["externalId"].lower()]
     return str((ours or rows)[0]["id"]) if rows else None
-
-
-def _create(ctx: FlowContext, body: dict) -> str:
-    try:
-        return ctx.netsuite.create("customer", body)
-    except RemoteError as exc:
-        if exc.retryable:
-            raise
-        record = ctx.netsuite.find_by_external_id("customer", body["externalId"])  # a parallel job won
-        if record:
-            return str(record["id"])
-        raise FlowError(f"NetSuite refused the customer {body.get('email')}: {exc}") from exc
 
 
 def _map(mapper, source: dict, settings: dict) -> dict:

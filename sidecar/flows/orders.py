@@ -10,12 +10,13 @@ Replays, duplicate webhooks and the echo of our own write-back all end at "Alrea
 from __future__ import annotations
 
 from .. import binder
-from ..clients.errors import NotFoundError, RemoteError
+from ..clients.errors import NotFoundError
 from ..mapping import orders as order_map
 from ..mapping.common import MappingError, fingerprint
 from ..mapping.rules import apply_field_map
 from . import customers, item_lookup
 from .base import FlowBusy, FlowContext, FlowError
+from .records import create_or_adopt
 
 UNFULFILLED = {"A", "B"}  # Pending Approval, Pending Fulfillment
 META_ID, META_NUMBER = "_netsuite_sales_order_id", "_netsuite_sales_order_number"
@@ -59,23 +60,11 @@ def export(ctx: FlowContext, order: dict) -> str:
         body = order_map.sales_order(order, ctx.settings, resolved)
     except MappingError as exc:
         raise FlowError(exc.message, field=exc.setting) from exc
-    ns_id = _create(ctx, body)
+    ns_id = create_or_adopt(ctx, "salesOrder", body, "the sales order")
     record = ctx.netsuite.get("salesOrder", ns_id)
     link = _bind(order, record, body["externalId"])
     write_back(ctx, order, link)
     return f"Created {link.ns_number} (internal id {link.ns_id}, total {record.get('total')})"
-
-
-def _create(ctx: FlowContext, body: dict) -> str:
-    try:
-        return ctx.netsuite.create("salesOrder", body)
-    except RemoteError as exc:
-        if exc.retryable:
-            raise
-        record = ctx.netsuite.find_by_external_id("salesOrder", body["externalId"])  # a parallel job won
-        if record:
-            return str(record["id"])
-        raise FlowError(f"NetSuite refused the sales order: {exc}") from exc
 
 
 def _bind(order: dict, record: dict, ext_id: str):
