@@ -75,10 +75,27 @@ class ProxySqlStorage(SqlStorage):
          .on_conflict(conflict_target=[self.KV.queue, self.KV.key], preserve=[self.KV.value]).execute())
 
 
+# Redis socket timeouts (seconds). redis-py waits forever by default, so a Redis that accepts connections but
+# never answers (hung, paused, a half-open proxy) would hang every intake request after its Event row committed.
+# The socket timeout must stay above huey's blocking-dequeue wait (BRPOP, 1 s). ``?socket_timeout=`` and
+# ``?socket_connect_timeout=`` in SIDECAR_REDIS_URL override these.
+REDIS_CONNECT_TIMEOUT_S = 2.0
+REDIS_SOCKET_TIMEOUT_S = 3.0
+
+
+def redis_pool(url: str):
+    """A connection pool for ``url`` whose calls fail after a few seconds instead of blocking: an enqueue that
+    fails is repaired by the sweeper, a hung request is not. (``redis`` is the optional ``redis`` extra.)"""
+    from redis import ConnectionPool
+
+    return ConnectionPool.from_url(url, socket_connect_timeout=REDIS_CONNECT_TIMEOUT_S,
+                                   socket_timeout=REDIS_SOCKET_TIMEOUT_S)
+
+
 def _build() -> Huey:
     redis_url = os.environ.get("SIDECAR_REDIS_URL")
     if redis_url:
-        return RedisHuey("sidecar", url=redis_url, utc=True)
+        return RedisHuey("sidecar", connection_pool=redis_pool(redis_url), utc=True)
     return Huey("sidecar", storage_class=ProxySqlStorage, utc=True)
 
 

@@ -82,3 +82,25 @@ def test_guest_orders_go_to_the_configured_guest_customer(stack):
     so = stack.sales_order_for(order["id"])
     assert so["entity"]["id"] == guest_account
     assert len(stack.records("customer")) == before
+
+
+def test_sync_now_of_customers_creates_each_once_and_a_second_run_changes_nothing(stack):
+    woo = stack.woo_client()
+    for hook in woo.list_webhooks():  # no webhooks: the run alone must do the work
+        woo.update_webhook(hook["id"], {"status": "paused"})
+    ids = [woo.post("customers", {"email": f"bulk{n}@example.com", "first_name": f"Bulk{n}", "last_name": "Buyer",
+                                  "billing": dict(ADDRESS, email=f"bulk{n}@example.com")})["id"] for n in range(3)]
+    another = woo.post("customers", {"email": "fourth@example.com", "first_name": "Four", "last_name": "Th"})
+    stack.settle()
+    assert ns_customer(stack, ids[0]) is None
+    res = stack.api.post("/v1/sync/customers")
+    assert res.status_code == 202
+    stack.settle()
+    run = stack.api.get(f"/v1/runs/{res.get_json()['run_id']}").get_json()
+    assert (run["status"], run["seen"], run["changed"], run["failed"]) == ("done", 4, 4, 0)
+    for woo_id in ids + [another["id"]]:
+        assert ns_customer(stack, woo_id) is not None
+    again = stack.api.post("/v1/sync/customers").get_json()["run_id"]
+    stack.settle()
+    second = stack.api.get(f"/v1/runs/{again}").get_json()
+    assert (second["seen"], second["changed"]) == (4, 0)

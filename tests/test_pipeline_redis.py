@@ -1,0 +1,269 @@
+"""Redis mode (SIDECAR_REDIS_URL set): huey's queue is in Redis, the ``Event`` row stays the durable record.
+
+``sidecar.queue`` builds its huey object from the environment at import time, so this module never switches the
+pytest process to Redis: every sidecar here is a subprocess (``sidecar serve``, ``sidecar worker``, or a short
+``python -c`` that calls ``intake.accept``) started with SIDECAR_REDIS_URL, and the test reads the outcome straight
+from the SQLite file and from Redis. Runs only when SIDECAR_TEST_REDIS_URL names a throw-away Redis
+(scripts/start-redis.sh); its database is flushed at the start of each test.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+import requests
+
+from sidecar.security import sign
+from tests.conftest import SHARED_SECRET
+
+REDIS_URL = os.environ.get("SIDECAR_TEST_REDIS_URL")
+pytestmark = pytest.mark.skipif(not REDIS_URL, reason="SIDECAR_TEST_REDIS_URL is not set (scripts/start-redis.sh)")
+
+ROOT = Path(__file__).resolve().parents[1]
+QUEUE_KEY = "huey.redis.sidecar"  # RedisStorage's list for the huey named "sidecar" (sidecar/queue.py)
+TOPICS = ["order.created", "order.updated", "order.cancelled", "customer.created", "customer.updated"]
+
+# Accepts argv[2] events whose keys start with argv[1], through the real intake, in whatever queue mode the
+# environment selects; prints the created event ids as JSON.
+ACCEPT_SCRIPT = """
+import json, sys
+from sidecar.config import load_config
+from sidecar.runtime import init_runtime
+init_runtime(load_config())
+from sidecar.intake import NewEvent, accept
+topics = {topics!r}
+ids = []
+for i in range(int(sys.argv[2])):
+    event, created = accept(NewEvent(key=f"{{sys.argv[1]}}-{{i}}", source="plugin", topic=topics[i % len(topics)],
+                                     resource_id=str(i + 1), payload={{"i": i}}))
+    assert created
+    ids.append(event.id)
+print(json.dumps(ids))
+""".format(topics=TOPICS)
+
+
+# -- fixtures and helpers ----------------------------------------------------------------------------------
+
+@pytest.fixture
+def redis_db():
+    """The test Redis database, empty: a previous test's tasks must not leak into this one."""
+    import redis
+
+    client = redis.Redis.from_url(REDIS_URL)
+    client.flushdb()
+    yield client
+    client.flushdb()
+    client.close()
+
+
+@pytest.fixture
+def procs():
+    """Sidecar subprocesses started by a test; all stopped at teardown, whatever the test did."""
+    started: list[subprocess.Popen] = []
+    yield started
+    for proc in started:
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGTERM)
+            try:
+                proc.wait(10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(5)
+
+
+def sidecar_env(tmp_path: Path, redis_url: str | None = REDIS_URL, **extra: str) -> dict:
+    """Environment of a sidecar process in Redis mode on its own SQLite file, with the counting handlers."""
+    env = dict(os.environ)
+    env.update({"SIDECAR_VAR_DIR": str(tmp_path / "var"), "SIDECAR_DATABASE_URL": f"sqlite:///{db_path(tmp_path)}",
+                "SIDECAR_REDIS_URL": redis_url, "SIDECAR_SHARED_SECRET": SHARED_SECRET,
+                "SIDECAR_EXTRA_FLOWS": "tests.pipeline_handlers", "SIDECAR_JOB_LEASE_S": "2",
+                "SIDECAR_SWEEP_INTERVAL_S": "0.3", "SIDECAR_WORKERS": "4", "SIDECAR_LOG_LEVEL": "WARNING",
+                "PYTHONPATH": str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")})
+    env.update(extra)
+    return env
+
+
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "sidecar.db"
+
+
+def accept_events(env: dict, prefix: str, count: int, timeout: float = 30) -> list[int]:
+    """Accept ``count`` events in a subprocess through ``intake.accept``; returns their ids."""
+    out = subprocess.run([sys.executable, "-c", ACCEPT_SCRIPT, prefix, str(count)], cwd=ROOT, env=env,
+                         capture_output=True, text=True, timeout=timeout, check=False)
+    assert out.returncode == 0, out.stderr
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def start_worker(procs: list, env: dict, log_path: Path) -> subprocess.Popen:
+    proc = subprocess.Popen([sys.executable, "-m", "sidecar", "worker"], cwd=ROOT, env=env,
+                            stdout=subprocess.DEVNULL, stderr=open(log_path, "ab"))
+    procs.append(proc)
+    return proc
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_serve(procs: list, env: dict, log_path: Path) -> str:
+    """A real ``sidecar serve`` (gunicorn) on 127.0.0.1; returns its base URL once it answers /healthz."""
+    bind = f"127.0.0.1:{free_port()}"
+    proc = subprocess.Popen([sys.executable, "-m", "sidecar", "serve", "--bind", bind, "--workers", "1"],
+                            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=open(log_path, "ab"))
+    procs.append(proc)
+    url = f"http://{bind}"
+
+    def answers() -> bool:
+        try:
+            return requests.get(f"{url}/healthz", timeout=1).ok
+        except requests.ConnectionError:
+            return proc.poll() is not None  # stop waiting if it died; the assert below says so
+
+    wait_for(answers, 20, "sidecar serve to answer")
+    assert proc.poll() is None, log_path.read_text()
+    return url
+
+
+def post_event(session: requests.Session, url: str, envelope: dict) -> tuple[str, int, int]:
+    body = json.dumps(envelope).encode()
+    ts = str(int(time.time()))
+    resp = session.post(f"{url}/v1/events", data=body, timeout=30, headers={
+        "Content-Type": "application/json", "X-NSSync-Timestamp": ts,
+        "X-NSSync-Signature": sign(SHARED_SECRET, ts, body)})
+    return envelope["id"], resp.status_code, resp.json().get("event_id")
+
+
+def wait_for(predicate, timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def query(tmp_path: Path, sql: str) -> list[tuple]:
+    """Read the sidecar's SQLite file directly (the pytest process never opens it through peewee)."""
+    con = sqlite3.connect(db_path(tmp_path), timeout=10)
+    try:
+        return con.execute(sql).fetchall()
+    except sqlite3.OperationalError as exc:
+        if "no such table" in str(exc):  # test_effect appears with the first handled event
+            return []
+        raise
+    finally:
+        con.close()
+
+
+def statuses(tmp_path: Path) -> dict[int, str]:
+    return dict(query(tmp_path, "SELECT id, status FROM event"))
+
+
+def all_done(tmp_path: Path) -> bool:
+    found = statuses(tmp_path)
+    return bool(found) and set(found.values()) == {"done"}
+
+
+def effects(tmp_path: Path) -> dict[int, int]:
+    """event id → how many times its staged side effect committed (the thing that must be exactly one)."""
+    return dict(query(tmp_path, "SELECT event_id, COUNT(*) FROM test_effect GROUP BY event_id"))
+
+
+def attempts(tmp_path: Path) -> dict[int, int]:
+    return dict(query(tmp_path, "SELECT id, attempts FROM event"))
+
+
+def invocations(tmp_path: Path) -> list[int]:
+    path = tmp_path / "var" / "invocations.log"
+    return [int(x) for x in path.read_text().split()] if path.exists() else []
+
+
+# -- tests ----------------------------------------------------------------------------------------------------
+
+def test_signed_events_go_through_redis_to_a_real_worker_exactly_once(tmp_path, redis_db, procs):
+    # A long lease keeps the sweeper from re-enqueueing anything: every event must travel through Redis.
+    env = sidecar_env(tmp_path, SIDECAR_JOB_LEASE_S="60")
+    url = start_serve(procs, env, tmp_path / "serve.log")
+    fresh = [{"id": str(uuid.uuid4()), "topic": TOPICS[i % len(TOPICS)], "resource_id": i + 1,
+              "occurred_at": "2026-11-28T03:00:00+00:00", "payload": {"i": i}} for i in range(40)]
+    batch = fresh + [dict(e) for e in fresh[::4]]  # 10 repeats
+    with ThreadPoolExecutor(4) as pool, requests.Session() as session:
+        results = list(pool.map(lambda e: post_event(session, url, e), batch))
+
+    assert sorted(status for _, status, _ in results) == [200] * 10 + [202] * 40
+    first = {uid: eid for uid, status, eid in results if status == 202}
+    assert all(first[uid] == eid for uid, _, eid in results)  # a repeat answers with the first event's id
+    assert redis_db.llen(QUEUE_KEY) == 40  # one task per event, in Redis, none for the repeats
+    assert set(statuses(tmp_path).values()) == {"pending"}
+
+    start_worker(procs, env, tmp_path / "worker.log")
+    wait_for(lambda: all_done(tmp_path), 20, "every event done")
+    assert effects(tmp_path) == {eid: 1 for eid in first.values()}
+    assert sorted(invocations(tmp_path)) == sorted(first.values())  # no handler ran twice
+    assert set(attempts(tmp_path).values()) == {1}
+    wait_for(lambda: redis_db.llen(QUEUE_KEY) == 0, 5, "the Redis queue to drain")
+    assert "on RedisStorage" in (tmp_path / "worker.log").read_text()
+
+
+def test_event_whose_redis_task_was_lost_is_reenqueued_by_the_sweeper(tmp_path, redis_db, procs):
+    env = sidecar_env(tmp_path, SIDECAR_JOB_LEASE_S="1")
+    ids = accept_events(env, "lost", 20)
+    assert redis_db.llen(QUEUE_KEY) == 20
+    redis_db.flushdb()  # Redis restarted without persistence: the committed events have no task any more
+
+    start_worker(procs, env, tmp_path / "worker.log")
+    wait_for(lambda: all_done(tmp_path), 15, "the sweeper to re-enqueue and the worker to finish every event")
+    assert effects(tmp_path) == {eid: 1 for eid in ids}
+    assert attempts(tmp_path) == {eid: 1 for eid in ids}  # re-enqueued, not re-run
+
+
+def test_worker_sigkilled_mid_run_in_redis_mode_leaves_every_event_done_once(tmp_path, redis_db, procs):
+    env = sidecar_env(tmp_path, PIPELINE_TEST_DELAY_S="0.05")
+    ids = accept_events(env, "kill", 150)
+    log_path = tmp_path / "worker.log"
+    worker = start_worker(procs, env, log_path)
+    wait_for(lambda: "running" in statuses(tmp_path).values(), 15, "a running event")
+    os.kill(worker.pid, signal.SIGKILL)
+    worker.wait(10)
+    orphans = [eid for eid, status in statuses(tmp_path).items() if status == "running"]
+    assert orphans, "the kill should have left events running"
+    ids += accept_events(env, "while-down", 10)  # accepted while no worker runs: they wait in Redis
+
+    start_worker(procs, env, log_path)
+    wait_for(lambda: all_done(tmp_path), 25, "every event done after the restart")
+    assert effects(tmp_path) == {eid: 1 for eid in ids}  # exactly once, although some handlers ran again
+    assert len(invocations(tmp_path)) >= len(ids)
+    tries = attempts(tmp_path)
+    assert all(tries[eid] >= 2 for eid in orphans)  # each orphan was taken back and re-run
+
+
+def test_intake_does_not_hang_on_a_stalled_redis_and_the_sweeper_delivers_later(tmp_path, redis_db, procs):
+    # A "Redis" that accepts TCP connections and never answers (hung server, half-open proxy).
+    with socket.socket() as stalled:
+        stalled.bind(("127.0.0.1", 0))
+        stalled.listen(16)
+        stalled_url = f"redis://127.0.0.1:{stalled.getsockname()[1]}/0"
+        started = time.monotonic()
+        ids = accept_events(sidecar_env(tmp_path, stalled_url), "stalled", 1, timeout=20)
+        elapsed = time.monotonic() - started
+    assert elapsed < 10, f"accept took {elapsed:.1f}s against a stalled Redis"
+    assert statuses(tmp_path) == {ids[0]: "pending"}  # acknowledged and durable, though not enqueued
+    assert redis_db.llen(QUEUE_KEY) == 0
+
+    start_worker(procs, sidecar_env(tmp_path, SIDECAR_JOB_LEASE_S="1"), tmp_path / "worker.log")
+    wait_for(lambda: all_done(tmp_path), 15, "the sweeper to enqueue the event on the real Redis")
+    assert effects(tmp_path) == {ids[0]: 1}
