@@ -67,18 +67,29 @@ def enqueue_in_transaction(event_id: int, eta: dt.datetime | None = None) -> Non
         _enqueue(event_id, eta)
 
 
-def enqueue_after_commit(event_id: int, eta: dt.datetime | None = None) -> None:
-    """With Redis, enqueue once the row is committed; a failure here is repaired by the sweeper."""
+def enqueue_after_commit(event_id: int, eta: dt.datetime | None = None) -> bool:
+    """With Redis, enqueue once the row is committed; a failure here is repaired by the sweeper.
+
+    Returns False when Redis refused or timed out, so that a caller with many events (the sweeper) can stop
+    paying a timeout per event while Redis is down."""
     if uses_sql_storage():
-        return
+        return True
     try:
         _enqueue(event_id, eta)
     except Exception:  # the Event row is durable; the sweeper re-enqueues it
         log.warning("could not enqueue event %s; the sweeper will", event_id, exc_info=True)
+        return False
+    return True
 
 
 def _enqueue(event_id: int, eta: dt.datetime | None) -> None:
+    """Queue the job now, or at ``eta`` (naive UTC, as ``Event.next_attempt_at``).
+
+    The eta goes to huey tz-aware: huey reads a naive eta as *local* time and drops its microseconds on the way
+    (``local_to_utc``), so the task came due up to a second early (or hours off on a host not on UTC); the
+    worker's claim then refused it as not yet due and the retry waited for the sweeper, a lease later.
+    """
     if eta is not None and eta > utcnow():
-        process_event_task.schedule((event_id,), eta=eta)
+        process_event_task.schedule((event_id,), eta=eta.replace(tzinfo=dt.UTC))
     else:
         process_event_task(event_id)

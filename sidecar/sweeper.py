@@ -5,6 +5,10 @@ lease that is no longer renewed. Every sweep (``SIDECAR_SWEEP_INTERVAL_S``) this
 process holds, puts events with an expired lease back to ``pending`` (or ``failed`` once they used up their
 attempts: an event that kills its worker must not loop forever), re-enqueues pending events whose task is
 overdue by more than a lease, fails runs whose worker died and re-enqueues runs stuck in ``pending``.
+
+With Redis, an enqueue can fail or wait for the socket timeout. A pass stops enqueuing at the first failure
+(the rows stay ``pending`` and a later pass re-enqueues them), so a Redis outage costs one timeout per pass, not
+one per event, and the next lease renewal is not held up.
 """
 
 from __future__ import annotations
@@ -37,7 +41,7 @@ def sweep() -> dict[str, int]:
 
 def recover_expired_events() -> int:
     """running + lease expired → pending again (or failed when out of attempts)."""
-    now, limit, done = utcnow(), max_attempts(), 0
+    now, limit, done, queue_up = utcnow(), max_attempts(), 0, True
     expired = list(Event.select(Event.id, Event.attempts, Event.last_error)
                    .where((Event.status == "running") & (Event.lease_until < now)).limit(BATCH))
     for event in expired:
@@ -58,8 +62,8 @@ def recover_expired_events() -> int:
                 if changed:
                     enqueue_in_transaction(event.id)
                     counters.incr("events.recovered")
-        if changed and not out_of_attempts:
-            enqueue_after_commit(event.id)
+        if changed and not out_of_attempts and queue_up:  # else pending and stale: requeued a lease later
+            queue_up = enqueue_after_commit(event.id)
         done += changed
     if done:
         log.warning("sweeper: %d event(s) of a stopped worker taken back", done)
@@ -73,15 +77,17 @@ def requeue_stale_events() -> int:
     stale = [e.id for e in Event.select(Event.id).where(
         (Event.status == "pending") & (Event.updated_at < cutoff)
         & (Event.next_attempt_at.is_null() | (Event.next_attempt_at < cutoff))).order_by(Event.id).limit(BATCH)]
+    requeued = 0
     for event_id in stale:
         with write_transaction():
             touched = Event.update(updated_at=now).where((Event.id == event_id) & (Event.status == "pending")
                                                          & (Event.updated_at < cutoff)).execute()
             if touched:
                 enqueue_in_transaction(event_id)
-        if touched:
-            enqueue_after_commit(event_id)
-    return len(stale)
+        if touched and not enqueue_after_commit(event_id):
+            break  # Redis is not answering: the rest stay stale for the next pass
+        requeued += touched
+    return requeued
 
 
 def fail_dead_runs() -> int:

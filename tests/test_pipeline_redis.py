@@ -32,25 +32,36 @@ pytestmark = pytest.mark.skipif(not REDIS_URL, reason="SIDECAR_TEST_REDIS_URL is
 
 ROOT = Path(__file__).resolve().parents[1]
 QUEUE_KEY = "huey.redis.sidecar"  # RedisStorage's list for the huey named "sidecar" (sidecar/queue.py)
+SCHEDULE_KEY = "huey.schedule.sidecar"  # its sorted set of tasks with an eta (retries)
 TOPICS = ["order.created", "order.updated", "order.cancelled", "customer.created", "customer.updated"]
 
-# Accepts argv[2] events whose keys start with argv[1], through the real intake, in whatever queue mode the
-# environment selects; prints the created event ids as JSON.
+# Accepts argv[2] events whose keys start with argv[1] (topics in turn from argv[3], comma-separated) through the
+# real intake, in whatever queue mode the environment selects; prints the created event ids as JSON.
 ACCEPT_SCRIPT = """
 import json, sys
 from sidecar.config import load_config
 from sidecar.runtime import init_runtime
 init_runtime(load_config())
 from sidecar.intake import NewEvent, accept
-topics = {topics!r}
+prefix, count, topics = sys.argv[1], int(sys.argv[2]), sys.argv[3].split(",")
 ids = []
-for i in range(int(sys.argv[2])):
-    event, created = accept(NewEvent(key=f"{{sys.argv[1]}}-{{i}}", source="plugin", topic=topics[i % len(topics)],
-                                     resource_id=str(i + 1), payload={{"i": i}}))
+for i in range(count):
+    event, created = accept(NewEvent(key=f"{prefix}-{i}", source="plugin", topic=topics[i % len(topics)],
+                                     resource_id=str(i + 1), payload={"i": i}))
     assert created
     ids.append(event.id)
 print(json.dumps(ids))
-""".format(topics=TOPICS)
+"""
+
+# One sweeper pass, as the worker's sweeper thread runs it; prints what it did as JSON.
+SWEEP_SCRIPT = """
+import json
+from sidecar.config import load_config
+from sidecar.runtime import init_runtime
+init_runtime(load_config())
+from sidecar.sweeper import sweep
+print(json.dumps(sweep()))
+"""
 
 
 # -- fixtures and helpers ----------------------------------------------------------------------------------
@@ -98,19 +109,31 @@ def db_path(tmp_path: Path) -> Path:
     return tmp_path / "sidecar.db"
 
 
-def accept_events(env: dict, prefix: str, count: int, timeout: float = 30) -> list[int]:
-    """Accept ``count`` events in a subprocess through ``intake.accept``; returns their ids."""
-    out = subprocess.run([sys.executable, "-c", ACCEPT_SCRIPT, prefix, str(count)], cwd=ROOT, env=env,
-                         capture_output=True, text=True, timeout=timeout, check=False)
+def run_script(env: dict, script: str, *args: str, timeout: float = 30):
+    """Run a ``python -c`` sidecar script in a subprocess; returns the JSON on its last line of output."""
+    out = subprocess.run([sys.executable, "-c", script, *args], cwd=ROOT, env=env, capture_output=True, text=True,
+                         timeout=timeout, check=False)
     assert out.returncode == 0, out.stderr
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def start_worker(procs: list, env: dict, log_path: Path) -> subprocess.Popen:
-    proc = subprocess.Popen([sys.executable, "-m", "sidecar", "worker"], cwd=ROOT, env=env,
-                            stdout=subprocess.DEVNULL, stderr=open(log_path, "ab"))
+def accept_events(env: dict, prefix: str, count: int, timeout: float = 30,
+                  topics: list[str] = TOPICS) -> list[int]:
+    """Accept ``count`` events in a subprocess through ``intake.accept``; returns their ids."""
+    return run_script(env, ACCEPT_SCRIPT, prefix, str(count), ",".join(topics), timeout=timeout)
+
+
+def spawn(procs: list, args: list[str], env: dict, log_path: Path) -> subprocess.Popen:
+    """Start ``sidecar <args>`` with stderr appended to ``log_path`` (the child keeps its own copy of the file)."""
+    with open(log_path, "ab") as log:
+        proc = subprocess.Popen([sys.executable, "-m", "sidecar", *args], cwd=ROOT, env=env,
+                                stdout=subprocess.DEVNULL, stderr=log)
     procs.append(proc)
     return proc
+
+
+def start_worker(procs: list, env: dict, log_path: Path) -> subprocess.Popen:
+    return spawn(procs, ["worker"], env, log_path)
 
 
 def free_port() -> int:
@@ -122,9 +145,7 @@ def free_port() -> int:
 def start_serve(procs: list, env: dict, log_path: Path) -> str:
     """A real ``sidecar serve`` (gunicorn) on 127.0.0.1; returns its base URL once it answers /healthz."""
     bind = f"127.0.0.1:{free_port()}"
-    proc = subprocess.Popen([sys.executable, "-m", "sidecar", "serve", "--bind", bind, "--workers", "1"],
-                            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=open(log_path, "ab"))
-    procs.append(proc)
+    proc = spawn(procs, ["serve", "--bind", bind, "--workers", "1"], env, log_path)
     url = f"http://{bind}"
 
     def answers() -> bool:
@@ -217,6 +238,11 @@ def test_signed_events_go_through_redis_to_a_real_worker_exactly_once(tmp_path, 
     assert set(attempts(tmp_path).values()) == {1}
     wait_for(lambda: redis_db.llen(QUEUE_KEY) == 0, 5, "the Redis queue to drain")
     assert "on RedisStorage" in (tmp_path / "worker.log").read_text()
+    # A sync run goes through Redis too: `sidecar sync --wait` needs the worker to take its task.
+    out = subprocess.run([sys.executable, "-m", "sidecar", "sync", "testcount", "--wait", "--timeout", "20"],
+                         cwd=ROOT, env=env, capture_output=True, text=True, timeout=40, check=False)
+    assert out.returncode == 0, out.stderr
+    assert "done: seen 40, changed 0, failed 0" in out.stdout
 
 
 def test_event_whose_redis_task_was_lost_is_reenqueued_by_the_sweeper(tmp_path, redis_db, procs):
@@ -251,19 +277,50 @@ def test_worker_sigkilled_mid_run_in_redis_mode_leaves_every_event_done_once(tmp
     assert all(tries[eid] >= 2 for eid in orphans)  # each orphan was taken back and re-run
 
 
-def test_intake_does_not_hang_on_a_stalled_redis_and_the_sweeper_delivers_later(tmp_path, redis_db, procs):
+def test_a_stalled_redis_hangs_neither_intake_nor_the_sweeper_and_events_arrive_later(tmp_path, redis_db, procs):
     # A "Redis" that accepts TCP connections and never answers (hung server, half-open proxy).
     with socket.socket() as stalled:
         stalled.bind(("127.0.0.1", 0))
         stalled.listen(16)
-        stalled_url = f"redis://127.0.0.1:{stalled.getsockname()[1]}/0"
+        stalled_env = sidecar_env(tmp_path, f"redis://127.0.0.1:{stalled.getsockname()[1]}/0",
+                                  SIDECAR_JOB_LEASE_S="0.5")
         started = time.monotonic()
-        ids = accept_events(sidecar_env(tmp_path, stalled_url), "stalled", 1, timeout=20)
+        ids = accept_events(stalled_env, "stalled", 1, timeout=20)
+        assert time.monotonic() - started < 10, "accept must give up on Redis after its socket timeout"
+        ids += accept_events(sidecar_env(tmp_path, f"redis://127.0.0.1:{free_port()}/0"), "down", 4)  # refused
+        assert set(statuses(tmp_path).values()) == {"pending"} and len(ids) == 5  # acknowledged and durable
+        time.sleep(0.6)  # all five are now stale (pending for longer than a lease)
+
+        started = time.monotonic()
+        swept = run_script(stalled_env, SWEEP_SCRIPT, timeout=40)
         elapsed = time.monotonic() - started
-    assert elapsed < 10, f"accept took {elapsed:.1f}s against a stalled Redis"
-    assert statuses(tmp_path) == {ids[0]: "pending"}  # acknowledged and durable, though not enqueued
+    assert swept["requeued"] == 0
+    assert elapsed < 8, f"a sweep took {elapsed:.1f}s: it paid a Redis timeout per event"
     assert redis_db.llen(QUEUE_KEY) == 0
 
-    start_worker(procs, sidecar_env(tmp_path, SIDECAR_JOB_LEASE_S="1"), tmp_path / "worker.log")
-    wait_for(lambda: all_done(tmp_path), 15, "the sweeper to enqueue the event on the real Redis")
-    assert effects(tmp_path) == {ids[0]: 1}
+    start_worker(procs, sidecar_env(tmp_path, SIDECAR_JOB_LEASE_S="0.5"), tmp_path / "worker.log")
+    wait_for(lambda: all_done(tmp_path), 15, "the sweeper to enqueue the events on the real Redis")
+    assert effects(tmp_path) == {eid: 1 for eid in ids}
+
+
+def test_retry_waits_in_the_redis_schedule_and_runs_when_due(tmp_path, redis_db, procs):
+    # A long lease keeps the sweeper out of it: the retries must come back through huey's Redis schedule, on
+    # time, also on a host whose local time is not UTC (TZ=EST5: UTC-5, a POSIX zone that needs no tzdata).
+    env = sidecar_env(tmp_path, SIDECAR_JOB_LEASE_S="60", SIDECAR_RETRY_BASE_S="1", SIDECAR_RETRY_MAX_S="2",
+                      TZ="EST5")
+    (tmp_path / "var").mkdir(exist_ok=True)
+    broken = tmp_path / "var" / "broken"
+    broken.write_text("NetSuite is down for maintenance")  # the flaky handler (order.refunded) raises this
+    ids = accept_events(env, "retry", 3, topics=["order.refunded"])
+    start_worker(procs, env, tmp_path / "worker.log")
+
+    def all_waiting() -> bool:
+        rows = query(tmp_path, "SELECT status, attempts, last_error FROM event")
+        return len(rows) == 3 and all(r[0] == "pending" and r[1] >= 1 and "maintenance" in r[2] for r in rows)
+
+    wait_for(all_waiting, 10, "every event to fail once and wait for its retry")
+    wait_for(lambda: redis_db.zcard(SCHEDULE_KEY) >= 1, 5, "a retry in the Redis schedule")  # not in the DB
+    broken.unlink()
+    wait_for(lambda: all_done(tmp_path), 15, "the scheduled retries to run")
+    assert effects(tmp_path) == {eid: 1 for eid in ids}
+    assert all(n >= 2 for n in attempts(tmp_path).values())

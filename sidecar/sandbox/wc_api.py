@@ -7,6 +7,9 @@ from . import wc_api_orders as orders
 from . import wc_api_products as products
 from . import wc_api_store as shop
 from . import wc_api_variations as variations
+from . import wc_settings as settings
+from . import wc_status as status
+from .wc_index import index_handler
 from .wc_routes import EDITABLE, Router
 
 V3 = "/wc/v3"
@@ -35,6 +38,8 @@ def build_router() -> Router:
     r.add(("DELETE",), f"{V3}/products/{pid}/variations/{vid}", variations.delete_variation, "delete")
     _orders(r, oid)
     _misc(r)
+    _meta(r)
+    r.add(("GET",), V3, index_handler(r), "public")  # lists the rows above, so it is bound last
     return r
 
 
@@ -73,9 +78,19 @@ def _misc(r: Router) -> None:
     r.add(("DELETE",), f"{V3}/webhooks/{wid}", misc.delete_webhook, "delete")
     r.add(("GET",), f"{V3}/taxes", misc.list_taxes, "list")
     r.add(("POST",), f"{V3}/taxes", misc.post_tax, "create")
-    r.add(("GET",) + EDITABLE, f"{V3}/settings/general/woocommerce_calc_taxes", misc.calc_taxes_setting, "edit")
+    r.add(("GET",), f"{V3}/settings/general/woocommerce_calc_taxes", misc.calc_taxes_setting, "list")
+    r.add(EDITABLE, f"{V3}/settings/general/woocommerce_calc_taxes", misc.calc_taxes_setting, "edit")
     r.add(("GET",), f"{V3}/taxes/classes", shop.tax_classes, "list")
     r.add(("GET",), f"{V3}/data/currencies/current", shop.current_currency, "view")
     r.add(("POST",), f"{V3}/shipping/zones", shop.post_zone, "create")
-    r.add(("PUT", "POST"), f"{V3}/shipping/zones/{ID.format('zid')}/locations", shop.put_locations, "edit")
+    r.add(EDITABLE, f"{V3}/shipping/zones/{ID.format('zid')}/locations", shop.put_locations, "edit")
     r.add(("POST",), f"{V3}/shipping/zones/{ID.format('zid')}/methods", shop.post_method, "create")
+
+
+def _meta(r: Router) -> None:
+    """Store-level reads: system status, its tools list, settings groups, the tax group, payment gateways."""
+    r.add(("GET",), f"{V3}/settings", settings.list_groups, "list")
+    r.add(("GET",), rf"{V3}/settings/(?P<group_id>[\w-]+)", settings.get_group, "list")
+    r.add(("GET",), f"{V3}/system_status", status.get_system_status, "list")
+    r.add(("GET",), f"{V3}/system_status/tools", status.list_tools, "list")
+    r.add(("GET",), rf"{V3}/payment_gateways/(?P<gateway_id>[\w-]+)", settings.get_gateway, "view")

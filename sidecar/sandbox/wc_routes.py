@@ -79,7 +79,7 @@ class Router:
         for methods, regex, handler, perm in self.rows:
             found = regex.match(route)
             if found and method in methods:
-                return handler, perm, {k: int(v) for k, v in found.groupdict().items()}
+                return handler, perm, {k: int(v) if v.isdigit() else v for k, v in found.groupdict().items()}
         raise no_route()
 
 

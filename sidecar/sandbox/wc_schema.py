@@ -92,6 +92,7 @@ VARIATION_SCHEMA = {k: v for k, v in PRODUCT_SCHEMA.items()
                                  "default_attributes", "sold_individually", "reviews_allowed", "categories",
                                  "tags", "images", "parent_id", "purchase_note")}
 VARIATION_SCHEMA["image"] = "object|null"
+VARIATION_SCHEMA["status"] = ["draft", "pending", "private", "publish"]  # no "future" for variations (wc/v3 index)
 ORDER_STATUSES = ["auto-draft", "pending", "processing", "on-hold", "completed", "cancelled", "refunded", "failed",
                   "checkout-draft"]
 ORDER_SCHEMA = {
