@@ -40,7 +40,7 @@ class NetSuiteCredentials(Schema):
     def _pem(self, data, **_):
         pem = data.get("private_key_pem")
         if pem and "PRIVATE KEY-----" not in pem:
-            raise ValidationError("must be a PEM private key (-----BEGIN PRIVATE KEY-----…)", "private_key_pem")
+            raise ValidationError("must be the certificate's private key in PEM form (the whole PRIVATE KEY block)", "private_key_pem")
 
 
 class WooCommerceCredentials(Schema):
