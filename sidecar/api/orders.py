@@ -34,13 +34,16 @@ def order_state(woo_id: str):
 
 
 def _state(link, events: list[Event]) -> str:
-    """exported, failed, pending (queued or running), or not_exported."""
+    """failed (the latest event failed), exported, pending (queued or running, not exported yet), or
+    not_exported (seen, but its status is not one that exports)."""
     latest = events[0] if events else None
     if latest and latest.status == "failed":
         return "failed"
+    if link and link.ns_id:
+        return "exported"
     if latest and latest.status in ("pending", "running"):
         return "pending"
-    return "exported" if link and link.ns_id else "not_exported"
+    return "not_exported"
 
 
 def _history_row(event: Event) -> dict:

@@ -51,13 +51,25 @@ class Stack:
     def place(self, body: dict) -> dict:
         return self.woo_control("POST", "orders", body)
 
-    def settle(self) -> int:
-        """Let WooCommerce deliver its webhooks, then run every queued job; returns how many ran."""
+    def settle(self, timeout_s: float = 30) -> int:
+        """Let WooCommerce deliver its webhooks and run every queued job, again until no event is waiting (a
+        job's write-back makes new deliveries; a retry falls due a little later); returns how many jobs ran."""
+        import datetime as dt
+
+        from sidecar.models import Event, utcnow
         from tests.pipeline_handlers import drain
 
-        self.woo_control("POST", "webhooks/flush")
-        time.sleep(0.05)
-        return drain(settle_s=0.5)
+        deadline, ran = time.monotonic() + timeout_s, 0
+        while True:
+            self.woo_control("POST", "webhooks/flush")
+            this_pass = drain(settle_s=0.3)
+            ran += this_pass
+            soon = utcnow() + dt.timedelta(seconds=10)
+            waiting = Event.select().where(Event.status.in_(["pending", "running"]) & (
+                Event.next_attempt_at.is_null() | (Event.next_attempt_at <= soon))).count()
+            if (not waiting and not this_pass) or time.monotonic() > deadline:
+                return ran
+            time.sleep(0.1)
 
     def woo_client(self):
         from sidecar.clients.woocommerce import WooClient
