@@ -18,6 +18,7 @@ import threading
 from croniter import croniter
 from huey import crontab
 
+from .apilog import trim_api_log
 from .db import database
 from .intake import process_event_task  # noqa: F401 - registers the task
 from .models import Heartbeat, utcnow
@@ -58,6 +59,19 @@ def run_schedules(now: dt.datetime | None = None) -> list[int]:
 def schedule_tick() -> None:
     """Every minute: start the flows whose schedule in the settings says so."""
     run_schedules()
+
+
+API_LOG_DAYS = 14
+
+
+@huey.periodic_task(crontab(minute="17"), name="sidecar.trim_api_log")
+def trim_api_log_task() -> int:
+    """Hourly: drop API log rows older than API_LOG_DAYS, so the log stays a useful size."""
+    with database.connection_context():
+        removed = trim_api_log(API_LOG_DAYS)
+    if removed:
+        log.info("API log: removed %d rows older than %d days", removed, API_LOG_DAYS)
+    return removed
 
 
 def beat(name: str = WORKER_HEARTBEAT) -> None:

@@ -55,10 +55,10 @@ def migrate(db: peewee.Database | None = None) -> list[int]:
     apply each migration exactly once.
     """
     db = db or database.obj
-    db.create_tables([SchemaVersion], safe=True)
     applied = []
     migrator = SchemaMigrator.from_database(db)
     with _migration_lock(db):
+        db.create_tables([SchemaVersion], safe=True)  # inside the lock: concurrent CREATEs race on PostgreSQL
         done = {row.version for row in SchemaVersion.select()}
         for version, step in MIGRATIONS:
             if version in done:

@@ -110,3 +110,15 @@ def test_app_starts_on_this_backend(any_db_url, tmp_path):
     res = app.test_client().get("/metrics")
     assert res.status_code == 200
     assert type(database.obj).__name__ in {"SqliteDatabase", "PostgresqlDatabase"}
+
+
+def test_the_api_log_is_trimmed_by_age(db):
+    import datetime as dt
+
+    from sidecar.jobs import trim_api_log_task
+    from sidecar.models import ApiCall, utcnow
+
+    ApiCall.create(system="netsuite", method="GET", path="/old", status=200, created_at=utcnow() - dt.timedelta(days=15))
+    ApiCall.create(system="netsuite", method="GET", path="/new", status=200)
+    assert trim_api_log_task.call_local() == 1
+    assert [row.path for row in ApiCall.select()] == ["/new"]
