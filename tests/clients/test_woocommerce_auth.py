@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import base64
+import json
+from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
@@ -13,13 +15,11 @@ from sidecar.clients.woocommerce import WooClient, WooConfigError
 from sidecar.clients.woocommerce_auth import WooOAuth1, base_string, choose_mode, strip_credentials
 from tests.clients.test_woocommerce_support import CK, CS, add_fixture
 
-VECTOR_URL = "http://shop.example.com/wp-json/wc/v3/orders?per_page=2&status=processing"
-VECTOR_KEY = "ck_0123456789abcdef0123456789abcdef01234567"
-VECTOR_SECRET = "cs_89abcdef0123456789abcdef0123456789abcdef"
-VECTOR_BASE = ("GET&http%3A%2F%2Fshop.example.com%2Fwp-json%2Fwc%2Fv3%2Forders&oauth_consumer_key%3D"
-               "ck_0123456789abcdef0123456789abcdef01234567%26oauth_nonce%3Da1b2c3d4e5f60718293a4b5c6d7e8f90"
-               "%26oauth_signature_method%3DHMAC-SHA256%26oauth_timestamp%3D1700000000%26per_page%3D2"
-               "%26status%3Dprocessing")
+VECTOR = json.loads((Path(__file__).resolve().parents[1] / "fixtures" / "woocommerce-oauth-vector.json").read_text())
+VECTOR_URL = VECTOR["url"] + "?" + "&".join(f"{k}={v}" for k, v in VECTOR["query"])
+VECTOR_KEY = VECTOR["consumer_key"]
+VECTOR_SECRET = VECTOR["consumer_secret"]
+VECTOR_BASE = VECTOR["base_string_sha256"]
 
 
 def vector_signer(method="HMAC-SHA256") -> WooOAuth1:
