@@ -34,3 +34,28 @@ def trim_api_log(max_age_days: int = 14) -> int:
     """Delete API log rows older than ``max_age_days``; returns how many went."""
     cutoff = utcnow() - dt.timedelta(days=max_age_days)
     return ApiCall.delete().where(ApiCall.created_at < cutoff).execute()
+
+
+def known_secrets() -> list[str]:
+    """The stored credential values this process last learned (for redaction anywhere)."""
+    return list(_known_secrets)
+
+
+class RedactingFilter(logging.Filter):
+    """Removes credentials from every log line, tracebacks included: an exception message or a URL with a key
+    in it must never reach a log file, whoever logged it."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        secrets = known_secrets()
+        record.msg = redact_text(record.getMessage(), secrets)
+        record.args = ()
+        if record.exc_info and not record.exc_text:
+            record.exc_text = redact_text(logging.Formatter().formatException(record.exc_info), secrets)
+        return True
+
+
+def install_log_redaction() -> None:
+    """Put the filter on every handler of the root logger (handler filters see propagated records)."""
+    for handler in logging.getLogger().handlers:
+        if not any(isinstance(f, RedactingFilter) for f in handler.filters):
+            handler.addFilter(RedactingFilter())

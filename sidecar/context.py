@@ -12,6 +12,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+from .apilog import remember_secrets
 from .flows.base import FlowContext
 from .runtime import get_runtime
 from .settings import get_settings
@@ -46,6 +47,7 @@ def _client(system: str, settings: dict, make: Callable[[dict, dict], Any]) -> A
         cached = _cache.get(system)
         if cached and cached[0] == fingerprint:
             return cached[1]
+        remember_secrets(get_runtime().credentials.all_secret_values())  # new credentials: redact them too
         client = make(values, settings)
         _cache[system] = (fingerprint, client)
         return client

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import peewee
 
+from .apilog import install_log_redaction, remember_secrets
 from .config import Config
 from .credentials import CredentialStore
 from .db import connect_database
@@ -37,6 +38,9 @@ def init_runtime(config: Config) -> Runtime:
         migrate(db)
     box = SecretBox(config.secret_key)
     _runtime = Runtime(config=config, db=db, box=box, credentials=CredentialStore(box))
+    with db.connection_context():
+        remember_secrets(_runtime.credentials.all_secret_values())
+    install_log_redaction()
     return _runtime
 
 

@@ -113,3 +113,29 @@ def test_redact_text_cleans_urls_headers_and_woo_keys():
     for leaked in ("ck_0123456789abcdef", "cs_zz", "eyJhbGciOi", "abc%3D"):
         assert leaked not in out
     assert "page=2" in out
+
+
+def test_log_lines_and_tracebacks_never_carry_a_stored_secret():
+    import io
+    import logging
+
+    from sidecar.apilog import RedactingFilter, remember_secrets
+
+    remember_secrets(["tok-SECRET-value-77"])
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.addFilter(RedactingFilter())
+    logger = logging.getLogger("nssync.test.redaction")
+    logger.addHandler(handler)
+    try:
+        logger.warning("calling %s?consumer_secret=cs_abc", "https://shop/x tok-SECRET-value-77")
+        try:
+            raise RuntimeError("bad token tok-SECRET-value-77")
+        except RuntimeError:
+            logger.exception("failed")
+    finally:
+        logger.removeHandler(handler)
+        remember_secrets([])
+    text = stream.getvalue()
+    assert "tok-SECRET-value-77" not in text and "cs_abc" not in text
+    assert "RuntimeError: bad token" in text and "calling https://shop/x" in text
