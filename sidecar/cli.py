@@ -75,16 +75,14 @@ def _demo(args: argparse.Namespace) -> int:
 def _status(args: argparse.Namespace) -> int:
     """Print the sidecar's ``GET /v1/status`` (signed with the shared secret from the environment/var)."""
     import json
-    import time
 
     import requests
 
-    from .security import sign
+    from .security import signed_headers
 
     config = load_config()
-    ts = str(int(time.time()))
-    headers = {"X-NSSync-Timestamp": ts, "X-NSSync-Signature": sign(config.shared_secret, ts, b"")}
-    res = requests.get(f"http://{args.url or config.bind}/v1/{args.what}", headers=headers, timeout=10)
+    res = requests.get(f"http://{args.url or config.bind}/v1/{args.what}",
+                       headers=signed_headers(config.shared_secret), timeout=10)
     print(json.dumps(res.json(), indent=2))
     return 0 if res.ok else 1
 

@@ -78,7 +78,7 @@ def _warn_without_worker() -> None:
 def _jobs(args: argparse.Namespace) -> int:
     runtime = _init()
     from .app import create_app
-    from .security import sign
+    from .security import signed_headers
 
     app = create_app(runtime.config)  # the same code paths as the HTTP API, signed like the plugin
     client = app.test_client()
@@ -86,9 +86,7 @@ def _jobs(args: argparse.Namespace) -> int:
                 else [("POST", f"/v1/jobs/{job_id}/{args.action}") for job_id in args.ids])
     worst = 0
     for method, path in requests:
-        ts = str(int(time.time()))
-        resp = client.open(path, method=method, data=b"", headers={
-            "X-NSSync-Timestamp": ts, "X-NSSync-Signature": sign(runtime.config.shared_secret, ts, b"")})
+        resp = client.open(path, method=method, data=b"", headers=signed_headers(runtime.config.shared_secret))
         print(json.dumps(resp.get_json(), indent=2))
         worst = max(worst, 0 if resp.status_code < 400 else 1)
     return worst

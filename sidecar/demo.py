@@ -21,7 +21,7 @@ from pathlib import Path
 import requests
 
 from .config import Config, load_config
-from .security import sign
+from .security import signed_headers
 
 DEMO_ORDERS = 5
 
@@ -70,9 +70,7 @@ class Demo:
     # -- the sidecar's own signed API ----------------------------------------------------------------------
     def api(self, method: str, path: str, body: object | None = None) -> dict:
         raw = b"" if body is None else json.dumps(body).encode()
-        ts = str(int(time.time()))
-        headers = {"X-NSSync-Timestamp": ts, "X-NSSync-Signature": sign(self.config.shared_secret, ts, raw),
-                   "Content-Type": "application/json"}
+        headers = {**signed_headers(self.config.shared_secret, raw), "Content-Type": "application/json"}
         res = self.http.request(method, self.api_url + path, data=raw, headers=headers, timeout=30)
         if res.status_code >= 400:
             raise SystemExit(f"demo: {method} {path} → {res.status_code} {res.text[:300]}")

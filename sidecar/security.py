@@ -32,6 +32,12 @@ def sign(secret: str, timestamp: str | int, body: bytes) -> str:
     return "sha256=" + mac.hexdigest()
 
 
+def signed_headers(secret: str, body: bytes = b"", timestamp: str | int | None = None) -> dict[str, str]:
+    """The two headers a plugin-signed request carries, for ``body`` sent now (or at ``timestamp``)."""
+    ts = str(int(time.time()) if timestamp is None else timestamp)
+    return {TIMESTAMP_HEADER: ts, SIGNATURE_HEADER: sign(secret, ts, body)}
+
+
 def verify(secret: str, timestamp: str | None, signature: str | None, body: bytes,
            window_s: int = 300, now: float | None = None) -> None:
     """Raise SignatureError unless the request was signed with ``secret`` within ``window_s`` seconds."""

@@ -17,7 +17,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from sidecar.config import load_config
-from sidecar.security import sign
+from sidecar.security import signed_headers
 
 PG_URL = os.environ.get("SIDECAR_TEST_POSTGRES_URL")
 BACKENDS = ["sqlite"] + (["postgres"] if PG_URL else [])
@@ -83,9 +83,7 @@ class SignedClient:
     def request(self, method: str, path: str, json_body=None, raw: bytes | None = None,
                 timestamp: int | None = None, headers: dict | None = None):
         body = raw if raw is not None else (b"" if json_body is None else json.dumps(json_body).encode())
-        ts = str(int(time.time()) if timestamp is None else timestamp)
-        all_headers = {"X-NSSync-Timestamp": ts, "X-NSSync-Signature": sign(self.secret, ts, body),
-                       "Content-Type": "application/json"}
+        all_headers = {**signed_headers(self.secret, body, timestamp), "Content-Type": "application/json"}
         all_headers.update(headers or {})
         return self.client.open(path, method=method, data=body, headers=all_headers)
 
@@ -137,6 +135,16 @@ def live_server_factory():
     yield start
     for server in servers:
         server.stop()
+
+
+def wait_for(predicate, timeout: float, what: str) -> None:
+    """Poll ``predicate`` until it holds; an AssertionError naming ``what`` after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"timed out waiting for {what}")
 
 
 def database_file_bytes(db_path: Path) -> bytes:

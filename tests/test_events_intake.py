@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import threading
-import time
 import uuid
 
 import pytest
@@ -13,7 +12,7 @@ import requests
 
 from sidecar.models import Event
 from sidecar.queue import huey
-from sidecar.security import sign
+from sidecar.security import signed_headers
 from tests.conftest import SHARED_SECRET, SignedClient, make_config
 
 
@@ -134,9 +133,8 @@ def test_concurrent_repeats_over_real_sockets_make_one_event(tmp_path, any_db_ur
     answers: list[tuple[int, int]] = []
 
     def send() -> None:
-        ts = str(int(time.time()))
-        resp = requests.post(f"{server.url}/v1/events", data=body, timeout=20, headers={
-            "X-NSSync-Timestamp": ts, "X-NSSync-Signature": sign(SHARED_SECRET, ts, body)})
+        resp = requests.post(f"{server.url}/v1/events", data=body, timeout=20,
+                             headers=signed_headers(SHARED_SECRET, body))
         answers.append((resp.status_code, resp.json()["event_id"]))
 
     threads = [threading.Thread(target=send) for _ in range(8)]

@@ -14,7 +14,6 @@ import random
 import signal
 import subprocess
 import sys
-import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -22,9 +21,9 @@ from pathlib import Path
 import requests
 
 from sidecar.models import Event
-from sidecar.security import sign
+from sidecar.security import signed_headers
 from tests import pipeline_handlers as handlers
-from tests.conftest import SHARED_SECRET, make_config
+from tests.conftest import SHARED_SECRET, make_config, wait_for
 
 ROOT = Path(__file__).resolve().parents[1]
 ROUNDS, NEW_PER_ROUND, REPEATS_PER_ROUND = 10, 90, 10
@@ -47,10 +46,8 @@ def start_worker(env: dict, log_path: Path) -> subprocess.Popen:
 
 def post_event(session: requests.Session, url: str, envelope: dict) -> tuple[str, int, int]:
     body = json.dumps(envelope).encode()
-    ts = str(int(time.time()))
-    resp = session.post(url, data=body, timeout=30, headers={
-        "Content-Type": "application/json", "X-NSSync-Timestamp": ts,
-        "X-NSSync-Signature": sign(SHARED_SECRET, ts, body)})
+    resp = session.post(url, data=body, timeout=30,
+                        headers={**signed_headers(SHARED_SECRET, body), "Content-Type": "application/json"})
     return envelope["id"], resp.status_code, resp.json().get("event_id")
 
 
@@ -68,15 +65,6 @@ def plan(rng: random.Random) -> list[list[dict]]:
         rounds.append(batch)
         sent.extend(fresh)
     return rounds
-
-
-def wait_for(predicate, timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.05)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def kill_mid_work(proc: subprocess.Popen) -> set[int]:

@@ -24,8 +24,8 @@ from pathlib import Path
 import pytest
 import requests
 
-from sidecar.security import sign
-from tests.conftest import SHARED_SECRET
+from sidecar.security import signed_headers
+from tests.conftest import SHARED_SECRET, wait_for
 
 REDIS_URL = os.environ.get("SIDECAR_TEST_REDIS_URL")
 pytestmark = pytest.mark.skipif(not REDIS_URL, reason="SIDECAR_TEST_REDIS_URL is not set (scripts/start-redis.sh)")
@@ -161,20 +161,9 @@ def start_serve(procs: list, env: dict, log_path: Path) -> str:
 
 def post_event(session: requests.Session, url: str, envelope: dict) -> tuple[str, int, int]:
     body = json.dumps(envelope).encode()
-    ts = str(int(time.time()))
-    resp = session.post(f"{url}/v1/events", data=body, timeout=30, headers={
-        "Content-Type": "application/json", "X-NSSync-Timestamp": ts,
-        "X-NSSync-Signature": sign(SHARED_SECRET, ts, body)})
+    resp = session.post(f"{url}/v1/events", data=body, timeout=30,
+                        headers={**signed_headers(SHARED_SECRET, body), "Content-Type": "application/json"})
     return envelope["id"], resp.status_code, resp.json().get("event_id")
-
-
-def wait_for(predicate, timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.05)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def query(tmp_path: Path, sql: str) -> list[tuple]:

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import requests
 
-from sidecar.security import sign
+from sidecar.security import signed_headers
 
 EVENTS = int(os.environ.get("BENCH_EVENTS", "3000"))
 CONCURRENCY = int(os.environ.get("BENCH_CONCURRENCY", "8"))
@@ -58,11 +58,9 @@ def send(session: requests.Session, url: str, n: int) -> tuple[float, int]:
                        "occurred_at": "2026-11-28T03:00:00+00:00",
                        "payload": {"id": n + 1, "status": "processing", "total": "29.35",
                                    "line_items": [{"sku": "HW-001", "quantity": 2}]}}).encode()
-    ts = str(int(time.time()))
+    headers = {**signed_headers(SECRET, body), "Content-Type": "application/json"}
     started = time.perf_counter()
-    resp = session.post(url, data=body, timeout=30, headers={
-        "Content-Type": "application/json", "X-NSSync-Timestamp": ts,
-        "X-NSSync-Signature": sign(SECRET, ts, body)})
+    resp = session.post(url, data=body, timeout=30, headers=headers)
     return time.perf_counter() - started, resp.status_code
 
 

@@ -3,26 +3,7 @@ limits, orders (totals, status side effects, meta), notes and refunds — values
 
 from __future__ import annotations
 
-import pytest
 import requests
-
-from sidecar.sandbox.woocommerce import create_app
-from tests.conftest import LiveServer
-from tests.sandbox.test_woocommerce_helpers import Woo
-
-
-@pytest.fixture(scope="module")
-def server():
-    live = LiveServer(create_app())
-    yield live
-    live.stop()
-
-
-@pytest.fixture
-def woo(server):
-    requests.post(f"{server.url}/_sandbox/reset", timeout=5)
-    requests.post(f"{server.url}/_sandbox/config", json={"calc_taxes": False}, timeout=5)
-    return Woo(server.url)
 
 
 def product(woo, sku, price="10.00", stock=10, **extra):

@@ -9,22 +9,7 @@ import re
 import pytest
 import requests
 
-from sidecar.sandbox.woocommerce import create_app
-from tests.conftest import LiveServer
 from tests.sandbox.test_woocommerce_helpers import Woo
-
-
-@pytest.fixture(scope="module")
-def server():
-    live = LiveServer(create_app())
-    yield live
-    live.stop()
-
-
-@pytest.fixture
-def woo(server):
-    requests.post(f"{server.url}/_sandbox/reset", timeout=5)
-    return Woo(server.url)
 
 
 def counts(woo) -> dict:
