@@ -6,14 +6,14 @@ import argparse
 import importlib
 import sys
 
-from .config import ConfigError, announce_generated, load_config
+from sidecar.config import ConfigError, announce_generated, load_config
 
 
 def _serve(args: argparse.Namespace) -> int:
     """Run the API under gunicorn (the production server) with the app factory."""
     from gunicorn.app.base import BaseApplication
 
-    from .runtime import init_runtime
+    from sidecar.store.runtime import init_runtime
 
     config = load_config()
     announce_generated(config)
@@ -31,7 +31,7 @@ def _serve(args: argparse.Namespace) -> int:
             self.cfg.set("loglevel", config.log_level.lower())
 
         def load(self):
-            from .app import create_app
+            from sidecar.api.app import create_app
 
             return create_app(config)
 
@@ -42,13 +42,13 @@ def _serve(args: argparse.Namespace) -> int:
 
 def _worker(args: argparse.Namespace) -> int:
     """Run the huey consumer: N worker threads, periodic schedules, and a heartbeat for /readyz."""
-    from .runtime import init_runtime
+    from sidecar.store.runtime import init_runtime
 
     config = load_config()
     announce_generated(config)
     init_runtime(config)
-    from . import jobs
-    from .queue import huey
+    from sidecar.pipeline import jobs
+    from sidecar.pipeline.queue import huey
 
     jobs.start_background()  # flow discovery, heartbeat, sweeper
     workers = args.workers or config.workers
@@ -67,24 +67,110 @@ def _sandbox(args: argparse.Namespace) -> int:
 
 def _demo(args: argparse.Namespace) -> int:
     """The main job on this machine with no account: both sandboxes, the sidecar, a few orders end to end."""
-    from .demo import run
+    from sidecar.demo import run
 
     return run(args)
 
 
-def _status(args: argparse.Namespace) -> int:
-    """Print the sidecar's ``GET /v1/status`` (signed with the shared secret from the environment/var)."""
+class ApiUnreachable(Exception):
+    """The running sidecar did not answer; the message is the one line the user sees."""
+
+
+def _api(method: str, target: str, url: str | None = None, body: object | None = None) -> tuple[int, object]:
+    """One signed call to the running sidecar's API, as the plugin makes it: every command acts through the
+    API, so it talks to the database and the queue the running sidecar really uses."""
     import json
 
     import requests
 
-    from .security import signed_headers
+    from sidecar.security import signed_headers
 
     config = load_config()
-    res = requests.get(f"http://{args.url or config.bind}/v1/{args.what}",
-                       headers=signed_headers(config.shared_secret), timeout=10)
-    print(json.dumps(res.json(), indent=2))
-    return 0 if res.ok else 1
+    raw = b"" if body is None else json.dumps(body).encode()
+    base = f"http://{url or config.bind}"
+    headers = {**signed_headers(config.shared_secret, method, target, raw), "Content-Type": "application/json"}
+    try:
+        res = requests.request(method, base + target, data=raw, headers=headers, timeout=15)
+    except requests.RequestException as exc:
+        raise ApiUnreachable(f"the sidecar at {base} did not answer ({type(exc).__name__}); "
+                             "is `sidecar serve` running there?") from None
+    try:
+        return res.status_code, res.json()
+    except ValueError:
+        raise ApiUnreachable(f"{base}{target} answered {res.status_code} without JSON; is it the sidecar?") from None
+
+
+def _print(data: object) -> None:
+    import json
+
+    print(json.dumps(data, indent=2))
+
+
+def _status(args: argparse.Namespace) -> int:
+    """Print the running sidecar's ``GET /v1/status`` (or runs, jobs, log)."""
+    status, data = _api("GET", f"/v1/{args.what}", args.url)
+    _print(data)
+    return 0 if status < 400 else 1
+
+
+def _sync(args: argparse.Namespace) -> int:
+    """Start a run of a flow through the API; with --wait, follow it until it ends."""
+    status, data = _api("POST", f"/v1/sync/{args.flow}", args.url)
+    if status >= 400:
+        print(f"sidecar: {data.get('error', {}).get('message', data)}", file=sys.stderr)
+        return 2
+    run_id = data["run_id"]
+    print(f"run {run_id} queued")
+    return _wait(run_id, args.timeout, args.url) if args.wait else 0
+
+
+def _wait(run_id: int, timeout: float, url: str | None) -> int:
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        _, run = _api("GET", f"/v1/runs/{run_id}", url)
+        if run.get("status") in ("done", "failed", "skipped"):
+            counts = run.get("counts") or {k: run.get(k) for k in ("seen", "changed", "failed")}
+            counts = ", ".join(f"{k} {v}" for k, v in counts.items())
+            print(f"run {run_id} {run['status']}: {counts}")
+            for error in run.get("errors") or []:
+                print(f"  - {error}")
+            return 0 if run["status"] == "done" else 1
+        time.sleep(0.5)
+    print(f"sidecar: run {run_id} still not finished after {timeout:.0f} s (is `sidecar worker` running?)",
+          file=sys.stderr)
+    return 3
+
+
+def _jobs(args: argparse.Namespace) -> int:
+    """The error queue through the API: list, retry or skip."""
+    calls = ([("GET", f"/v1/jobs?status={args.status}")] if args.action == "list"
+             else [("POST", f"/v1/jobs/{job_id}/{args.action}") for job_id in args.ids])
+    worst = 0
+    for method, target in calls:
+        status, data = _api(method, target, args.url)
+        _print(data)
+        worst = max(worst, 0 if status < 400 else 1)
+    return worst
+
+
+def _add_remote_commands(sub: argparse._SubParsersAction) -> None:
+    status = sub.add_parser("status", help="print the running sidecar's status (or runs, jobs, log)")
+    status.add_argument("what", nargs="?", default="status", choices=["status", "runs", "jobs", "log"])
+    status.set_defaults(func=_status)
+    sync = sub.add_parser("sync", help="start a run of a flow (orders, inventory, …) and print its id")
+    sync.add_argument("flow")
+    sync.add_argument("--wait", action="store_true", help="wait until the run finishes; exit 1 if it failed")
+    sync.add_argument("--timeout", type=float, default=900.0, help="seconds to wait at most (with --wait)")
+    sync.set_defaults(func=_sync)
+    jobs = sub.add_parser("jobs", help="the error queue: list, retry or skip jobs")
+    jobs.add_argument("action", choices=["list", "retry", "skip"])
+    jobs.add_argument("ids", nargs="*", type=int, help="job ids (retry, skip)")
+    jobs.add_argument("--status", default="failed", help="with list: pending, running, done, failed, skipped")
+    jobs.set_defaults(func=_jobs)
+    for parser in (status, sync, jobs):
+        parser.add_argument("--url", help="host:port of the running sidecar (default SIDECAR_BIND)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -117,17 +203,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--exit-after", action="store_true", help="stop once the demo orders are in NetSuite")
     demo.set_defaults(func=_demo)
 
-    status = sub.add_parser("status", help="print the running sidecar's status (or runs, jobs, log)")
-    status.add_argument("what", nargs="?", default="status", choices=["status", "runs", "jobs", "log"])
-    status.add_argument("--url", help="host:port of the sidecar (default SIDECAR_BIND)")
-    status.set_defaults(func=_status)
-
-    for extra in ("sidecar.cli_extra",):  # commands added by later steps (sync, demo, jobs)
-        try:
-            importlib.import_module(extra).add_commands(sub)
-        except ModuleNotFoundError as exc:
-            if exc.name != extra:
-                raise
+    _add_remote_commands(sub)
     return parser
 
 
@@ -139,6 +215,9 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"sidecar: configuration error: {exc}", file=sys.stderr)
         return 2
+    except ApiUnreachable as exc:
+        print(f"sidecar: {exc}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

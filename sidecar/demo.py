@@ -20,8 +20,8 @@ from pathlib import Path
 
 import requests
 
-from .config import Config, load_config
-from .security import signed_headers
+from sidecar.config import Config, load_config
+from sidecar.security import signed_headers
 
 DEMO_ORDERS = 5
 
@@ -70,7 +70,7 @@ class Demo:
     # -- the sidecar's own signed API ----------------------------------------------------------------------
     def api(self, method: str, path: str, body: object | None = None) -> dict:
         raw = b"" if body is None else json.dumps(body).encode()
-        headers = {**signed_headers(self.config.shared_secret, raw), "Content-Type": "application/json"}
+        headers = {**signed_headers(self.config.shared_secret, method, path, raw), "Content-Type": "application/json"}
         res = self.http.request(method, self.api_url + path, data=raw, headers=headers, timeout=30)
         if res.status_code >= 400:
             raise SystemExit(f"demo: {method} {path} → {res.status_code} {res.text[:300]}")
@@ -133,8 +133,8 @@ def configure(demo: Demo) -> list[dict]:
 
 def create_products(demo: Demo, items: list[dict]) -> None:
     """Put the NetSuite catalog in the store (the products the demo orders will buy)."""
-    from .clients.woocommerce import WooClient
-    from .runtime import init_runtime
+    from sidecar.clients.woocommerce import WooClient
+    from sidecar.store.runtime import init_runtime
 
     rt_creds = init_runtime(demo.config).credentials
     woo = WooClient.from_credentials(rt_creds.get("woocommerce"))

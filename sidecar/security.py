@@ -26,33 +26,45 @@ class SignatureError(Exception):
         self.message = message
 
 
-def sign(secret: str, timestamp: str | int, body: bytes) -> str:
-    """The plugin ↔ sidecar signature: ``sha256=<hex HMAC-SHA256(secret, timestamp + "." + body)>``."""
-    mac = hmac.new(secret.encode(), str(timestamp).encode() + b"." + body, hashlib.sha256)
-    return "sha256=" + mac.hexdigest()
+SIGNATURE_PREFIX = "v2="
+_TIMESTAMP = re.compile(r"[0-9]{1,12}")  # ASCII digits only: "²" is a digit to str.isdigit, not to int
 
 
-def signed_headers(secret: str, body: bytes = b"", timestamp: str | int | None = None) -> dict[str, str]:
-    """The two headers a plugin-signed request carries, for ``body`` sent now (or at ``timestamp``)."""
+def sign(secret: str, timestamp: str | int, method: str, path: str, query: str, body: bytes) -> str:
+    """The plugin ↔ sidecar signature (DESIGN.md §3, v2): ``v2=<hex HMAC-SHA256(secret, timestamp \n METHOD \n
+    path \n query \n body)>``. Method, path and query are inside the MAC, so a signature fits one request only."""
+    head = f"{timestamp}\n{method.upper()}\n{path}\n{query}\n".encode()
+    return SIGNATURE_PREFIX + hmac.new(secret.encode(), head + body, hashlib.sha256).hexdigest()
+
+
+def signed_headers(secret: str, method: str, target: str, body: bytes = b"",
+                   timestamp: str | int | None = None) -> dict[str, str]:
+    """The two headers of a plugin-signed request for ``METHOD target`` (``/v1/jobs?status=failed``) sent now."""
+    path, _, query = target.partition("?")
     ts = str(int(time.time()) if timestamp is None else timestamp)
-    return {TIMESTAMP_HEADER: ts, SIGNATURE_HEADER: sign(secret, ts, body)}
+    return {TIMESTAMP_HEADER: ts, SIGNATURE_HEADER: sign(secret, ts, method, path, query, body)}
 
 
-def verify(secret: str, timestamp: str | None, signature: str | None, body: bytes,
-           window_s: int = 300, now: float | None = None) -> None:
-    """Raise SignatureError unless the request was signed with ``secret`` within ``window_s`` seconds."""
+def verify(secret: str, timestamp: str | None, signature: str | None, *, method: str, path: str, query: str,
+           body: bytes, window_s: int = 300, now: float | None = None) -> None:
+    """Raise SignatureError unless this exact request was signed with ``secret`` within ``window_s`` seconds."""
     if not timestamp or not signature:
         raise SignatureError("missing_signature",
                              f"{TIMESTAMP_HEADER} and {SIGNATURE_HEADER} headers are required")
-    if not timestamp.isdigit():
-        raise SignatureError("invalid_timestamp", f"{TIMESTAMP_HEADER} must be unix seconds")
+    if not _TIMESTAMP.fullmatch(timestamp):
+        raise SignatureError("invalid_timestamp", f"{TIMESTAMP_HEADER} must be unix seconds (ASCII digits)")
     now = time.time() if now is None else now
     if abs(now - int(timestamp)) > window_s:
         raise SignatureError("stale_timestamp",
                              f"{TIMESTAMP_HEADER} is more than {window_s} s from the sidecar's clock")
-    expected = sign(secret, timestamp, body)
-    if not hmac.compare_digest(expected.encode(), signature.strip().encode()):
-        raise SignatureError("invalid_signature", "the request signature does not match")
+    if not signature.strip().startswith(SIGNATURE_PREFIX):
+        raise SignatureError("unsupported_signature",
+                             f"{SIGNATURE_HEADER} must be {SIGNATURE_PREFIX}<hex>; the sha256= form is retired — "
+                             "update the plugin")
+    expected = sign(secret, timestamp, method, path, query, body)
+    if not hmac.compare_digest(expected.encode(), signature.strip().encode("utf-8", "replace")):
+        raise SignatureError("invalid_signature", "the request signature does not match: the shared secret "
+                             "differs from the sidecar's, or the request was altered")
 
 
 def woo_webhook_signature(secret: str, body: bytes) -> str:

@@ -29,7 +29,7 @@ if not FIXTURES.exists():  # CI lays shared/ beside the clone
 
 def reset_postgres(url: str) -> None:
     """Empty the test database: drop and re-create the public schema."""
-    from sidecar.db import make_database
+    from sidecar.store.db import make_database
 
     db = make_database(url)
     db.connect()
@@ -62,12 +62,12 @@ def config(tmp_path):
 
 @pytest.fixture
 def app(config):
-    from sidecar.app import create_app
+    from sidecar.api.app import create_app
 
     app = create_app(config)
     app.testing = True
     yield app
-    from sidecar.db import database
+    from sidecar.store.db import database
 
     if not database.is_closed():
         database.close()
@@ -83,7 +83,7 @@ class SignedClient:
     def request(self, method: str, path: str, json_body=None, raw: bytes | None = None,
                 timestamp: int | None = None, headers: dict | None = None):
         body = raw if raw is not None else (b"" if json_body is None else json.dumps(json_body).encode())
-        all_headers = {**signed_headers(self.secret, body, timestamp), "Content-Type": "application/json"}
+        all_headers = {**signed_headers(self.secret, method, path, body, timestamp), "Content-Type": "application/json"}
         all_headers.update(headers or {})
         return self.client.open(path, method=method, data=body, headers=all_headers)
 

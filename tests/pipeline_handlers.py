@@ -16,9 +16,9 @@ from pathlib import Path
 
 import peewee
 
-from sidecar.db import database
 from sidecar.flows.base import FlowError
-from sidecar.models import utcnow
+from sidecar.store.db import database
+from sidecar.store.models import utcnow
 
 BROKEN: dict[str, str] = {}  # {"message": …} → flaky raises RuntimeError(message); {"permanent": …} → FlowError
 _ready = threading.Lock()
@@ -87,7 +87,7 @@ def run(ctx, run) -> None:
 def drain(max_tasks: int = 10_000, settle_s: float = 2.0) -> int:
     """Run queued and due scheduled huey tasks in this thread until none is left, waiting up to ``settle_s``
     after the last task for scheduled retries to fall due; returns how many ran."""
-    from sidecar.queue import huey
+    from sidecar.pipeline.queue import huey
 
     ran, deadline = 0, time.monotonic() + settle_s
     while ran < max_tasks:
@@ -113,3 +113,13 @@ def effects() -> dict[int, int]:
     ensure_table()
     query = Effect.select(Effect.event_id, peewee.fn.COUNT(Effect.id)).group_by(Effect.event_id)
     return dict(query.tuples())
+
+
+def with_builtin_flows():
+    """The real flow runs (orders catch-up, webhooks…) with counting handlers for every topic: built in this
+    process for tests that need both; an extra module could not do it, since extras never replace built-ins."""
+    from sidecar.pipeline.registry import built_in
+
+    registry = built_in()
+    registry.topics.update(TOPICS)
+    return registry

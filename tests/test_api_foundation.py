@@ -5,8 +5,8 @@ import time
 
 import pytest
 
-from sidecar.jobs import beat
-from sidecar.models import Heartbeat, utcnow
+from sidecar.pipeline.jobs import beat
+from sidecar.store.models import Heartbeat, utcnow
 
 
 def test_healthz_is_open_and_says_ok(client):
@@ -37,7 +37,8 @@ def test_metrics_are_prometheus_text(client):
 @pytest.mark.parametrize("headers,code", [
     ({}, "missing_signature"),
     ({"X-NSSync-Timestamp": "NOW"}, "missing_signature"),
-    ({"X-NSSync-Timestamp": "NOW", "X-NSSync-Signature": "sha256=deadbeef"}, "invalid_signature"),
+    ({"X-NSSync-Timestamp": "NOW", "X-NSSync-Signature": "v2=deadbeef"}, "invalid_signature"),
+    ({"X-NSSync-Timestamp": "NOW", "X-NSSync-Signature": "sha256=deadbeef"}, "unsupported_signature"),
 ])
 def test_v1_routes_refuse_missing_or_wrong_signature(client, headers, code):
     headers = {k: (str(int(time.time())) if v == "NOW" else v) for k, v in headers.items()}

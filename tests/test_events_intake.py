@@ -10,20 +10,20 @@ import uuid
 import pytest
 import requests
 
-from sidecar.models import Event
-from sidecar.queue import huey
+from sidecar.pipeline.queue import huey
 from sidecar.security import signed_headers
+from sidecar.store.models import Event
 from tests.conftest import SHARED_SECRET, SignedClient, make_config
 
 
 @pytest.fixture
 def api(tmp_path, any_db_url):
-    from sidecar.app import create_app
+    from sidecar.api.app import create_app
 
     app = create_app(make_config(tmp_path, any_db_url))
     app.testing = True
     yield SignedClient(app.test_client())
-    from sidecar.db import database
+    from sidecar.store.db import database
 
     database.close()
 
@@ -109,7 +109,7 @@ def test_unknown_envelope_keys_are_ignored_for_newer_plugins(api):
 
 
 @pytest.mark.parametrize("headers", [
-    {"X-NSSync-Signature": "sha256=" + "0" * 64},
+    {"X-NSSync-Signature": "v2=" + "0" * 64},
     {"X-NSSync-Timestamp": "1000000000"},
 ])
 def test_a_bad_or_stale_signature_is_401_and_nothing_is_stored(api, headers):
@@ -126,7 +126,7 @@ def test_a_body_over_the_limit_is_413_and_nothing_is_stored(api):
 
 
 def test_concurrent_repeats_over_real_sockets_make_one_event(tmp_path, any_db_url, live_server_factory):
-    from sidecar.app import create_app
+    from sidecar.api.app import create_app
 
     server = live_server_factory(create_app(make_config(tmp_path, any_db_url)))
     body = json.dumps(envelope()).encode()
@@ -134,7 +134,7 @@ def test_concurrent_repeats_over_real_sockets_make_one_event(tmp_path, any_db_ur
 
     def send() -> None:
         resp = requests.post(f"{server.url}/v1/events", data=body, timeout=20,
-                             headers=signed_headers(SHARED_SECRET, body))
+                             headers=signed_headers(SHARED_SECRET, "POST", "/v1/events", body))
         answers.append((resp.status_code, resp.json()["event_id"]))
 
     threads = [threading.Thread(target=send) for _ in range(8)]

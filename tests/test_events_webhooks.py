@@ -11,9 +11,9 @@ import json
 import pytest
 import requests
 
-from sidecar.models import Event
-from sidecar.queue import huey
+from sidecar.pipeline.queue import huey
 from sidecar.security import woo_webhook_signature
+from sidecar.store.models import Event
 from tests.conftest import FIXTURES, make_config
 
 RECEIVED = FIXTURES / "woocommerce" / "08-webhooks" / "received"
@@ -32,12 +32,12 @@ def delivery(number: str) -> tuple[dict, bytes]:
 @pytest.fixture
 def woo_app(tmp_path, any_db_url):
     """A sidecar whose stored webhook secrets are those of the recording."""
-    from sidecar.app import create_app
+    from sidecar.api.app import create_app
 
     app = create_app(make_config(tmp_path, any_db_url))
     app.extensions["sidecar_runtime"].credentials.put({"woocommerce": {"webhook_secret": SECRETS}})
     yield app
-    from sidecar.db import database
+    from sidecar.store.db import database
 
     database.close()
 
@@ -170,7 +170,7 @@ def test_an_unsigned_body_that_is_not_a_ping_is_refused(hook):
 
 
 def test_without_a_stored_webhook_secret_every_delivery_is_refused(tmp_path):
-    from sidecar.app import create_app
+    from sidecar.api.app import create_app
 
     client = create_app(make_config(tmp_path)).test_client()
     resp = client.post("/v1/webhooks/woocommerce", data=delivery("060")[1], headers=delivery("060")[0])
@@ -199,7 +199,7 @@ def test_a_body_over_the_limit_is_413_and_not_stored(hook):
      ("order.refunded", "12", "wc:action:4:woocommerce_order_refunded:12:d1")),
 ])
 def test_topic_and_key_rules(topic, payload, expected):
-    from sidecar.woo_webhooks import content_digest, map_delivery
+    from sidecar.mapping.webhooks import content_digest, map_delivery
 
     mapped = map_delivery(topic, "4", "d1", payload)
     if "date_modified_gmt" in payload:  # a version key carries the digest of the representation
@@ -213,14 +213,14 @@ def test_topic_and_key_rules(topic, payload, expected):
     ("action.woocommerce_checkout_order_processed", {"arg": 3}), ("action.woocommerce_order_refunded", {"arg": -1}),
 ])
 def test_deliveries_without_a_usable_resource_are_ignored(topic, payload):
-    from sidecar.woo_webhooks import Ignored, map_delivery
+    from sidecar.mapping.webhooks import Ignored, map_delivery
 
     with pytest.raises(Ignored):
         map_delivery(topic, "4", "d1", payload)
 
 
 def test_two_saves_in_one_second_are_two_versions_and_links_do_not_matter():
-    from sidecar.woo_webhooks import map_delivery
+    from sidecar.mapping.webhooks import map_delivery
 
     first = {"id": 5, "status": "processing", "date_modified_gmt": "2026-11-28T01:00:00",
              "shipping": {"address_1": "1 Main St"}, "_links": {"self": [{"href": "http://a/x"}]}}

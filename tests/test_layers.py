@@ -37,7 +37,7 @@ def offenders(paths: list[Path], forbidden: tuple[str, ...]) -> list[str]:
 
 def test_the_checker_sees_relative_imports():
     names = imports_of(ROOT / "flows" / "orders.py")
-    assert "sidecar.binder" in names and "sidecar.clients.errors" in names
+    assert "sidecar.store.binder" in names and "sidecar.clients.errors" in names
 
 
 def test_no_production_module_imports_a_sandbox():
@@ -53,14 +53,14 @@ def test_sandboxes_never_import_the_clients(sandbox_prefix):
 
 
 def test_flows_never_import_jobs_or_the_api():
-    assert offenders(modules("flows"), ("sidecar.jobs", "sidecar.api", "sidecar.worker", "sidecar.app")) == []
+    assert offenders(modules("flows"), ("sidecar.pipeline.jobs", "sidecar.api", "sidecar.pipeline.worker", "sidecar.api.app")) == []
 
 
 def test_mapping_is_pure():
-    forbidden = ("sidecar.clients", "sidecar.flows", "sidecar.models", "sidecar.db", "requests", "peewee",
-                 "sidecar.api", "sidecar.jobs")
+    forbidden = ("sidecar.clients", "sidecar.flows", "sidecar.store.models", "sidecar.store.db", "requests", "peewee",
+                 "sidecar.api", "sidecar.pipeline.jobs")
     assert offenders(modules("mapping"), forbidden) == []
 
 
 def test_clients_do_not_reach_up_into_flows_jobs_or_api():
-    assert offenders(modules("clients"), ("sidecar.flows", "sidecar.jobs", "sidecar.api", "sidecar.worker")) == []
+    assert offenders(modules("clients"), ("sidecar.flows", "sidecar.pipeline.jobs", "sidecar.api", "sidecar.pipeline.worker")) == []

@@ -4,25 +4,25 @@ from __future__ import annotations
 
 import pytest
 
-from sidecar import counters
-from sidecar.apilog import record_api_call
-from sidecar.intake import NewEvent, accept
-from sidecar.models import Event, SyncRun
-from sidecar.queue import huey
-from sidecar.registry import reset_registry
+from sidecar.pipeline import counters
+from sidecar.pipeline.intake import NewEvent, accept
+from sidecar.pipeline.queue import huey
+from sidecar.pipeline.registry import reset_registry
+from sidecar.store.apilog import record_api_call
+from sidecar.store.models import Event, SyncRun
 from tests.conftest import SignedClient, make_config
 
 
 @pytest.fixture
 def api(tmp_path, any_db_url):
-    from sidecar.app import create_app
+    from sidecar.api.app import create_app
 
     reset_registry()
     app = create_app(make_config(tmp_path, any_db_url))
     app.testing = True
     yield SignedClient(app.test_client())
     reset_registry()
-    from sidecar.db import database
+    from sidecar.store.db import database
 
     database.close()
 
@@ -151,23 +151,36 @@ def test_metrics_count_accepted_duplicates_outcomes_and_queue_depth(api):
         assert line in text.splitlines()
 
 
-def test_the_jobs_and_sync_commands_act_on_the_same_store(api, tmp_path, monkeypatch, capsys):
+def test_the_jobs_and_sync_commands_act_through_the_running_sidecars_api(api, live_server_factory, monkeypatch,
+                                                                          capsys):
+    """The CLI talks to the sidecar it is pointed at, never to a database of its own: here its environment names
+    another database that does not exist, and every change still lands in the running sidecar's."""
     from sidecar.cli import main
-    from sidecar.db import database
-    from sidecar.runtime import get_runtime
+    from sidecar.store.runtime import get_runtime
 
     config = get_runtime().config
-    monkeypatch.setenv("SIDECAR_DATABASE_URL", config.database_url)
+    server = live_server_factory(api.client.application)
+    url = server.url.removeprefix("http://")
+    monkeypatch.setenv("SIDECAR_DATABASE_URL", "sqlite:////nonexistent/elsewhere.db")
     monkeypatch.setenv("SIDECAR_SHARED_SECRET", config.shared_secret)
-    monkeypatch.setenv("SIDECAR_VAR_DIR", str(config.var_dir))
     failed, = make_events(["failed"])
-    database.close()
-    assert main(["jobs", "list", "--status", "failed"]) == 0
+    assert main(["jobs", "list", "--status", "failed", "--url", url]) == 0
     assert f'"id": {failed}' in capsys.readouterr().out
-    assert main(["jobs", "retry", str(failed)]) == 0
+    assert main(["jobs", "retry", str(failed), "--url", url]) == 0
     assert Event.get_by_id(failed).status == "pending"
-    assert main(["jobs", "retry", str(failed)]) == 1  # pending: nothing to retry
-    assert main(["sync", "teleport"]) == 2
-    assert main(["sync", "orders"]) == 0
+    assert main(["jobs", "retry", str(failed), "--url", url]) == 1  # pending: nothing to retry
+    assert main(["sync", "teleport", "--url", url]) == 2
+    assert main(["sync", "orders", "--url", url]) == 0
     assert "queued" in capsys.readouterr().out
     assert SyncRun.select().where(SyncRun.flow == "orders").count() == 1
+
+
+def test_cli_commands_with_no_sidecar_running_say_so_in_one_line(monkeypatch, capsys, tmp_path):
+    from sidecar.cli import main
+
+    monkeypatch.setenv("SIDECAR_VAR_DIR", str(tmp_path))
+    monkeypatch.setenv("SIDECAR_SHARED_SECRET", "x" * 32)
+    for argv in (["status"], ["sync", "orders"], ["jobs", "list"]):
+        assert main([*argv, "--url", "127.0.0.1:9"]) == 1
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and "did not answer" in err and "Traceback" not in err

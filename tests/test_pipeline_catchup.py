@@ -6,19 +6,24 @@ import datetime as dt
 
 import pytest
 
-from sidecar import runs
 from sidecar.clients.errors import TransientError
 from sidecar.flows import order_catchup
 from sidecar.flows.base import FlowContext
-from sidecar.intake import NewEvent, accept
-from sidecar.models import Cursor, Event, SyncRun, utcnow
-from sidecar.registry import reset_registry
-from sidecar.settings import get_settings
-from sidecar.woo_webhooks import version_key
+from sidecar.mapping.webhooks import version_key
+from sidecar.pipeline import runs
+from sidecar.pipeline.intake import NewEvent, accept
+from sidecar.pipeline.registry import reset_registry
+from sidecar.store.models import Cursor, Event, SyncRun, utcnow
+from sidecar.store.settings import get_settings
 from tests import pipeline_handlers as handlers
 from tests.conftest import SignedClient, make_config
 
 OURS = "https://sidecar.example/v1/webhooks/woocommerce"
+
+
+def emit(new) -> bool:
+    """What the pipeline hands a flow run as ``ctx.emit``: store the event with its job."""
+    return accept(new)[1]
 
 
 def gmt(minutes_ago: float) -> str:
@@ -56,20 +61,20 @@ class FakeWoo:
 
 @pytest.fixture
 def api(tmp_path, any_db_url):
-    from sidecar.app import create_app
+    from sidecar.api.app import create_app
 
     reset_registry()
     app = create_app(make_config(tmp_path, any_db_url))
     yield SignedClient(app.test_client())
     reset_registry()
-    from sidecar.db import database
+    from sidecar.store.db import database
 
     database.close()
 
 
 def poll(woo: FakeWoo) -> SyncRun:
     run = SyncRun.create(flow="orders", trigger="schedule", status="running")
-    order_catchup.run(FlowContext(woo=woo, settings=get_settings(), netsuite=None), run)
+    order_catchup.run(FlowContext(woo=woo, settings=get_settings(), netsuite=None, emit=emit), run)
     run.save()
     return run
 
@@ -161,12 +166,11 @@ def test_a_webhook_that_cannot_be_reactivated_is_reported_and_the_poll_still_run
 
 
 def test_sync_now_runs_the_catch_up_and_the_missed_order_gets_handled(api, monkeypatch, tmp_path):
-    monkeypatch.setenv("SIDECAR_EXTRA_FLOWS", "tests.pipeline_handlers")  # a counting order handler
     monkeypatch.setenv("SIDECAR_VAR_DIR", str(tmp_path / "var"))
     monkeypatch.setattr(handlers, "_created", False)
-    reset_registry()
+    reset_registry(handlers.with_builtin_flows())  # count order events instead of calling NetSuite
     woo = FakeWoo([order(12, 1)], webhooks())
-    monkeypatch.setattr(runs, "build_context", lambda: FlowContext(woo=woo, settings=get_settings()))
+    monkeypatch.setattr(runs, "build_context", lambda emit: FlowContext(woo=woo, settings=get_settings(), emit=emit))
     answer = api.post("/v1/sync/orders")
     assert answer.status_code == 202
     handlers.drain()

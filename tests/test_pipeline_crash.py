@@ -18,10 +18,11 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import pytest
 import requests
 
-from sidecar.models import Event
 from sidecar.security import signed_headers
+from sidecar.store.models import Event
 from tests import pipeline_handlers as handlers
 from tests.conftest import SHARED_SECRET, make_config, wait_for
 
@@ -32,7 +33,7 @@ ROUNDS, NEW_PER_ROUND, REPEATS_PER_ROUND = 10, 90, 10
 def worker_env(tmp_path: Path, db_url: str) -> dict:
     env = dict(os.environ)
     env.update({"SIDECAR_VAR_DIR": str(tmp_path / "var"), "SIDECAR_DATABASE_URL": db_url,
-                "SIDECAR_SHARED_SECRET": SHARED_SECRET, "SIDECAR_EXTRA_FLOWS": "tests.pipeline_handlers",
+                "SIDECAR_SHARED_SECRET": SHARED_SECRET, "SIDECAR_EXTRA_FLOWS": "tests.pipeline_handlers", "SIDECAR_BUILTIN_FLOWS": "off",
                 "SIDECAR_JOB_LEASE_S": "2", "SIDECAR_SWEEP_INTERVAL_S": "0.3", "SIDECAR_WORKERS": "4",
                 "PIPELINE_TEST_DELAY_S": "0.02", "SIDECAR_LOG_LEVEL": "WARNING",
                 "PYTHONPATH": str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")})
@@ -47,7 +48,7 @@ def start_worker(env: dict, log_path: Path) -> subprocess.Popen:
 def post_event(session: requests.Session, url: str, envelope: dict) -> tuple[str, int, int]:
     body = json.dumps(envelope).encode()
     resp = session.post(url, data=body, timeout=30,
-                        headers={**signed_headers(SHARED_SECRET, body), "Content-Type": "application/json"})
+                        headers={**signed_headers(SHARED_SECRET, "POST", "/v1/events", body), "Content-Type": "application/json"})
     return envelope["id"], resp.status_code, resp.json().get("event_id")
 
 
@@ -75,8 +76,18 @@ def kill_mid_work(proc: subprocess.Popen) -> set[int]:
     return {e.id for e in Event.select(Event.id).where(Event.status == "running")}
 
 
-def test_every_event_is_handled_exactly_once_across_two_sigkills(tmp_path, live_server_factory):
-    from sidecar.app import create_app
+@pytest.fixture
+def counting_registry():
+    """The API in this process must know the ``testcount`` flow the CLI asks it to run."""
+    from sidecar.pipeline.registry import discover, reset_registry
+
+    reset_registry(discover(extra="tests.pipeline_handlers", builtins=False))
+    yield
+    reset_registry()
+
+
+def test_every_event_is_handled_exactly_once_across_two_sigkills(tmp_path, live_server_factory, counting_registry):
+    from sidecar.api.app import create_app
 
     db_url = f"sqlite:///{tmp_path / 'sidecar.db'}"
     app = create_app(make_config(tmp_path, db_url))
@@ -97,7 +108,7 @@ def test_every_event_is_handled_exactly_once_across_two_sigkills(tmp_path, live_
                     orphans |= kill_mid_work(worker)
                     worker = start_worker(env, log_path)
         wait_for(lambda: not Event.select().where(Event.status != "done").exists(), 60, "every event done")
-        _sync_testcount_with_cli(env)
+        _sync_testcount_with_cli(env, server.url)
     finally:
         worker.send_signal(signal.SIGTERM)
         worker.wait(15)
@@ -119,9 +130,10 @@ def test_every_event_is_handled_exactly_once_across_two_sigkills(tmp_path, live_
     assert all(Event.get_by_id(i).attempts >= 2 for i in orphans)  # each orphan was taken back and re-run
 
 
-def _sync_testcount_with_cli(env: dict) -> None:
-    """`sidecar sync <flow> --wait` starts a run through the worker and reports how it ended."""
-    out = subprocess.run([sys.executable, "-m", "sidecar", "sync", "testcount", "--wait", "--timeout", "30"],
+def _sync_testcount_with_cli(env: dict, api_url: str) -> None:
+    """`sidecar sync <flow> --wait` starts a run through the running sidecar's API and reports how it ended."""
+    out = subprocess.run([sys.executable, "-m", "sidecar", "sync", "testcount", "--wait", "--timeout", "30",
+                          "--url", api_url.removeprefix("http://")],
                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=60, check=False)
     assert out.returncode == 0, out.stderr
     assert "done: seen 900, changed 0, failed 0" in out.stdout

@@ -1,6 +1,6 @@
 """Redis mode (SIDECAR_REDIS_URL set): huey's queue is in Redis, the ``Event`` row stays the durable record.
 
-``sidecar.queue`` builds its huey object from the environment at import time, so this module never switches the
+``sidecar.pipeline.queue`` builds its huey object from the environment at import time, so this module never switches the
 pytest process to Redis: every sidecar here is a subprocess (``sidecar serve``, ``sidecar worker``, or a short
 ``python -c`` that calls ``intake.accept``) started with SIDECAR_REDIS_URL, and the test reads the outcome straight
 from the SQLite file and from Redis. Runs only when SIDECAR_TEST_REDIS_URL names a throw-away Redis
@@ -40,9 +40,9 @@ TOPICS = ["order.created", "order.updated", "order.cancelled", "customer.created
 ACCEPT_SCRIPT = """
 import json, sys
 from sidecar.config import load_config
-from sidecar.runtime import init_runtime
+from sidecar.store.runtime import init_runtime
 init_runtime(load_config())
-from sidecar.intake import NewEvent, accept
+from sidecar.pipeline.intake import NewEvent, accept
 prefix, count, topics = sys.argv[1], int(sys.argv[2]), sys.argv[3].split(",")
 ids = []
 for i in range(count):
@@ -57,9 +57,9 @@ print(json.dumps(ids))
 SWEEP_SCRIPT = """
 import json
 from sidecar.config import load_config
-from sidecar.runtime import init_runtime
+from sidecar.store.runtime import init_runtime
 init_runtime(load_config())
-from sidecar.sweeper import sweep
+from sidecar.pipeline.sweeper import sweep
 print(json.dumps(sweep()))
 """
 
@@ -98,7 +98,7 @@ def sidecar_env(tmp_path: Path, redis_url: str | None = REDIS_URL, **extra: str)
     env = dict(os.environ)
     env.update({"SIDECAR_VAR_DIR": str(tmp_path / "var"), "SIDECAR_DATABASE_URL": f"sqlite:///{db_path(tmp_path)}",
                 "SIDECAR_REDIS_URL": redis_url, "SIDECAR_SHARED_SECRET": SHARED_SECRET,
-                "SIDECAR_EXTRA_FLOWS": "tests.pipeline_handlers", "SIDECAR_JOB_LEASE_S": "2",
+                "SIDECAR_EXTRA_FLOWS": "tests.pipeline_handlers", "SIDECAR_BUILTIN_FLOWS": "off", "SIDECAR_JOB_LEASE_S": "2",
                 "SIDECAR_SWEEP_INTERVAL_S": "0.3", "SIDECAR_WORKERS": "4", "SIDECAR_LOG_LEVEL": "WARNING",
                 "PYTHONPATH": str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")})
     env.update(extra)
@@ -162,7 +162,7 @@ def start_serve(procs: list, env: dict, log_path: Path) -> str:
 def post_event(session: requests.Session, url: str, envelope: dict) -> tuple[str, int, int]:
     body = json.dumps(envelope).encode()
     resp = session.post(f"{url}/v1/events", data=body, timeout=30,
-                        headers={**signed_headers(SHARED_SECRET, body), "Content-Type": "application/json"})
+                        headers={**signed_headers(SHARED_SECRET, "POST", "/v1/events", body), "Content-Type": "application/json"})
     return envelope["id"], resp.status_code, resp.json().get("event_id")
 
 

@@ -8,25 +8,24 @@ import types
 
 import pytest
 
-from sidecar import jobs, leases, runs, sweeper
-from sidecar.models import SyncRun, utcnow
-from sidecar.pipeline_models import FlowLock
-from sidecar.queue import huey
-from sidecar.registry import Registry, reset_registry
-from sidecar.settings import update_settings
+from sidecar.pipeline import jobs, leases, runs, sweeper
+from sidecar.pipeline.queue import huey
+from sidecar.pipeline.registry import Registry, reset_registry
+from sidecar.store.models import FlowLock, SyncRun, utcnow
+from sidecar.store.settings import update_settings
 from tests import pipeline_handlers as handlers
 from tests.conftest import make_config
 
 
 @pytest.fixture
 def store(tmp_path, any_db_url):
-    from sidecar.app import create_app
+    from sidecar.api.app import create_app
 
     reset_registry()
     create_app(make_config(tmp_path, any_db_url))
     yield
     reset_registry()
-    from sidecar.db import database
+    from sidecar.store.db import database
 
     database.close()
 
@@ -88,7 +87,7 @@ def slow_registry(gate: threading.Event, entered: threading.Event) -> Registry:
 
 
 def test_two_runs_of_one_flow_never_overlap_across_workers(store):
-    from sidecar.db import database
+    from sidecar.store.db import database
 
     gate, entered = threading.Event(), threading.Event()
     reset_registry(slow_registry(gate, entered))
@@ -142,22 +141,41 @@ def test_a_failing_run_ends_failed_with_a_readable_reason(store):
     assert run.status == "failed" and run.errors == ["Choose the price level in Settings → Prices first."]
 
 
-def test_the_built_in_flows_are_discovered_without_conflicts_or_load_errors():
-    from sidecar.registry import discover
+def test_the_built_in_flows_are_one_explicit_table_without_load_errors():
+    from sidecar.flows import order_catchup, orders
+    from sidecar.pipeline.registry import FLOW_RUNS, TOPIC_HANDLERS, discover
 
     registry = discover(extra="")
     assert registry.load_errors == {}
-    assert {"orders", "webhooks"} <= set(registry.flows)
+    assert {"orders", "webhooks"} <= set(registry.flows) == set(FLOW_RUNS)
+    assert registry.flows["orders"].run is order_catchup.run
     assert registry.flows["orders"].module == "sidecar.flows.order_catchup"
+    assert registry.handler_for("order.created") is orders.handle_order_event is TOPIC_HANDLERS["order.created"]
     assert {"order.created", "order.updated", "customer.created", "customer.updated"} <= set(registry.topics)
 
 
-def test_extra_modules_replace_built_in_handlers_but_built_ins_may_not_collide():
-    from sidecar.registry import RegistryError, discover
+def test_an_extra_module_adds_handlers_but_never_replaces_a_built_in_one():
+    from sidecar.flows import orders
+    from sidecar.pipeline.registry import RegistryError, discover
 
-    registry = discover(extra="tests.pipeline_handlers")
-    assert registry.handler_for("order.created") is handlers.count
-    twin = types.ModuleType("sidecar.flows.twin")
+    registry = discover(extra="tests.pipeline_handlers", builtins=True)
+    assert registry.handler_for("order.created") is orders.handle_order_event  # the built-in stayed
+    assert "tests.pipeline_handlers" in registry.load_errors
+    assert "claimed by both" in registry.load_errors["tests.pipeline_handlers"]
+    twin = types.ModuleType("extra.twin")
     twin.TOPICS = {"order.created": handlers.count}
     with pytest.raises(RegistryError, match="topic:order.created is claimed by both"):
-        discover(extra="").add_module(twin)
+        discover(extra="", builtins=True).add_module(twin)
+    adder = types.ModuleType("extra.adder")
+    adder.FLOW, adder.run = "adhoc", lambda ctx, run: None
+    registry = discover(extra="", builtins=True)
+    registry.add_module(adder)
+    assert registry.flow("adhoc").run is adder.run
+
+
+def test_without_built_ins_the_extra_module_is_the_whole_table():
+    from sidecar.pipeline.registry import discover
+
+    registry = discover(extra="tests.pipeline_handlers", builtins=False)
+    assert registry.handler_for("order.created") is handlers.count and registry.load_errors == {}
+    assert set(registry.flows) == {"testcount"}

@@ -7,10 +7,10 @@ from __future__ import annotations
 import pytest
 import requests
 
-from sidecar.models import Event
-from sidecar.registry import reset_registry
+from sidecar.pipeline.registry import reset_registry
 from sidecar.sandbox.woocommerce import DEMO_KEYS
 from sidecar.sandbox.woocommerce import create_app as create_sandbox
+from sidecar.store.models import Event
 from tests import pipeline_handlers as handlers
 from tests.conftest import SignedClient, make_config
 
@@ -19,12 +19,11 @@ SECRET = "whsec_pipeline_it"
 
 @pytest.fixture
 def world(tmp_path, monkeypatch, live_server_factory):
-    from sidecar.app import create_app
+    from sidecar.api.app import create_app
 
-    monkeypatch.setenv("SIDECAR_EXTRA_FLOWS", "tests.pipeline_handlers")  # count instead of calling NetSuite
     monkeypatch.setenv("SIDECAR_VAR_DIR", str(tmp_path / "var"))
     monkeypatch.setattr(handlers, "_created", False)
-    reset_registry()
+    reset_registry(handlers.with_builtin_flows())  # count order events instead of calling NetSuite
     shop = live_server_factory(create_sandbox({}))
     sidecar_app = create_app(make_config(tmp_path))
     sidecar = live_server_factory(sidecar_app)

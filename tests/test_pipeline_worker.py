@@ -7,13 +7,14 @@ import uuid
 
 import pytest
 
-from sidecar import counters
-from sidecar.intake import NewEvent, accept
-from sidecar.models import Event, utcnow
-from sidecar.queue import huey
-from sidecar.registry import reset_registry
-from sidecar.settings import update_settings
-from sidecar.timing import Timing, backoff_s
+from sidecar.pipeline import counters
+from sidecar.pipeline.enqueue import REQUEUE
+from sidecar.pipeline.intake import NewEvent, accept
+from sidecar.pipeline.queue import huey
+from sidecar.pipeline.registry import reset_registry
+from sidecar.pipeline.timing import Timing, backoff_s
+from sidecar.store.models import Event, utcnow
+from sidecar.store.settings import update_settings
 from tests import pipeline_handlers as handlers
 from tests.conftest import SignedClient, make_config
 
@@ -21,9 +22,10 @@ from tests.conftest import SignedClient, make_config
 @pytest.fixture
 def pipeline(tmp_path, any_db_url, monkeypatch):
     """An app on a fresh database, the counting handlers registered, retries fast."""
-    from sidecar.app import create_app
+    from sidecar.api.app import create_app
 
     monkeypatch.setenv("SIDECAR_EXTRA_FLOWS", "tests.pipeline_handlers")
+    monkeypatch.setenv("SIDECAR_BUILTIN_FLOWS", "off")
     monkeypatch.setenv("SIDECAR_VAR_DIR", str(tmp_path / "var"))
     monkeypatch.setenv("SIDECAR_RETRY_BASE_S", "0.001")
     monkeypatch.setattr(handlers, "_created", False)
@@ -34,7 +36,7 @@ def pipeline(tmp_path, any_db_url, monkeypatch):
     yield SignedClient(app.test_client())
     handlers.BROKEN.clear()
     reset_registry()
-    from sidecar.db import database
+    from sidecar.store.db import database
 
     database.close()
 
@@ -88,8 +90,8 @@ def test_a_permanent_error_fails_at_once_with_the_flows_message(pipeline):
 
 
 def test_a_retryable_error_waits_at_least_its_retry_after(pipeline, monkeypatch):
-    from sidecar import worker
     from sidecar.clients.errors import TransientError
+    from sidecar.pipeline import worker
 
     def throttled(event, ctx):
         raise TransientError("Too many requests", status=429, retry_after=120)
@@ -98,7 +100,7 @@ def test_a_retryable_error_waits_at_least_its_retry_after(pipeline, monkeypatch)
     reset_registry()
     event = new_event("order.updated")
     before = utcnow()
-    worker.process_event(huey.dequeue() and event.id)
+    worker.process_event(huey.dequeue() and event.id, REQUEUE)
     event = Event.get_by_id(event.id)
     assert event.status == "pending" and event.attempts == 1
     assert event.next_attempt_at >= before + dt.timedelta(seconds=119)
@@ -126,7 +128,7 @@ def test_an_unknown_topic_fails_with_an_actionable_reason(pipeline):
 
 
 def test_secrets_in_an_exception_never_reach_last_error(pipeline):
-    from sidecar.runtime import get_runtime
+    from sidecar.store.runtime import get_runtime
 
     get_runtime().credentials.put({"woocommerce": {"url": "https://shop.example", "consumer_key": "ck_" + "a" * 40,
                                                    "consumer_secret": "cs_topsecretvalue123"}})
@@ -138,8 +140,8 @@ def test_secrets_in_an_exception_never_reach_last_error(pipeline):
 
 
 def test_a_worker_that_lost_its_lease_cannot_complete_and_its_staged_writes_roll_back(pipeline):
-    from sidecar import worker
     from sidecar.flows.base import FlowContext
+    from sidecar.pipeline import worker
 
     event = new_event()
     huey.dequeue()
@@ -155,7 +157,7 @@ def test_a_worker_that_lost_its_lease_cannot_complete_and_its_staged_writes_roll
 
 
 def test_the_sweeper_takes_back_an_event_whose_worker_died(pipeline, monkeypatch):
-    from sidecar import sweeper, worker
+    from sidecar.pipeline import sweeper, worker
 
     event = new_event()
     huey.dequeue()  # the dead worker had taken the task
@@ -171,7 +173,7 @@ def test_the_sweeper_takes_back_an_event_whose_worker_died(pipeline, monkeypatch
 
 
 def test_an_event_that_kills_its_worker_every_time_ends_failed(pipeline):
-    from sidecar import sweeper
+    from sidecar.pipeline import sweeper
 
     update_settings({"jobs": {"max_attempts": 2}})
     event = new_event()
@@ -184,7 +186,7 @@ def test_an_event_that_kills_its_worker_every_time_ends_failed(pipeline):
 
 
 def test_the_sweeper_requeues_a_pending_event_whose_task_was_lost(pipeline, monkeypatch):
-    from sidecar import sweeper
+    from sidecar.pipeline import sweeper
 
     monkeypatch.setenv("SIDECAR_JOB_LEASE_S", "5")
     event = new_event()
@@ -200,7 +202,7 @@ def test_the_sweeper_requeues_a_pending_event_whose_task_was_lost(pipeline, monk
 
 
 def test_duplicate_tasks_for_one_event_handle_it_once(pipeline):
-    from sidecar.intake import process_event_task
+    from sidecar.pipeline.enqueue import process_event_task
 
     event = new_event()
     process_event_task(event.id)

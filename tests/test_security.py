@@ -20,38 +20,52 @@ from sidecar.security import (
 
 # Shared with the PHP plugin's tests (wp-plugin/tests): both sides must produce these bytes exactly.
 SIGNATURE_VECTORS = [
-    ("test-shared-secret-0123456789", "1700000000", b'{"id":"a"}',
-     "sha256=" + hmac.new(b"test-shared-secret-0123456789", b'1700000000.{"id":"a"}', hashlib.sha256).hexdigest()),
+    ("test-shared-secret-0123456789", "1700000000", "POST", "/v1/events", "", b'{"id":"a"}',
+     "v2=" + hmac.new(b"test-shared-secret-0123456789", b'1700000000\nPOST\n/v1/events\n\n{"id":"a"}',
+                      hashlib.sha256).hexdigest()),
 ]
 
 
+def signed(secret: str, ts: str, body: bytes, method: str = "POST", path: str = "/v1/events", query: str = ""):
+    return sign(secret, ts, method, path, query, body)
+
+
+def check(secret: str, ts, sig, body: bytes, now: float, method: str = "POST", path: str = "/v1/events",
+          query: str = "") -> None:
+    verify(secret, ts, sig, method=method, path=path, query=query, body=body, now=now)
+
+
 def test_sign_matches_the_documented_formula():
-    secret, ts, body, expected = SIGNATURE_VECTORS[0]
-    assert sign(secret, ts, body) == expected
-    assert sign(secret, int(ts), body) == expected
+    secret, ts, method, path, query, body, expected = SIGNATURE_VECTORS[0]
+    assert sign(secret, ts, method, path, query, body) == expected
+    assert sign(secret, int(ts), method.lower(), path, query, body) == expected  # METHOD is upper-cased
 
 
 def test_sign_known_vector_fixed_hex():
-    # Computed independently: printf '1700000000.{}' | openssl dgst -sha256 -hmac s3cret
-    assert sign("s3cret", 1700000000, b"{}") == \
-        "sha256=" + hmac.new(b"s3cret", b"1700000000.{}", hashlib.sha256).hexdigest()
-    assert sign("s3cret", 1700000000, b"{}") != sign("s3cret", 1700000001, b"{}")
+    # Computed independently: printf '1700000000\nGET\n/v1/status\n\n' | openssl dgst -sha256 -hmac s3cret
+    assert sign("s3cret", 1700000000, "GET", "/v1/status", "", b"") == \
+        "v2=997df7af00308b051dd6cdfe6d6188aa78b810e0d27416047f1be68ec1608945"
+    assert signed("s3cret", "1700000000", b"{}") != signed("s3cret", "1700000001", b"{}")
 
 
 def test_verify_accepts_a_fresh_good_signature():
     body = b'{"x":1}'
-    verify("k", "1000", sign("k", "1000", body), body, now=1100)
+    check("k", "1000", signed("k", "1000", body), body, now=1100)
 
 
 @pytest.mark.parametrize("ts,sig,code", [
-    (None, "sha256=00", "missing_signature"),
+    (None, "v2=00", "missing_signature"),
     ("1000", None, "missing_signature"),
-    ("abc", "sha256=00", "invalid_timestamp"),
+    ("abc", "v2=00", "invalid_timestamp"),
+    ("\u00b2", "v2=00", "invalid_timestamp"),  # a digit to str.isdigit, not to int
+    ("1" * 5000, "v2=00", "invalid_timestamp"),
+    ("-100", "v2=00", "invalid_timestamp"),
+    (" 1000", "v2=00", "invalid_timestamp"),
     ("600", None, "missing_signature"),
 ])
 def test_verify_rejects_missing_or_malformed(ts, sig, code):
     with pytest.raises(SignatureError) as err:
-        verify("k", ts, sig, b"{}", now=1000)
+        check("k", ts, sig, b"{}", now=1000)
     assert err.value.code == code
 
 
@@ -59,20 +73,40 @@ def test_verify_rejects_stale_and_future_timestamps():
     body = b"{}"
     for ts in ("699", "1301"):
         with pytest.raises(SignatureError) as err:
-            verify("k", ts, sign("k", ts, body), body, now=1000)
+            check("k", ts, signed("k", ts, body), body, now=1000)
         assert err.value.code == "stale_timestamp"
-    verify("k", "700", sign("k", "700", body), body, now=1000)  # exactly 300 s is still inside
+    check("k", "700", signed("k", "700", body), body, now=1000)  # exactly 300 s is still inside
 
 
 def test_verify_rejects_wrong_secret_and_tampered_body():
     body = b'{"a":1}'
-    good = sign("k", "1000", body)
+    good = signed("k", "1000", body)
     with pytest.raises(SignatureError):
-        verify("other", "1000", good, body, now=1000)
+        check("other", "1000", good, body, now=1000)
     with pytest.raises(SignatureError):
-        verify("k", "1000", good, b'{"a":2}', now=1000)
+        check("k", "1000", good, b'{"a":2}', now=1000)
     with pytest.raises(SignatureError):  # the timestamp is inside the MAC
-        verify("k", "1001", good, body, now=1000)
+        check("k", "1001", good, body, now=1000)
+
+
+@pytest.mark.parametrize("method,path,query", [
+    ("POST", "/v1/sync/orders", ""), ("POST", "/v1/jobs/7/skip", ""), ("GET", "/v1/credentials", ""),
+    ("GET", "/v1/status", "x=1"), ("get", "/v1/status/", ""),
+])
+def test_a_signature_fits_one_request_only(method, path, query):
+    """A signed empty-body GET /v1/status seen on the wire cannot be replayed as another request."""
+    sig = sign("k", "1000", "GET", "/v1/status", "", b"")
+    check("k", "1000", sig, b"", now=1000, method="GET", path="/v1/status")
+    with pytest.raises(SignatureError) as err:
+        check("k", "1000", sig, b"", now=1000, method=method.upper(), path=path, query=query)
+    assert err.value.code == "invalid_signature"
+
+
+def test_the_retired_sha256_form_is_refused():
+    old = "sha256=" + hmac.new(b"k", b"1000.{}", hashlib.sha256).hexdigest()
+    with pytest.raises(SignatureError) as err:
+        check("k", "1000", old, b"{}", now=1000)
+    assert err.value.code == "unsupported_signature"
 
 
 def test_woo_webhook_signature_is_base64_hmac_of_raw_body():
@@ -119,7 +153,7 @@ def test_log_lines_and_tracebacks_never_carry_a_stored_secret():
     import io
     import logging
 
-    from sidecar.apilog import RedactingFilter, remember_secrets
+    from sidecar.store.apilog import RedactingFilter, remember_secrets
 
     remember_secrets(["tok-SECRET-value-77"])
     stream = io.StringIO()

@@ -5,12 +5,12 @@ import multiprocessing
 import peewee
 import pytest
 
-from sidecar import migrations
-from sidecar.credentials import CredentialStore
-from sidecar.db import connect_database, database
-from sidecar.models import ALL_MODELS, Event, Link, Secret
 from sidecar.security import SecretBox
-from sidecar.settings import get_settings, update_settings
+from sidecar.store import migrations
+from sidecar.store.credentials import CredentialStore
+from sidecar.store.db import connect_database, database
+from sidecar.store.models import ALL_MODELS, Event, Link, Secret
+from sidecar.store.settings import get_settings, update_settings
 from tests.conftest import database_file_bytes, make_config
 
 
@@ -104,7 +104,7 @@ def test_concurrent_starts_apply_each_migration_once(any_db_url):
 
 
 def test_app_starts_on_this_backend(any_db_url, tmp_path):
-    from sidecar.app import create_app
+    from sidecar.api.app import create_app
 
     app = create_app(make_config(tmp_path, database_url=any_db_url))
     res = app.test_client().get("/metrics")
@@ -115,8 +115,8 @@ def test_app_starts_on_this_backend(any_db_url, tmp_path):
 def test_the_api_log_is_trimmed_by_age(db):
     import datetime as dt
 
-    from sidecar.jobs import trim_api_log_task
-    from sidecar.models import ApiCall, utcnow
+    from sidecar.pipeline.jobs import trim_api_log_task
+    from sidecar.store.models import ApiCall, utcnow
 
     ApiCall.create(system="netsuite", method="GET", path="/old", status=200, created_at=utcnow() - dt.timedelta(days=15))
     ApiCall.create(system="netsuite", method="GET", path="/new", status=200)

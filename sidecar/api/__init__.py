@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, request
 
-from ..errors import ApiError
-from ..security import SIGNATURE_HEADER, TIMESTAMP_HEADER, SignatureError, verify
+from sidecar.api.errors import ApiError
+from sidecar.security import SIGNATURE_HEADER, TIMESTAMP_HEADER, SignatureError, verify
 
 
 def signed_blueprint(name: str, import_name: str, url_prefix: str = "/v1") -> Blueprint:
@@ -15,12 +15,23 @@ def signed_blueprint(name: str, import_name: str, url_prefix: str = "/v1") -> Bl
     return bp
 
 
+def raw_target() -> tuple[str, str]:
+    """The path and query string exactly as the client sent them (before percent-decoding), which is what the
+    plugin signs; gunicorn and werkzeug both keep the raw request target in the environ."""
+    raw = request.environ.get("RAW_URI") or request.environ.get("REQUEST_URI")
+    if raw:
+        path, _, query = raw.partition("?")
+        return path, query
+    return request.path, request.query_string.decode("latin-1")
+
+
 def require_signature() -> None:
     config = current_app.config["SIDECAR"]
+    path, query = raw_target()
     try:
         verify(config.shared_secret, request.headers.get(TIMESTAMP_HEADER),
-               request.headers.get(SIGNATURE_HEADER), request.get_data(cache=True),
-               window_s=config.signature_window_s)
+               request.headers.get(SIGNATURE_HEADER), method=request.method, path=path, query=query,
+               body=request.get_data(cache=True), window_s=config.signature_window_s)
     except SignatureError as exc:
         raise ApiError(401, exc.code, exc.message) from None
 
@@ -39,7 +50,7 @@ def json_body() -> object:
 
 def validation_error(exc) -> ApiError:
     """A marshmallow ValidationError as a 422 naming the first bad field."""
-    from ..settings import first_error
+    from sidecar.store.settings import first_error
 
     field, message = first_error(exc.messages)
     return ApiError(422, "invalid_field", f"{field}: {message}" if field else message, field or None)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from flask import current_app, jsonify
 from marshmallow import ValidationError
 
-from ..apilog import remember_secrets
-from ..connections import test_connections
-from . import json_body, signed_blueprint, validation_error
+from sidecar.api import json_body, signed_blueprint, validation_error
+from sidecar.clients.connections import test_connections
+from sidecar.store.apilog import remember_secrets
 
 bp = signed_blueprint("credentials", __name__)
 

@@ -11,9 +11,9 @@ import datetime as dt
 from flask import jsonify
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, post_load, validate
 
-from ..errors import ApiError
-from ..intake import NewEvent, accept
-from . import json_body, signed_blueprint, validation_error
+from sidecar.api import json_body, signed_blueprint, validation_error
+from sidecar.api.errors import ApiError
+from sidecar.pipeline.intake import NewEvent, accept
 
 bp = signed_blueprint("events", __name__)
 TOPICS = ["order.created", "order.updated", "order.refunded", "order.cancelled", "customer.created",

@@ -7,9 +7,9 @@ import datetime as dt
 from flask import Blueprint, Response, current_app, jsonify
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
-from ..db import database
-from ..metrics import registry
-from ..models import Heartbeat, utcnow
+from sidecar.api.metrics import registry
+from sidecar.store.db import database
+from sidecar.store.models import Heartbeat, utcnow
 
 bp = Blueprint("health", __name__)
 WORKER_HEARTBEAT = "worker"

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from flask import jsonify, request
 
-from ..errors import ApiError
-from ..intake import enqueue_after_commit, enqueue_in_transaction
-from ..models import Event, utcnow
-from ..txn import write_transaction
-from . import signed_blueprint
-from .paging import choice_arg, iso, page
+from sidecar.api import signed_blueprint
+from sidecar.api.errors import ApiError
+from sidecar.api.paging import choice_arg, iso, page
+from sidecar.pipeline.enqueue import enqueue_after_commit, enqueue_in_transaction
+from sidecar.store.models import Event, utcnow
+from sidecar.store.txn import write_transaction
 
 bp = signed_blueprint("jobs", __name__)
 STATUSES = ["pending", "running", "done", "failed", "skipped"]

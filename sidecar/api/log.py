@@ -1,6 +1,6 @@
 """``GET /v1/log``: the API call log, newest first, filtered by ``system`` and ``status``, paged.
 
-Rows are redacted when written (``sidecar.apilog``); this endpoint only reads. ``status`` is an HTTP status
+Rows are redacted when written (``sidecar.store.apilog``); this endpoint only reads. ``status`` is an HTTP status
 (``429``), ``error`` (no answer, or 400 and above) or ``ok`` (below 400).
 """
 
@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from flask import jsonify, request
 
-from ..errors import ApiError
-from ..models import ApiCall
-from . import signed_blueprint
-from .paging import choice_arg, iso, page
+from sidecar.api import signed_blueprint
+from sidecar.api.errors import ApiError
+from sidecar.api.paging import choice_arg, iso, page
+from sidecar.store.models import ApiCall
 
 bp = signed_blueprint("log", __name__)
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from flask import jsonify
 
-from .. import binder
-from ..errors import ApiError
-from ..models import Event
-from . import signed_blueprint
+from sidecar.api import signed_blueprint
+from sidecar.api.errors import ApiError
+from sidecar.store import binder
+from sidecar.store.models import Event
 
 bp = signed_blueprint("orders", __name__)
 HISTORY_LIMIT = 50

@@ -10,7 +10,7 @@ from typing import Any
 import peewee
 from flask import request
 
-from ..errors import ApiError
+from sidecar.api.errors import ApiError
 
 DEFAULT_LIMIT, MAX_LIMIT = 50, 500
 

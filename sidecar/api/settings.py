@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import jsonify
 from marshmallow import ValidationError
 
-from ..settings import get_settings, update_settings
-from . import json_body, signed_blueprint, validation_error
+from sidecar.api import json_body, signed_blueprint, validation_error
+from sidecar.store.settings import get_settings, update_settings
 
 bp = signed_blueprint("settings", __name__)
 

@@ -11,12 +11,12 @@ import json
 from flask import current_app, jsonify
 from peewee import fn
 
-from ..credentials import is_configured
-from ..models import ApiCall, Cursor, Event, Heartbeat, SyncRun
-from ..registry import get_registry
-from . import signed_blueprint
-from .paging import iso
-from .sync import render as render_run
+from sidecar.api import signed_blueprint
+from sidecar.api.paging import iso
+from sidecar.api.sync import render as render_run
+from sidecar.pipeline.registry import get_registry
+from sidecar.store.credentials import is_configured
+from sidecar.store.models import ApiCall, Cursor, Event, Heartbeat, SyncRun
 
 bp = signed_blueprint("status", __name__)
 WATCHDOG_CURSOR = "woo.webhooks.watchdog"

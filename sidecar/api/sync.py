@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from flask import jsonify, request
 
-from ..errors import ApiError
-from ..models import SyncRun
-from ..registry import get_registry
-from ..runs import start_run
-from . import signed_blueprint
-from .paging import choice_arg, iso, page
+from sidecar.api import signed_blueprint
+from sidecar.api.errors import ApiError
+from sidecar.api.paging import choice_arg, iso, page
+from sidecar.pipeline.registry import get_registry
+from sidecar.pipeline.runs import start_run
+from sidecar.store.models import SyncRun
 
 bp = signed_blueprint("sync", __name__)
 RUN_STATUSES = ["pending", "running", "done", "failed", "skipped"]

@@ -13,10 +13,10 @@ import logging
 
 from flask import Blueprint, current_app, jsonify, request
 
-from ..errors import ApiError
-from ..intake import NewEvent, accept
-from ..security import verify_woo_webhook
-from ..woo_webhooks import Ignored, is_ping, map_delivery
+from sidecar.api.errors import ApiError
+from sidecar.mapping.webhooks import Ignored, is_ping, map_delivery
+from sidecar.pipeline.intake import NewEvent, accept
+from sidecar.security import verify_woo_webhook
 
 log = logging.getLogger(__name__)
 bp = Blueprint("webhooks", __name__, url_prefix="/v1")

@@ -17,9 +17,8 @@ from urllib.parse import quote, urljoin, urlparse
 
 import requests
 
-from ..apilog import record_api_call
-from .netsuite_auth import OAuth2Auth, TbaAuth, auth_from_values, origin_for, realm_for
-from .netsuite_errors import (
+from sidecar.clients.netsuite_auth import OAuth2Auth, TbaAuth, auth_from_values, origin_for, realm_for
+from sidecar.clients.netsuite_errors import (
     NetSuiteAuthError,
     NetSuiteError,
     NetSuiteNotFound,
@@ -30,7 +29,8 @@ from .netsuite_errors import (
     NetSuiteValidationError,
     SuiteQLCeilingReached,
 )
-from .netsuite_transport import RetryPolicy, Transport, shared_gate
+from sidecar.clients.netsuite_transport import RetryPolicy, Transport, shared_gate
+from sidecar.store.apilog import record_api_call
 
 RECORD = "/services/rest/record/v1"
 SUITEQL = "/services/rest/query/v1/suiteql"
@@ -328,7 +328,7 @@ class NetSuiteClient:
 
 def _current_settings() -> dict:
     """The stored settings, or the defaults when the database is not reachable from here."""
-    from .. import settings as settings_module
+    from sidecar.store import settings as settings_module
 
     try:
         return settings_module.get_settings()
@@ -339,7 +339,7 @@ def _current_settings() -> dict:
 def test_connection(values: dict, config: Any) -> dict:
     """``POST /v1/credentials/test``, NetSuite half: one cheap real call, and when it fails a diagnosis an
     administrator can act on (see netsuite_diagnosis)."""
-    from .netsuite_diagnosis import diagnose
+    from sidecar.clients.netsuite_diagnosis import diagnose
 
     return diagnose(values, config, NetSuiteClient)
 

@@ -21,7 +21,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from oauthlib.oauth1 import SIGNATURE_HMAC_SHA256
 from requests_oauthlib import OAuth1
 
-from .netsuite_errors import LOGIN_AUDIT_HINT, NetSuiteAuthError, NetSuiteServerError
+from sidecar.clients.netsuite_errors import LOGIN_AUDIT_HINT, NetSuiteAuthError, NetSuiteServerError
 
 TOKEN_PATH = "/services/rest/auth/oauth2/v1/token"
 ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"

@@ -13,14 +13,14 @@ import time
 from datetime import datetime
 from typing import Any
 
-from ..security import redact_text
-from .netsuite_errors import (
+from sidecar.clients.netsuite_errors import (
     LOGIN_AUDIT_HINT,
     NetSuiteAuthError,
     NetSuiteError,
     NetSuiteNotFound,
     NetSuiteTimeout,
 )
+from sidecar.security import redact_text
 
 SERVER_TIME = "/services/rest/system/v1/serverTime"
 MAX_SKEW_S = 300

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .errors import AuthError, NotFoundError, RemoteError, TransientError, ValidationFailed
+from sidecar.clients.errors import AuthError, NotFoundError, RemoteError, TransientError, ValidationFailed
 
 CONCURRENCY_CODE = "CONCURRENCY_LIMIT_EXCEEDED"
 LOGIN_AUDIT_HINT = ("NetSuite shows the real reason in the Login Audit Trail: Setup > Users/Roles > "

@@ -22,15 +22,15 @@ from urllib.parse import quote, urlencode
 import requests
 import requests.adapters
 
-from ..apilog import record_api_call
-from ..security import redact_text
-from .netsuite_errors import (
+from sidecar.clients.netsuite_errors import (
     NetSuiteAuthError,
     NetSuiteError,
     NetSuiteServerError,
     NetSuiteTimeout,
     error_from_response,
 )
+from sidecar.security import redact_text
+from sidecar.store.apilog import record_api_call
 
 _JWT = re.compile(r"\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*")
 

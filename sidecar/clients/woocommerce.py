@@ -15,8 +15,15 @@ from typing import Any
 
 import requests
 
-from .woocommerce_batch import BATCH_LIMIT, body_of, failed_items, flatten, merge_results, plan_batches
-from .woocommerce_errors import (
+from sidecar.clients.woocommerce_batch import (
+    BATCH_LIMIT,
+    body_of,
+    failed_items,
+    flatten,
+    merge_results,
+    plan_batches,
+)
+from sidecar.clients.woocommerce_errors import (
     WooAuthError,
     WooBatchTooLarge,
     WooConfigError,
@@ -26,8 +33,8 @@ from .woocommerce_errors import (
     WooTransientError,
     WooValidationError,
 )
-from .woocommerce_http import WooHttp
-from .woocommerce_paging import MAX_PER_PAGE, Pager
+from sidecar.clients.woocommerce_http import WooHttp
+from sidecar.clients.woocommerce_paging import MAX_PER_PAGE, Pager
 
 __all__ = [
     "WooAuthError",
@@ -277,11 +284,11 @@ class WooClient:
 def _current_settings() -> dict:
     """The effective settings if the database is reachable, else the defaults."""
     try:
-        from ..settings import get_settings
+        from sidecar.store.settings import get_settings
 
         return get_settings()
     except Exception:  # noqa: BLE001 - no database in this process: defaults are right
-        from ..settings import defaults
+        from sidecar.store.settings import defaults
 
         return defaults()
 
@@ -289,7 +296,7 @@ def _current_settings() -> dict:
 def test_connection(values: dict, config: Any = None) -> dict:
     """``POST /v1/credentials/test``, WooCommerce half: can the key read, and can it write (without changing
     anything)? See ``woocommerce_connection``."""
-    from .woocommerce_connection import check
+    from sidecar.clients.woocommerce_connection import check
 
     try:
         client = WooClient.from_credentials(values, max_retries=1)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .woocommerce_errors import WooError, WooPermissionError
+from sidecar.clients.woocommerce_errors import WooError, WooPermissionError
 
 
 def _read(client: Any) -> WooError | None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .errors import AuthError, NotFoundError, RemoteError, TransientError, ValidationFailed
+from sidecar.clients.errors import AuthError, NotFoundError, RemoteError, TransientError, ValidationFailed
 
 ANONYMOUS_HINT = (
     " WooCommerce treated the request as anonymous: the consumer key is unknown, or the credentials were ignored "

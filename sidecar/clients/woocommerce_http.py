@@ -17,10 +17,10 @@ from urllib.parse import urlsplit
 
 import requests
 
-from ..apilog import record_api_call
-from ..security import redact_text
-from .woocommerce_auth import choose_mode, make_auth, strip_credentials
-from .woocommerce_errors import WooConfigError, WooError, WooTransientError, error_from_body
+from sidecar.clients.woocommerce_auth import choose_mode, make_auth, strip_credentials
+from sidecar.clients.woocommerce_errors import WooConfigError, WooError, WooTransientError, error_from_body
+from sidecar.security import redact_text
+from sidecar.store.apilog import record_api_call
 
 API_PREFIX = "/wp-json/wc/v3/"
 IDEMPOTENT = {"GET", "HEAD", "PUT", "DELETE", "OPTIONS"}

@@ -7,7 +7,9 @@ mapping): the job goes straight to ``failed`` with that message. Network, 429 an
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 
@@ -29,6 +31,18 @@ class FlowBusy(Exception):
     retry_after = 5.0
 
 
+@dataclass(frozen=True)
+class NewEvent:
+    """An event a source (plugin, webhook, a flow's catch-up poll) hands to the pipeline."""
+
+    key: str
+    source: str
+    topic: str
+    resource_id: str | None
+    payload: Any = None
+    occurred_at: dt.datetime | None = None
+
+
 _UNSET: Any = object()
 
 
@@ -36,18 +50,22 @@ class FlowContext:
     """What a flow needs, passed explicitly: the two clients and the effective settings.
 
     Each of ``netsuite``, ``woo`` and ``settings`` is either given or built on first access by a factory, so a
-    handler that never talks to NetSuite never needs NetSuite credentials (``sidecar.context.build_context``).
+    handler that never talks to NetSuite never needs NetSuite credentials (``sidecar.pipeline.context.build_context``).
     ``on_done(fn)`` stages a local database write that must commit together with the event's ``done`` status:
-    if the worker dies or loses its lease before that commit, the write never happened.
+    if the worker dies or loses its lease before that commit, the write never happened. ``emit(new_event)`` hands
+    a new event to the pipeline (a catch-up poll found a change) and says whether it was new — a flow never
+    imports the pipeline itself.
     """
 
     def __init__(self, netsuite: Any = _UNSET, woo: Any = _UNSET, settings: Any = _UNSET,
-                 extras: dict | None = None, *, factories: dict[str, Callable[[], Any]] | None = None):
+                 extras: dict | None = None, *, factories: dict[str, Callable[[], Any]] | None = None,
+                 emit: Callable[[NewEvent], bool] | None = None):
         self._values = {name: value for name, value in
                         (("netsuite", netsuite), ("woo", woo), ("settings", settings)) if value is not _UNSET}
         self._factories = dict(factories or {})
         self.extras: dict = extras if extras is not None else {}
         self.staged: list[Callable[[], None]] = []
+        self._emit = emit
 
     def _get(self, name: str) -> Any:
         if name not in self._values:
@@ -62,3 +80,9 @@ class FlowContext:
     def on_done(self, write: Callable[[], None]) -> None:
         """Run ``write`` inside the transaction that marks the event done (local side effects only)."""
         self.staged.append(write)
+
+    def emit(self, event: NewEvent) -> bool:
+        """Hand ``event`` to the pipeline (stored with its job unless its key is known); True when it was new."""
+        if self._emit is None:
+            raise RuntimeError("this context cannot emit events (built without the pipeline)")
+        return self._emit(event)

@@ -7,12 +7,12 @@ NetSuite (link, then external id, then e-mail) → map → create or update → 
 
 from __future__ import annotations
 
-from .. import binder
-from ..mapping.common import MappingError, fingerprint, guest_key
-from ..mapping.customers import from_order, from_woo_customer
-from .base import FlowContext, FlowError
-from .records import create_or_adopt
-from .suiteql import literal
+from sidecar.clients.suiteql import literal
+from sidecar.flows.base import FlowContext, FlowError
+from sidecar.flows.records import create_or_adopt
+from sidecar.mapping.common import MappingError, fingerprint, guest_key
+from sidecar.mapping.customers import from_order, from_woo_customer
+from sidecar.store import binder
 
 
 def handle_customer_event(event, ctx: FlowContext) -> str:
@@ -104,7 +104,3 @@ def run(ctx: FlowContext, run) -> None:
             if outcome != "Already up to date.":
                 run.changed += 1
     run.errors = errors[:20] or None
-
-
-FLOW = "customers"
-TOPICS = {"customer.created": handle_customer_event, "customer.updated": handle_customer_event}

@@ -9,8 +9,8 @@ from __future__ import annotations
 import threading
 import time
 
-from .base import FlowContext, FlowError
-from .suiteql import column, in_list
+from sidecar.clients.suiteql import column, in_list
+from sidecar.flows.base import FlowContext, FlowError
 
 CACHE_TTL_S = 600
 _cache: dict[tuple[str, str], tuple[float, str]] = {}

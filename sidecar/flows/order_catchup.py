@@ -13,13 +13,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ..intake import NewEvent, accept
-from ..models import Cursor, Event, utcnow
-from ..woo_webhooks import parse_gmt, version_key
-from .base import FlowContext
-from .webhook_watchdog import check_webhooks
+from sidecar.flows.base import FlowContext, NewEvent
+from sidecar.flows.webhook_watchdog import check_webhooks
+from sidecar.mapping.webhooks import parse_gmt, version_key
+from sidecar.store.models import Cursor, Event, utcnow
 
-FLOW = "orders"
 CURSOR = "woo.orders.modified_after"
 OVERLAP = dt.timedelta(seconds=60)
 FIRST_RUN_LOOKBACK = dt.timedelta(hours=1)  # no cursor yet: past orders are exported on purpose, not by a poll
@@ -42,7 +40,7 @@ def run(ctx: FlowContext, run) -> None:
             errors.append(f"Order {order.get('id')!r} has no id or date_modified_gmt; skipped.")
             continue
         newest = modified if newest is None else max(newest, modified)
-        if order.get("status") in statuses and queue_version(order, modified):
+        if order.get("status") in statuses and queue_version(ctx, order, modified):
             run.changed += 1
     after = min(newest, started) if newest else since
     _save_cursor(max(after, since))
@@ -50,14 +48,14 @@ def run(ctx: FlowContext, run) -> None:
     run.errors = errors[:MAX_ERRORS] or None
 
 
-def queue_version(order: dict, modified: dt.datetime) -> bool:
+def queue_version(ctx: FlowContext, order: dict, modified: dt.datetime) -> bool:
     """Queue an ``order.updated`` event for this order version unless one is already known; True if queued."""
     reported = (Event.select().where(Event.topic.startswith("order.") & (Event.resource_id == str(order["id"]))
                                      & (Event.occurred_at > modified)).exists())
     if reported:
         return False
     hint = {k: order.get(k) for k in ("id", "status", "date_modified_gmt", "number")}
-    _, created = accept(NewEvent(key=version_key("order", order["id"], order.get("date_modified_gmt"),
+    created = ctx.emit(NewEvent(key=version_key("order", order["id"], order.get("date_modified_gmt"),
                                                  order.get("status"), order),
                                  source="poll", topic="order.updated", resource_id=str(order["id"]),
                                  payload=hint, occurred_at=modified))

@@ -9,14 +9,14 @@ Replays, duplicate webhooks and the echo of our own write-back all end at "Alrea
 
 from __future__ import annotations
 
-from .. import binder
-from ..clients.errors import NotFoundError
-from ..mapping import orders as order_map
-from ..mapping.common import MappingError, fingerprint
-from ..mapping.rules import apply_field_map
-from . import customers, item_lookup
-from .base import FlowBusy, FlowContext, FlowError
-from .records import create_or_adopt
+from sidecar.clients.errors import NotFoundError
+from sidecar.flows import customers, item_lookup
+from sidecar.flows.base import FlowBusy, FlowContext, FlowError
+from sidecar.flows.records import create_or_adopt
+from sidecar.mapping import orders as order_map
+from sidecar.mapping.common import MappingError, fingerprint
+from sidecar.mapping.rules import apply_field_map
+from sidecar.store import binder
 
 UNFULFILLED = {"A", "B"}  # Pending Approval, Pending Fulfillment
 META_ID, META_NUMBER = "_netsuite_sales_order_id", "_netsuite_sales_order_number"
@@ -117,6 +117,3 @@ def _report_line_change(ctx: FlowContext, order: dict, link, lines_fp: str) -> s
     ctx.woo.add_order_note(order["id"], message, customer_note=False)
     binder.remember(link, lines_reported=lines_fp)
     return f"Reported: items changed after export; {link.ns_number} left as it is."
-
-
-TOPICS = {"order.created": handle_order_event, "order.updated": handle_order_event}

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ..clients.errors import RemoteError
-from .base import FlowContext, FlowError
+from sidecar.clients.errors import RemoteError
+from sidecar.flows.base import FlowContext, FlowError
 
 
 def create_or_adopt(ctx: FlowContext, record_type: str, body: dict, what: str) -> str:

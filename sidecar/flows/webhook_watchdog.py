@@ -11,11 +11,10 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
-from ..clients.errors import RemoteError
-from ..models import Cursor, utcnow
-from .base import FlowContext
+from sidecar.clients.errors import RemoteError
+from sidecar.flows.base import FlowContext
+from sidecar.store.models import Cursor, utcnow
 
-FLOW = "webhooks"
 OUR_PATH = "/v1/webhooks/woocommerce"
 STATE_CURSOR = "woo.webhooks.watchdog"
 

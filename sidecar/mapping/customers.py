@@ -12,7 +12,7 @@
 
 from __future__ import annotations
 
-from .common import MappingError, address, drop_empty, external_id, guest_key, ref
+from sidecar.mapping.common import MappingError, address, drop_empty, external_id, guest_key, ref
 
 
 def customer_external_id(store: str, woo_customer_id: int | None, email: str) -> str:

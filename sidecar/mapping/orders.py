@@ -24,8 +24,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from .common import MappingError, address, drop_empty, external_id, money, ref, to_number
-from .rules import apply_field_map, apply_rules
+from sidecar.mapping.common import MappingError, address, drop_empty, external_id, money, ref, to_number
+from sidecar.mapping.rules import apply_field_map, apply_rules
 
 
 @dataclass

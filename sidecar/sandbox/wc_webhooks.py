@@ -7,6 +7,7 @@ A failure only counts (no retry); past ``webhook_fail_limit`` the webhook is dis
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 import logging
@@ -18,13 +19,18 @@ from urllib.parse import urlparse
 
 import requests
 
-from sidecar.security import woo_webhook_signature as sign
-
 from .wc_errors import WooError, not_in_enum
 from .wc_render_misc import HOOKS
 from .wc_util import php_json
 
 LOG = logging.getLogger(__name__)
+
+
+def sign(secret: str, body: bytes) -> str:
+    """X-WC-Webhook-Signature as WC_Webhook::generate_signature() makes it: base64 of the raw HMAC-SHA256 of the
+    delivered body, keyed with the webhook secret (spec woocommerce.md §A6). Written here, not imported from the
+    sidecar, so a wrong encoding on one side cannot pass both."""
+    return base64.b64encode(hmac.new(secret.encode("utf-8"), body, hashlib.sha256).digest()).decode("ascii")
 USER_AGENT = "WooCommerce/8.2.2 Hookshot (WordPress/6.4.1)"
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 SKIPPED_ORDER_STATUSES = {"auto-draft", "draft", "new"}

@@ -58,7 +58,7 @@ def send(session: requests.Session, url: str, n: int) -> tuple[float, int]:
                        "occurred_at": "2026-11-28T03:00:00+00:00",
                        "payload": {"id": n + 1, "status": "processing", "total": "29.35",
                                    "line_items": [{"sku": "HW-001", "quantity": 2}]}}).encode()
-    headers = {**signed_headers(SECRET, body), "Content-Type": "application/json"}
+    headers = {**signed_headers(SECRET, "POST", "/v1/events", body), "Content-Type": "application/json"}
     started = time.perf_counter()
     resp = session.post(url, data=body, timeout=30, headers=headers)
     return time.perf_counter() - started, resp.status_code

@@ -67,8 +67,8 @@ def start_worker(tmp: Path, ns_url: str, secret: str) -> subprocess.Popen:
 
 
 def wait_until_exported(started: float, timeout_s: float = 600) -> float:
-    from sidecar.db import database
-    from sidecar.models import Link
+    from sidecar.store.db import database
+    from sidecar.store.models import Link
 
     while time.monotonic() - started < timeout_s:
         with database.connection_context():

@@ -75,8 +75,8 @@ def test_from_credentials_uses_the_base_url_override_and_the_auth_mode():
 
 @responses.activate
 def test_api_log_rows_are_written_and_hold_no_secret(app):
-    from sidecar.db import database
-    from sidecar.models import ApiCall
+    from sidecar.store.db import database
+    from sidecar.store.models import ApiCall
 
     origin = "https://7654321-sb2.suitetalk.api.netsuite.com"
     responses.add(responses.GET, origin + "/services/rest/record/v1/customer/5", status=401, json={

@@ -265,9 +265,9 @@ def test_right_credentials_pass_the_test(sandbox):
 
 
 def test_credentials_endpoint_end_to_end_leaves_no_secret_in_the_api_log(sandbox, tmp_path):
-    from sidecar.app import create_app as create_sidecar
-    from sidecar.db import database
-    from sidecar.models import ApiCall
+    from sidecar.api.app import create_app as create_sidecar
+    from sidecar.store.db import database
+    from sidecar.store.models import ApiCall
     from tests.conftest import SignedClient, make_config
 
     box = sandbox()

@@ -7,9 +7,9 @@ import requests
 import responses
 
 from sidecar.clients.woocommerce import WooClient, WooError
-from sidecar.db import connect_database
-from sidecar.migrations import migrate
-from sidecar.models import ApiCall
+from sidecar.store.db import connect_database
+from sidecar.store.migrations import migrate
+from sidecar.store.models import ApiCall
 from tests.clients.test_woocommerce_support import CK, CS, add_fixture
 
 

@@ -17,10 +17,10 @@ from sidecar.clients.woocommerce import (
     failed_items,
 )
 from sidecar.clients.woocommerce import test_connection as woo_test_connection
-from sidecar.db import connect_database
-from sidecar.migrations import migrate
-from sidecar.models import ApiCall
 from sidecar.sandbox.woocommerce import DEMO_KEYS, create_app
+from sidecar.store.db import connect_database
+from sidecar.store.migrations import migrate
+from sidecar.store.models import ApiCall
 
 CK, CS = DEMO_KEYS["consumer_key"], DEMO_KEYS["consumer_secret"]
 
@@ -225,7 +225,7 @@ def test_credentials_test_endpoint_reports_the_woocommerce_half(store, signed):
     assert keys["consumer_secret"] not in str(body) and keys["consumer_key"] not in str(body)
     signed.put("/v1/credentials", json_body={"woocommerce": {"consumer_key": CK, "consumer_secret": CS}})
     assert signed.post("/v1/credentials/test").get_json()["woocommerce"]["ok"] is True
-    from sidecar.db import database
+    from sidecar.store.db import database
 
     with database.connection_context():
         logged = [(r.path, r.error) for r in ApiCall.select().where(ApiCall.system == "woocommerce")]

@@ -56,7 +56,7 @@ class Stack:
         job's write-back makes new deliveries; a retry falls due a little later); returns how many jobs ran."""
         import datetime as dt
 
-        from sidecar.models import Event, utcnow
+        from sidecar.store.models import Event, utcnow
         from tests.pipeline_handlers import drain
 
         deadline, ran = time.monotonic() + timeout_s, 0
@@ -85,8 +85,8 @@ class Stack:
 def start_stack(tmp_path: Path, *, ns_options: dict | None = None, woo_options: dict | None = None,
                 database_url: str | None = None) -> Stack:
     """Start and pair everything; the NetSuite sandbox is seeded, the store is empty."""
-    from sidecar.app import create_app
-    from sidecar.registry import reset_registry
+    from sidecar.api.app import create_app
+    from sidecar.pipeline.registry import reset_registry
 
     ns = LiveServer(ns_sandbox.create_app({"seed": 12, **(ns_options or {})}))
     woo = LiveServer(woo_sandbox.create_app(woo_options or {}))

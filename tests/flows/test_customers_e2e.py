@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from sidecar.models import Event
+from sidecar.store.models import Event
 from tests.flows.stack import STORE_KEY, configure, start_stack, stock_the_store
 
 ADDRESS = {"first_name": "Ada", "last_name": "Lovelace", "address_1": "12 Analytical St", "city": "London",

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from sidecar.models import Event
+from sidecar.store.models import Event
 from tests.flows.stack import configure, start_stack, stock_the_store
 
 PERSON = {"first_name": "Jane", "last_name": "Roe", "address_1": "1 Main St", "city": "Austin", "state": "TX",
@@ -208,7 +208,7 @@ def test_address_change_after_export_updates_the_open_sales_order_and_line_chang
 
 
 def test_a_crash_between_create_and_link_adopts_the_sales_order_instead_of_making_a_second(stack):
-    from sidecar.models import Link
+    from sidecar.store.models import Link
 
     sku = min(s for s, i in stack.items.items() if not i.get("matrixType"))
     order = stack.place({"billing": guest(8), "line_items": [{"sku": sku, "quantity": 1}], "shipping_lines": FLAT})

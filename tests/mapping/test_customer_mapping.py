@@ -6,7 +6,7 @@ import pytest
 
 from sidecar.mapping.common import MappingError, guest_key
 from sidecar.mapping.customers import from_order, from_woo_customer
-from sidecar.settings import defaults
+from sidecar.store.settings import defaults
 from tests.conftest import FIXTURES
 
 CUSTOMER = json.loads((FIXTURES / "woocommerce/04-tax-order/customer-create.json").read_text())

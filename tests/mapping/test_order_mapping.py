@@ -8,7 +8,7 @@ import pytest
 
 from sidecar.mapping.common import MappingError
 from sidecar.mapping.orders import ResolvedOrder, expected_total, sales_order, ship_method_key
-from sidecar.settings import defaults
+from sidecar.store.settings import defaults
 from tests.conftest import FIXTURES
 
 ORDER = json.loads((FIXTURES / "woocommerce/04-tax-order/order-get-customer-tax-coupon-fee.json").read_text())

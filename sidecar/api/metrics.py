@@ -7,8 +7,8 @@ from peewee import fn
 from prometheus_client import CollectorRegistry
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 
-from .db import database
-from .models import Event
+from sidecar.store.db import database
+from sidecar.store.models import Event
 
 registry = CollectorRegistry()
 STATUSES = ("pending", "running", "done", "failed", "skipped")
@@ -29,7 +29,7 @@ class EventCollector:
             with database.connection_context():
                 by_status = dict(Event.select(Event.status, fn.COUNT(Event.id)).group_by(Event.status).tuples())
                 by_source = dict(Event.select(Event.source, fn.COUNT(Event.id)).group_by(Event.source).tuples())
-                from .counters import read_all
+                from sidecar.pipeline.counters import read_all
 
                 counters = read_all()
         except Exception:  # noqa: BLE001 - a scrape must not fail because the database is away

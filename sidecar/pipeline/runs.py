@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import logging
 
-from .context import build_context
-from .leases import acquire_flow, holding, release_flow
-from .models import SyncRun, utcnow
-from .queue import huey, uses_sql_storage
-from .registry import get_registry
-from .txn import write_transaction
-from .worker_errors import describe
+from sidecar.pipeline.context import build_context
+from sidecar.pipeline.intake import accept
+from sidecar.pipeline.leases import acquire_flow, holding, release_flow
+from sidecar.pipeline.queue import huey, uses_sql_storage
+from sidecar.pipeline.registry import get_registry
+from sidecar.pipeline.worker_errors import describe
+from sidecar.store.models import SyncRun, utcnow
+from sidecar.store.txn import write_transaction
 
 log = logging.getLogger(__name__)
 ACTIVE = ("pending", "running")
@@ -80,7 +81,7 @@ def _run_flow(run: SyncRun) -> None:
         _close(run, "failed", [f"No flow named {run.flow!r} in this sidecar."])
         return
     try:
-        spec.run(build_context(), run)
+        spec.run(build_context(emit=lambda new: accept(new)[1]), run)
     except Exception as exc:  # a run fails with a readable reason; the worker lives on
         log.warning("run %s of %s failed", run.id, run.flow, exc_info=True)
         _close(run, "failed", list(run.errors or []) + [describe(exc)])

@@ -11,27 +11,37 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Callable
+from dataclasses import dataclass
 
-from . import counters
-from .context import build_context
-from .flows.base import FlowContext, FlowError
-from .intake import enqueue_after_commit, enqueue_in_transaction
-from .leases import holding
-from .models import Event, utcnow
-from .registry import get_registry
-from .timing import backoff_s, timing
-from .txn import write_transaction
-from .worker_errors import describe, is_permanent, max_attempts
+from sidecar.flows.base import FlowContext, FlowError
+from sidecar.pipeline import counters
+from sidecar.pipeline.context import build_context
+from sidecar.pipeline.leases import holding
+from sidecar.pipeline.registry import get_registry
+from sidecar.pipeline.timing import backoff_s, timing
+from sidecar.pipeline.worker_errors import describe, is_permanent, max_attempts
+from sidecar.store.models import Event, utcnow
+from sidecar.store.txn import write_transaction
 
 log = logging.getLogger(__name__)
 MAX_OUTCOME = 500
+
+
+@dataclass(frozen=True)
+class Requeue:
+    """How to put an event back on the queue at a time: inside the settling transaction (SQL storage) and after
+    its commit (Redis). Handed in by ``enqueue`` so that the worker never imports the module that imports it."""
+
+    in_transaction: Callable[[int, dt.datetime | None], None]
+    after_commit: Callable[[int, dt.datetime | None], bool]
 
 
 class LeaseLost(Exception):
     """The event is no longer ours (the sweeper re-queued it, or a person skipped it)."""
 
 
-def process_event(event_id: int) -> str | None:
+def process_event(event_id: int, requeue: Requeue) -> str | None:
     """Handle one event if it is due and nobody else holds it; returns the outcome when it completed."""
     event = claim(event_id)
     if event is None:
@@ -41,7 +51,7 @@ def process_event(event_id: int) -> str | None:
         try:
             outcome = run_handler(event, ctx)
         except Exception as exc:  # noqa: BLE001 - every failure is settled on the event row
-            settle_failure(event, exc)
+            settle_failure(event, exc, requeue)
             return None
         try:
             finish(event, outcome, ctx)
@@ -49,7 +59,7 @@ def process_event(event_id: int) -> str | None:
             log.warning("event %s: lease lost before completion; another attempt owns it", event.id)
             return None
         except Exception as exc:  # noqa: BLE001 - e.g. a staged write failed: retry the whole event
-            settle_failure(event, exc)
+            settle_failure(event, exc, requeue)
             return None
     return outcome
 
@@ -92,7 +102,7 @@ def finish(event: Event, outcome: str, ctx: FlowContext) -> None:
         counters.incr("events.done")
 
 
-def settle_failure(event: Event, exc: Exception) -> None:
+def settle_failure(event: Event, exc: Exception, requeue: Requeue) -> None:
     """Permanent (or out of attempts) → failed with a readable reason; otherwise pending again after a backoff."""
     message = describe(exc)
     limit = max_attempts()
@@ -106,10 +116,10 @@ def settle_failure(event: Event, exc: Exception) -> None:
         updated = (Event.update(status="pending", next_attempt_at=eta, last_error=message, lease_until=None,
                                 updated_at=utcnow()).where(fenced(event)).execute())
         if updated == 1:
-            enqueue_in_transaction(event.id, eta)
+            requeue.in_transaction(event.id, eta)
             counters.incr("events.retried")
     if updated == 1:
-        enqueue_after_commit(event.id, eta)
+        requeue.after_commit(event.id, eta)
         log.info("event %s (%s) attempt %d failed, retry at %s: %s", event.id, event.topic, event.attempts,
                  eta.isoformat(timespec="seconds"), message)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .pipeline_models import Counter
+from sidecar.store.models import Counter
 
 NAMES = ("events.duplicate", "events.done", "events.failed", "events.retried", "events.recovered")
 

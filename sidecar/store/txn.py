@@ -7,7 +7,7 @@ waits for it with the busy timeout instead. Other backends use their ordinary tr
 
 from __future__ import annotations
 
-from .db import database, is_sqlite
+from sidecar.store.db import database, is_sqlite
 
 
 def write_transaction():

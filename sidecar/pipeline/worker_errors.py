@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import logging
 
-from .flows.base import FlowError
-from .security import redact_text
+from sidecar.flows.base import FlowError
+from sidecar.security import redact_text
 
 log = logging.getLogger(__name__)
 MAX_MESSAGE = 2000
@@ -32,7 +32,7 @@ def describe(exc: BaseException) -> str:
 
 def _known_secrets() -> list[str]:
     try:
-        from .runtime import get_runtime
+        from sidecar.store.runtime import get_runtime
 
         return get_runtime().credentials.all_secret_values()
     except Exception:  # noqa: BLE001 - no runtime or database: pattern-based redaction still applies
@@ -42,7 +42,7 @@ def _known_secrets() -> list[str]:
 def max_attempts() -> int:
     """``jobs.max_attempts`` from the settings, read at run time (a change needs no restart)."""
     try:
-        from .settings import get_settings
+        from sidecar.store.settings import get_settings
 
         return int(get_settings()["jobs"]["max_attempts"])
     except Exception:  # settings unreadable: the documented default

@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
-from .db import database
-from .models import ApiCall, utcnow
-from .security import redact_text
+from sidecar.security import redact_text
+from sidecar.store.db import database
+from sidecar.store.models import ApiCall, utcnow
 
 log = logging.getLogger(__name__)
 _known_secrets: list[str] = []

@@ -13,8 +13,8 @@ from huey.contrib.sql_huey import SqlStorage
 from huey.storage import BaseStorage
 from peewee import MySQLDatabase, PostgresqlDatabase
 
-from .db import database
-from .txn import write_transaction
+from sidecar.store.db import database
+from sidecar.store.txn import write_transaction
 
 
 class ProxySqlStorage(SqlStorage):

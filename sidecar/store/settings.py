@@ -23,7 +23,7 @@ from marshmallow import (
     validates_schema,
 )
 
-from .models import Setting, utcnow
+from sidecar.store.models import Setting, utcnow
 
 WOO_ORDER_STATUSES = ["pending", "processing", "on-hold", "completed", "cancelled", "refunded", "failed",
                       "checkout-draft"]

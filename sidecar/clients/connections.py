@@ -6,8 +6,8 @@ The API layer never calls a remote system itself; it asks this module. Filled in
 
 from __future__ import annotations
 
-from .credentials import is_configured
-from .runtime import get_runtime
+from sidecar.store.credentials import is_configured
+from sidecar.store.runtime import get_runtime
 
 
 def test_connections() -> dict:
@@ -25,7 +25,7 @@ def test_connections() -> dict:
 
 def _test_netsuite(values: dict) -> dict:
     try:
-        from .clients.netsuite import test_connection
+        from sidecar.clients.netsuite import test_connection
     except ImportError:
         return {"ok": False, "error": "the NetSuite client is not available in this build"}
     return test_connection(values, get_runtime().config)
@@ -33,7 +33,7 @@ def _test_netsuite(values: dict) -> dict:
 
 def _test_woocommerce(values: dict) -> dict:
     try:
-        from .clients.woocommerce import test_connection
+        from sidecar.clients.woocommerce import test_connection
     except ImportError:
         return {"ok": False, "error": "the WooCommerce client is not available in this build"}
     return test_connection(values, get_runtime().config)

@@ -17,15 +17,14 @@ import datetime as dt
 import logging
 import threading
 
-from . import counters
-from .intake import enqueue_after_commit, enqueue_in_transaction
-from .leases import renew_all
-from .models import Event, SyncRun, utcnow
-from .pipeline_models import FlowLock
-from .runs import enqueue_run
-from .timing import timing
-from .txn import write_transaction
-from .worker_errors import max_attempts
+from sidecar.pipeline import counters
+from sidecar.pipeline.enqueue import enqueue_after_commit, enqueue_in_transaction
+from sidecar.pipeline.leases import renew_all
+from sidecar.pipeline.runs import enqueue_run
+from sidecar.pipeline.timing import timing
+from sidecar.pipeline.worker_errors import max_attempts
+from sidecar.store.models import Event, FlowLock, SyncRun, utcnow
+from sidecar.store.txn import write_transaction
 
 log = logging.getLogger(__name__)
 BATCH = 500
@@ -121,7 +120,7 @@ def start_sweeper() -> threading.Event:
     stop = threading.Event()
 
     def loop() -> None:
-        from .db import database
+        from sidecar.store.db import database
 
         while not stop.is_set():
             try:

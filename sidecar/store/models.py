@@ -11,7 +11,7 @@ import json
 
 import peewee
 
-from .db import database
+from sidecar.store.db import database
 
 
 def utcnow() -> dt.datetime:
@@ -135,4 +135,22 @@ class Heartbeat(BaseModel):
     info = JSONField(null=True)
 
 
+class Counter(BaseModel):
+    """A monotonically growing count, e.g. ``events.duplicate``. In the database, not in process memory: intake
+    runs in several gunicorn workers and the jobs in another process, and a /metrics scrape must see the sum."""
+
+    name = peewee.CharField(max_length=80, primary_key=True)
+    value = peewee.BigIntegerField(default=0)
+
+
+class FlowLock(BaseModel):
+    """Held by the one running run of a flow until ``lease_until``; renewed while the run is alive, so "one run of
+    a flow at a time" holds across worker processes and survives a killed worker (its lease runs out)."""
+
+    flow = peewee.CharField(max_length=40, primary_key=True)
+    run_id = peewee.IntegerField(null=True)
+    lease_until = peewee.DateTimeField(default=utcnow)
+
+
 ALL_MODELS = [Link, Event, SyncRun, Setting, Secret, ApiCall, Cursor, Heartbeat]
+PIPELINE_MODELS = [Counter, FlowLock]  # created by their own migration (see migrations.py)

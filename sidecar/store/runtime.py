@@ -11,12 +11,12 @@ from dataclasses import dataclass
 
 import peewee
 
-from .apilog import install_log_redaction, remember_secrets
-from .config import Config
-from .credentials import CredentialStore
-from .db import connect_database
-from .migrations import migrate
-from .security import SecretBox
+from sidecar.config import Config
+from sidecar.security import SecretBox
+from sidecar.store.apilog import install_log_redaction, remember_secrets
+from sidecar.store.credentials import CredentialStore
+from sidecar.store.db import connect_database
+from sidecar.store.migrations import migrate
 
 _runtime: Runtime | None = None
 

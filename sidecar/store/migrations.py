@@ -12,8 +12,8 @@ from collections.abc import Callable
 import peewee
 from playhouse.migrate import SchemaMigrator
 
-from . import models
-from .db import database
+from sidecar.store import models
+from sidecar.store.db import database
 
 log = logging.getLogger(__name__)
 
@@ -29,7 +29,7 @@ class SchemaVersion(peewee.Model):
 
 def _m001_initial(db: peewee.Database, migrator: SchemaMigrator) -> None:
     db.create_tables(models.ALL_MODELS)
-    from .queue import huey, uses_sql_storage
+    from sidecar.pipeline.queue import huey, uses_sql_storage
 
     if uses_sql_storage():
         huey.storage.create_tables()
@@ -37,7 +37,7 @@ def _m001_initial(db: peewee.Database, migrator: SchemaMigrator) -> None:
 
 def _m002_pipeline(db: peewee.Database, migrator: SchemaMigrator) -> None:
     """Counters for /metrics and the per-flow run lock (issue 5)."""
-    from .pipeline_models import PIPELINE_MODELS
+    from sidecar.store.models import PIPELINE_MODELS
 
     db.create_tables(PIPELINE_MODELS, safe=True)
 

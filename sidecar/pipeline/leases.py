@@ -11,9 +11,8 @@ import datetime as dt
 import threading
 from collections.abc import Iterator
 
-from .models import Event, utcnow
-from .pipeline_models import FlowLock
-from .timing import timing
+from sidecar.pipeline.timing import timing
+from sidecar.store.models import Event, FlowLock, utcnow
 
 _held: set[tuple[str, object, int]] = set()
 _lock = threading.Lock()

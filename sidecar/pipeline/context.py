@@ -12,17 +12,18 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from .apilog import remember_secrets
-from .flows.base import FlowContext
-from .runtime import get_runtime
-from .settings import get_settings
+from sidecar.flows.base import FlowContext, NewEvent
+from sidecar.store.apilog import remember_secrets
+from sidecar.store.runtime import get_runtime
+from sidecar.store.settings import get_settings
 
 _cache: dict[str, tuple[str, Any]] = {}
 _lock = threading.Lock()
 
 
-def build_context() -> FlowContext:
-    """A fresh context per job: settings read once on first use, clients from the per-process cache."""
+def build_context(emit: Callable[[NewEvent], bool] | None = None) -> FlowContext:
+    """A fresh context per job: settings read once on first use, clients from the per-process cache; ``emit``
+    lets a flow run hand new events to the pipeline (``runs`` passes intake's ``accept``)."""
     holder: dict[str, dict] = {}
 
     def settings() -> dict:
@@ -34,7 +35,7 @@ def build_context() -> FlowContext:
         "settings": settings,
         "netsuite": lambda: _client("netsuite", settings(), _make_netsuite),
         "woo": lambda: _client("woocommerce", settings(), _make_woo),
-    })
+    }, emit=emit)
 
 
 def _client(system: str, settings: dict, make: Callable[[dict, dict], Any]) -> Any:
@@ -54,13 +55,13 @@ def _client(system: str, settings: dict, make: Callable[[dict, dict], Any]) -> A
 
 
 def _make_netsuite(values: dict, settings: dict) -> Any:
-    from .clients.netsuite import NetSuiteClient
+    from sidecar.clients.netsuite import NetSuiteClient
 
     return NetSuiteClient.from_credentials(values, get_runtime().config, settings)
 
 
 def _make_woo(values: dict, settings: dict) -> Any:
-    from .clients.woocommerce import WooClient
+    from sidecar.clients.woocommerce import WooClient
 
     return WooClient.from_credentials(values, settings)
 

@@ -11,8 +11,8 @@ from typing import Any
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
-from .models import Secret, utcnow
-from .security import SecretBox
+from sidecar.security import SecretBox
+from sidecar.store.models import Secret, utcnow
 
 NETSUITE_TBA = ["consumer_key", "consumer_secret", "token_id", "token_secret"]
 NETSUITE_OAUTH2 = ["client_id", "certificate_id", "private_key_pem"]

@@ -1,6 +1,6 @@
 """huey tasks and periodic schedules (the second of huey's three import modules).
 
-Importing this module registers every task on ``sidecar.queue.huey``: the event job and the run job (declared
+Importing this module registers every task on ``sidecar.pipeline.queue.huey``: the event job and the run job (declared
 beside the code that enqueues them, ``intake`` and ``runs``) and the per-minute ``schedule_tick``. The tick is
 the one huey periodic task; it reads ``schedules.<flow>`` from the settings each minute, so a changed schedule
 takes effect at the next minute without a restart. ``sidecar worker`` imports this module and calls
@@ -18,15 +18,15 @@ import threading
 from croniter import croniter
 from huey import crontab
 
-from .apilog import trim_api_log
-from .db import database
-from .intake import process_event_task  # noqa: F401 - registers the task
-from .models import Heartbeat, utcnow
-from .queue import huey
-from .registry import get_registry
-from .runs import run_flow_task, start_run  # noqa: F401 - registers the task
-from .settings import get_settings
-from .sweeper import start_sweeper
+from sidecar.pipeline.enqueue import process_event_task  # noqa: F401 - registers the task
+from sidecar.pipeline.queue import huey
+from sidecar.pipeline.registry import get_registry
+from sidecar.pipeline.runs import run_flow_task, start_run  # noqa: F401 - registers the task
+from sidecar.pipeline.sweeper import start_sweeper
+from sidecar.store.apilog import trim_api_log
+from sidecar.store.db import database
+from sidecar.store.models import Heartbeat, utcnow
+from sidecar.store.settings import get_settings
 
 log = logging.getLogger(__name__)
 WORKER_HEARTBEAT = "worker"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .models import Link, utcnow
+from sidecar.store.models import Link, utcnow
 
 
 def find(entity: str, woo_id: Any) -> Link | None:

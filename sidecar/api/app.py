@@ -7,10 +7,10 @@ import logging
 from flask import Flask, jsonify, request
 from werkzeug.exceptions import HTTPException
 
-from .config import Config, load_config
-from .db import database
-from .errors import ApiError
-from .runtime import init_runtime
+from sidecar.api.errors import ApiError
+from sidecar.config import Config, load_config
+from sidecar.store.db import database
+from sidecar.store.runtime import init_runtime
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +40,7 @@ def create_app(config: Config | None = None) -> Flask:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from .api import credentials, health, settings
+    from sidecar.api import credentials, health, settings
 
     for module in (health, settings, credentials):
         app.register_blueprint(module.bp)

@@ -1,0 +1,1 @@
+"""The jobs layer: the huey instance and tasks, intake, worker, sweeper, leases, runs, schedules, registry."""

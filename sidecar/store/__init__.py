@@ -1,0 +1,1 @@
+"""The database: connection, transactions, models, migrations, settings and credentials storage, the binder."""
