@@ -49,4 +49,30 @@ class EventCollector:
                                 value=by_status.get("pending", 0) + by_status.get("running", 0))
 
 
+class ReconcileCollector:
+    """Findings of the newest finished reconciliation, by kind, so a monitor can alert on
+    ``nssync_reconcile_findings{kind="missing_in_netsuite"} > 0``."""
+
+    def collect(self):
+        from sidecar.store.models import Report
+
+        try:
+            with database.connection_context():
+                report = (Report.select().where((Report.kind == "reconcile") & (Report.status == "done"))
+                          .order_by(Report.id.desc()).first())
+        except Exception:  # noqa: BLE001 - a scrape must not fail because the database is away
+            return
+        if report is None:
+            return
+        gauge = GaugeMetricFamily("nssync_reconcile_findings", "Findings of the newest reconciliation report",
+                                  labels=["kind"])
+        for kind, count in sorted((report.counts or {}).items()):
+            if kind not in ("orders", "sales_orders"):
+                gauge.add_metric([kind], count)
+        yield gauge
+        yield GaugeMetricFamily("nssync_reconcile_orders", "Orders compared by the newest reconciliation",
+                                value=(report.counts or {}).get("orders", 0))
+
+
 registry.register(EventCollector())
+registry.register(ReconcileCollector())

@@ -120,6 +120,23 @@ def insert_record(type_name: str):
     return jsonify({"id": str(rid)}), 201
 
 
+@bp.post("/records/<type_name>/bulk")
+def insert_records(type_name: str):
+    """Insert many records at once (benchmarks and big-data tests): ``{"records": [...]}`` → their ids."""
+    rtype = _type(type_name)
+    store = state().store
+    ids = []
+    with store.lock:
+        for body in (_json().get("records") or []):
+            try:
+                ids.append(str(store.insert(rtype, complete(rtype, body, store, None))))
+            except NsError as err:
+                abort(400, err.detail)
+            except DuplicateExternalId as err:
+                abort(400, f"duplicate externalId {err}")
+    return jsonify({"ids": ids}), 201
+
+
 @bp.patch("/records/<type_name>/<int:rid>")
 def patch_record(type_name: str, rid: int):
     """Overwrite body fields directly, e.g. to cancel an order the way the UI would."""

@@ -30,7 +30,7 @@ CATALOG: dict[str, dict[str, str]] = {
     "customer": dict.fromkeys(["entityid", "email", "externalid", "isperson", "firstname", "lastname", "companyname", "isinactive", "phone", "altemail", "datecreated", "lastmodifieddate"], "TEXT")
     | {"id": "INTEGER", "subsidiary": "INTEGER", "currency": "INTEGER", "pricelevel": "INTEGER"},
     "transaction": dict.fromkeys(["tranid", "type", "recordtype", "status", "externalid", "trandate", "createddate", "lastmodifieddate", "memo", "otherrefnum", "email"], "TEXT")
-    | {"id": "INTEGER", "entity": "INTEGER", "foreigntotal": "REAL", "currency": "INTEGER",
+    | {"id": "INTEGER", "entity": "INTEGER", "foreigntotal": "REAL", "taxtotal": "REAL", "currency": "INTEGER",
        "shipmethod": "INTEGER"},
     "transactionline": {"id": "INTEGER", "transaction": "INTEGER", "linesequencenumber": "INTEGER",
                         "uniquekey": "INTEGER", "mainline": "TEXT", "taxline": "TEXT", "iscogs": "TEXT",
@@ -175,7 +175,7 @@ def project_transaction(rid: int, rec: dict, rtype, item_types: dict[int, str]) 
             "trandate": sql_date(rec.get("tranDate")), "createddate": sql_date(rec.get("createdDate")),
             "lastmodifieddate": sql_date(rec.get("lastModifiedDate")), "memo": rec.get("memo"),
             "otherrefnum": rec.get("otherRefNum"), "email": rec.get("email"), "entity": entity,
-            "foreigntotal": rec.get("total"), "currency": ref_id(rec.get("currency")),
+            "foreigntotal": rec.get("total"), "taxtotal": rec.get("taxTotal"), "currency": ref_id(rec.get("currency")),
             "shipmethod": ref_id(rec.get("shipMethod"))}
     base = {"transaction": rid, "taxline": "F", "iscogs": "F", "createdfrom": created_from, "entity": entity,
             "subsidiary": ref_id(rec.get("subsidiary"))}

@@ -42,9 +42,15 @@ def _m002_pipeline(db: peewee.Database, migrator: SchemaMigrator) -> None:
     db.create_tables(PIPELINE_MODELS, safe=True)
 
 
+def _m060_reports(db: peewee.Database, migrator: SchemaMigrator) -> None:
+    """Reports: reconciliation findings (issue 16)."""
+    db.create_tables([models.Report], safe=True)
+
+
 MIGRATIONS: list[tuple[int, Callable[[peewee.Database, SchemaMigrator], None]]] = [
     (1, _m001_initial),
     (2, _m002_pipeline),
+    (60, _m060_reports),
 ]
 
 

@@ -152,5 +152,20 @@ class FlowLock(BaseModel):
     lease_until = peewee.DateTimeField(default=utcnow)
 
 
+class Report(BaseModel):
+    """A report a run produced (``reconcile``): its parameters, findings and counts. Reports read, never write;
+    a finding's one-click fix is a separate, explicit request."""
+
+    kind = peewee.CharField(max_length=40, index=True)
+    status = peewee.CharField(max_length=10, default="pending")  # pending, running, done, failed
+    params = JSONField(null=True)
+    counts = JSONField(null=True)
+    findings = JSONField(null=True)
+    error = peewee.TextField(null=True)
+    run_id = peewee.IntegerField(null=True)
+    created_at = peewee.DateTimeField(default=utcnow)
+    finished_at = peewee.DateTimeField(null=True)
+
+
 ALL_MODELS = [Link, Event, SyncRun, Setting, Secret, ApiCall, Cursor, Heartbeat]
 PIPELINE_MODELS = [Counter, FlowLock]  # created by their own migration (see migrations.py)

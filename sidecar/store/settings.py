@@ -141,6 +141,12 @@ class RefundsSchema(Strict):
     refund_item_id = _ns_id()
 
 
+class ReconcileSchema(Strict):
+    tolerance = fields.Decimal(load_default="0.01", as_string=True, places=4,
+                               validate=validate.Range(min=0, max=1000))
+    lookback_days = fields.Integer(load_default=7, validate=validate.Range(min=1, max=366))
+
+
 class StoreSchema(Strict):
     key = fields.String(load_default="store", validate=validate.Regexp(
         r"^[a-z0-9][a-z0-9-]{0,39}$", error="must be lower-case letters, digits and dashes (used in external ids)"))
@@ -175,6 +181,7 @@ class SchedulesSchema(Strict):
     inventory = _cron("0 * * * *")
     prices = _cron("0 3 * * *")
     products = _cron("off")
+    reconcile = _cron("0 2 * * *")
 
 
 class SettingsSchema(Strict):
@@ -191,6 +198,7 @@ class SettingsSchema(Strict):
     woocommerce = fields.Nested(WooCommerceSchema, load_default=dict)
     jobs = fields.Nested(JobsSchema, load_default=dict)
     schedules = fields.Nested(SchedulesSchema, load_default=dict)
+    reconcile = fields.Nested(ReconcileSchema, load_default=dict)
 
     @pre_load
     def _every_section(self, data, **_):
