@@ -367,9 +367,10 @@ def run(args) -> int:
         print(f"demo: {len(items)} NetSuite items put in the store as products; placing {DEMO_ORDERS} orders",
               flush=True)
         exported = place_and_watch(demo, items)
-        print("demo: first catch-up (Sync now of orders and webhooks): checks the store's webhooks and polls for "
-              "orders they missed", flush=True)
-        for flow in ("orders", "webhooks"):
+        flows = sorted(demo.api("GET", "/v1/status").get("flows") or {}, key=lambda f: (f != "orders", f))
+        print(f"demo: first full sync — Sync now of every flow ({', '.join(flows)}); the orders catch-up also checks "
+              "the store's webhooks", flush=True)
+        for flow in flows:
             first_catch_up(demo, flow)
         print_summary(demo, exported)
         print_where_to_look(demo, items[0]["itemId"])
