@@ -56,7 +56,7 @@ class Demo:
         # process_group=0: a group of its own (gunicorn's workers join the master's), out of the terminal's
         # foreground group, so Ctrl-C reaches the demo alone and stop() ends each group as a whole.
         proc = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                process_group=0)
+                                process_group=0, preexec_fn=_parent_death_signal())  # noqa: PLW1509 - no threads here
         log.close()
         self.procs.append(proc)
         self.names[proc.pid] = name
@@ -66,7 +66,8 @@ class Demo:
 
     def stop(self, grace_s: float = STOP_GRACE_S) -> None:
         """SIGTERM every child's process group, wait up to ``grace_s``, then SIGKILL what is left of them."""
-        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not cut the clean-up short
+        for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):  # a second Ctrl-C must not cut this short
+            signal.signal(sig, signal.SIG_IGN)
         groups = [p.pid for p in self.procs]  # process_group=0: each child leads a group named by its pid
         for pgid in groups:
             _signal_group(pgid, signal.SIGTERM)
@@ -119,6 +120,19 @@ class Demo:
         res = self.http.request(method, base + "/_sandbox/" + path, json=body, timeout=30)
         res.raise_for_status()
         return res.json()
+
+
+def _parent_death_signal():
+    """A pre-exec hook (Linux) that has the child SIGTERMed if the demo itself is killed outright (SIGKILL), so
+    the sandboxes and the API do not outlive it holding their ports; None elsewhere. libc is looked up here, in
+    the parent, so the hook itself only makes one system call."""
+    try:
+        import ctypes
+
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+    return lambda: prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
 
 
 def _signal_group(pgid: int, sig: int) -> None:
