@@ -75,7 +75,8 @@ class Demo:
         while time.monotonic() < deadline and any(_group_alive(g, self.procs) for g in groups):
             time.sleep(0.1)
         for pgid in groups:
-            _signal_group(pgid, signal.SIGKILL)
+            if _group_alive(pgid, self.procs):  # an empty group's number may belong to someone else by now
+                _signal_group(pgid, signal.SIGKILL)
         for proc in self.procs:
             try:
                 proc.wait(timeout=5)
