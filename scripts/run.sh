@@ -22,14 +22,26 @@ then
 fi
 
 pids=()
-cleanup() { kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; }
-trap cleanup EXIT INT TERM
+cleanup() {  # SIGTERM both, SIGKILL whatever is still there 10 s later
+  trap - EXIT INT TERM
+  kill "${pids[@]}" 2>/dev/null || true
+  for _ in $(seq 1 100); do kill -0 "${pids[@]}" 2>/dev/null || break; sleep 0.1; done
+  kill -KILL "${pids[@]}" 2>/dev/null || true
+  wait 2>/dev/null || true
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 $BIN/sidecar serve &
 pids+=($!)
+bind=${SIDECAR_BIND:-127.0.0.1:8765}
+for _ in $(seq 1 50); do
+  curl -fsS "http://$bind/healthz" >/dev/null 2>&1 && break
+  kill -0 "${pids[0]}" 2>/dev/null || { echo "make run: the sidecar API did not start (see above)" >&2; exit 1; }
+  sleep 0.2
+done
 $BIN/sidecar worker &
 pids+=($!)
-bind=${SIDECAR_BIND:-127.0.0.1:8765}
-for _ in $(seq 1 50); do curl -fsS "http://$bind/healthz" >/dev/null 2>&1 && break; sleep 0.2; done
 echo
 echo "sidecar API:  http://$bind   (health /healthz, readiness /readyz, metrics /metrics)"
 echo "worker:       running against your NetSuite and WooCommerce accounts (heartbeat in /readyz)"

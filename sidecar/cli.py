@@ -19,14 +19,23 @@ def _serve(args: argparse.Namespace) -> int:
     announce_generated(config)
     init_runtime(config).db.close()  # migrate once, in the master, before workers fork
     bind = args.bind or config.bind
+    from .gunicorn_support import RedactingLogger, SidecarThreadWorker
+    from .ports import check_free, split_bind
+
+    taken = check_free(*split_bind(bind), "set SIDECAR_BIND")  # gunicorn would retry 5 s, then say "Connection in use"
+    if taken:
+        print(f"sidecar: {taken}", file=sys.stderr)
+        return 1
 
     class SidecarServer(BaseApplication):
         def load_config(self):
             self.cfg.set("bind", bind)
             self.cfg.set("workers", args.workers)
             self.cfg.set("threads", args.threads)
-            self.cfg.set("worker_class", "gthread")
+            self.cfg.set("worker_class", SidecarThreadWorker)  # gthread that stops safely on Ctrl-C
+            self.cfg.set("logger_class", RedactingLogger)  # gunicorn's own logs redacted too
             self.cfg.set("timeout", 60)
+            self.cfg.set("graceful_timeout", 10)  # then the master SIGKILLs a worker that still has not exited
             self.cfg.set("accesslog", "-" if args.access_log else None)
             self.cfg.set("loglevel", config.log_level.lower())
 

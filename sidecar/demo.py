@@ -1,9 +1,16 @@
 """``sidecar demo`` — what ``make run`` does when no real credentials are stored: the main job end to end on
 this machine with no account anywhere.
 
-It starts both sandboxes, the API and the worker as child processes (the sandboxes are separate programs here,
-exactly as the real systems are), pairs the sidecar with them through its own signed API, places a few orders
-in the WooCommerce sandbox as a checkout would, and prints each one arriving in NetSuite as a sales order.
+It starts both sandboxes and the API as child processes (the sandboxes are separate programs here, exactly as
+the real systems are), pairs the sidecar with them through its own signed API, and only then starts the worker:
+a worker started earlier would run its first scheduled catch-up against credentials still being stored (a
+WooCommerce 401 and a failed run in ``sidecar status``). It then places a few orders in the WooCommerce sandbox
+as a checkout would, prints each one arriving in NetSuite as a sales order, runs the first catch-up (which also
+checks the store's webhooks) and prints the runs, the status and where the logs are.
+
+Each child runs in a process group of its own, so a Ctrl-C in the terminal reaches the demo only; the demo then
+stops every group as a whole (SIGTERM, and SIGKILL for whatever is left after ``STOP_GRACE_S``), gunicorn's
+worker processes included.
 """
 
 from __future__ import annotations
@@ -24,6 +31,8 @@ from sidecar.config import Config, load_config
 from sidecar.security import signed_headers
 
 DEMO_ORDERS = 5
+STOP_GRACE_S = 8.0
+LOGS = ("sidecar-api", "sidecar-worker", "netsuite-sandbox", "woocommerce-sandbox")
 
 
 @dataclass
@@ -33,6 +42,7 @@ class Demo:
     woo_url: str
     api_url: str
     procs: list[subprocess.Popen] = field(default_factory=list)
+    names: dict[int, str] = field(default_factory=dict)
     http: requests.Session = field(default_factory=requests.Session)
 
     # -- processes ---------------------------------------------------------------------------------------
@@ -40,32 +50,63 @@ class Demo:
         """Start ``sidecar <args>`` with its output in ``var/<log_name>.log`` so the demo's own lines stay
         readable."""
         cmd = [sys.executable, "-m", "sidecar", *args]
-        log = open(self.config.var_dir / f"{log_name or args[0]}.log", "ab")  # noqa: SIM115 - child owns it
-        env = {"SIDECAR_LOG_LEVEL": "WARNING", **os.environ, **(env or {})}
-        self.procs.append(subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT))
+        name = log_name or args[0]
+        log = open(self.log_path(name), "ab")  # noqa: SIM115 - the child owns it
+        env = {"SIDECAR_LOG_LEVEL": "INFO", **os.environ, **(env or {})}
+        # process_group=0: a group of its own (gunicorn's workers join the master's), out of the terminal's
+        # foreground group, so Ctrl-C reaches the demo alone and stop() ends each group as a whole.
+        proc = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                process_group=0, preexec_fn=_parent_death_signal())  # noqa: PLW1509 - no threads here
+        log.close()
+        self.procs.append(proc)
+        self.names[proc.pid] = name
 
-    def stop(self) -> None:
-        for proc in self.procs:
-            if proc.poll() is None:
-                proc.send_signal(signal.SIGTERM)
+    def log_path(self, name: str) -> Path:
+        return self.config.var_dir / f"{name}.log"
+
+    def stop(self, grace_s: float = STOP_GRACE_S) -> None:
+        """SIGTERM every child's process group, wait up to ``grace_s``, then SIGKILL what is left of them."""
+        for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):  # a second Ctrl-C must not cut this short
+            signal.signal(sig, signal.SIG_IGN)
+        groups = [p.pid for p in self.procs]  # process_group=0: each child leads a group named by its pid
+        for pgid in groups:
+            _signal_group(pgid, signal.SIGTERM)
+        deadline = time.monotonic() + grace_s
+        while time.monotonic() < deadline and any(_group_alive(g, self.procs) for g in groups):
+            time.sleep(0.1)
+        for pgid in groups:
+            if _group_alive(pgid, self.procs):  # an empty group's number may belong to someone else by now
+                _signal_group(pgid, signal.SIGKILL)
         for proc in self.procs:
             try:
-                proc.wait(timeout=10)
+                proc.wait(timeout=5)
             except subprocess.TimeoutExpired:
-                proc.kill()
+                pass
 
-    def wait_for(self, url: str, what: str, timeout_s: float = 30) -> None:
+    def wait_for(self, url: str, what: str, timeout_s: float = 30, *, ok_only: bool = False) -> None:
         deadline = time.monotonic() + timeout_s
         while time.monotonic() < deadline:
             try:
-                if self.http.get(url, timeout=2).status_code < 500:
+                status = self.http.get(url, timeout=2).status_code
+                if status < (300 if ok_only else 500):
                     return
             except requests.RequestException:
                 pass
-            if any(p.poll() is not None for p in self.procs):
-                raise SystemExit(f"demo: a process exited while waiting for {what}")
+            for proc in self.procs:
+                if proc.poll() is not None:
+                    raise SystemExit(f"demo: {self.exited(proc)} while waiting for {what}")
             time.sleep(0.2)
         raise SystemExit(f"demo: {what} did not answer at {url} within {timeout_s:.0f} s")
+
+    def exited(self, proc: subprocess.Popen) -> str:
+        """'<name> exited (code N): <last line of its log>' — the cause, not just the fact."""
+        name = self.names.get(proc.pid, "a process")
+        try:
+            lines = [ln for ln in self.log_path(name).read_text(errors="replace").splitlines() if ln.strip()]
+        except OSError:
+            lines = []
+        last = f": {lines[-1].strip()[:300]}" if lines else ""
+        return f"{name} exited (code {proc.returncode}){last} (log: {self.log_path(name)})"
 
     # -- the sidecar's own signed API ----------------------------------------------------------------------
     def api(self, method: str, path: str, body: object | None = None) -> dict:
@@ -82,15 +123,79 @@ class Demo:
         return res.json()
 
 
+def _parent_death_signal():
+    """A pre-exec hook (Linux) that has the child SIGTERMed if the demo itself is killed outright (SIGKILL), so
+    the sandboxes and the API do not outlive it holding their ports; None elsewhere. libc is looked up here, in
+    the parent, so the hook itself only makes one system call."""
+    try:
+        import ctypes
+
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+    return lambda: prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+
+def _signal_group(pgid: int, sig: int) -> None:
+    try:
+        os.killpg(pgid, sig)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+def _group_alive(pgid: int, procs: list[subprocess.Popen]) -> bool:
+    """True while a process of the group still runs. Our own children are reaped first; zombies do not count
+    (gunicorn workers orphaned by a killed master wait for init to reap them)."""
+    for proc in procs:
+        proc.poll()
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    proc_fs = Path("/proc")
+    if not proc_fs.is_dir():  # no /proc: trust kill(0)
+        return True
+    for entry in proc_fs.iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            state, _ppid, group = (entry / "stat").read_text().rsplit(")", 1)[1].split()[:3]
+        except (OSError, ValueError):
+            continue
+        if int(group) == pgid and state not in ("Z", "X"):
+            return True
+    return False
+
+
+def check_ports(demo: Demo, ns_port: int, woo_port: int) -> None:
+    """Refuse to start, in one line naming the address, when one of the demo's ports is taken."""
+    from .ports import check_free, split_bind
+
+    host = demo.config.host
+    for (h, port), hint in ((split_bind(demo.config.bind), "set SIDECAR_BIND"),
+                            ((host, ns_port), "pass --netsuite-port"), ((host, woo_port), "pass --woo-port")):
+        taken = check_free(h, port, hint)
+        if taken:
+            raise SystemExit(f"demo: {taken}")
+
+
 def start_processes(demo: Demo, ns_port: int, woo_port: int) -> None:
+    """The sandboxes and the API; the worker comes later (``start_worker``), once credentials are stored."""
+    check_ports(demo, ns_port, woo_port)
     demo.start(["sandbox", "netsuite", "--port", str(ns_port), "--seed", "24"], log_name="netsuite-sandbox")
     demo.start(["sandbox", "woocommerce", "--port", str(woo_port)], log_name="woocommerce-sandbox")
-    env = {"SIDECAR_NETSUITE_BASE_URL": demo.ns_url}
-    demo.start(["serve", "--workers", "2"], env, log_name="sidecar-api")
-    demo.start(["worker"], env, log_name="sidecar-worker")
+    demo.start(["serve", "--workers", "2"], {"SIDECAR_NETSUITE_BASE_URL": demo.ns_url}, log_name="sidecar-api")
     demo.wait_for(demo.ns_url + "/_sandbox/stats", "the NetSuite sandbox")
     demo.wait_for(demo.woo_url + "/_sandbox/stats", "the WooCommerce sandbox")
     demo.wait_for(demo.api_url + "/healthz", "the sidecar API")
+
+
+def start_worker(demo: Demo) -> None:
+    """Start the worker once the credentials are stored and tested, and wait for its first heartbeat."""
+    demo.start(["worker"], {"SIDECAR_NETSUITE_BASE_URL": demo.ns_url}, log_name="sidecar-worker")
+    demo.wait_for(demo.api_url + "/readyz", "the worker's first heartbeat", ok_only=True)
 
 
 def pair(demo: Demo) -> str:
@@ -174,34 +279,72 @@ def demo_orders(items: list[dict]) -> list[dict]:
     ][:DEMO_ORDERS]
 
 
-def place_and_watch(demo: Demo, items: list[dict], timeout_s: float = 60) -> int:
-    """Place the orders, then print each as it arrives in NetSuite; returns how many arrived."""
+def place_and_watch(demo: Demo, items: list[dict], timeout_s: float = 60) -> dict[int, str]:
+    """Place the orders, then print each as it arrives in NetSuite; returns {woo id: sales order number}."""
     placed = [demo.sandbox(demo.woo_url, "POST", "orders", body) for body in demo_orders(items)]
     for order in placed:
         print(f"  placed WooCommerce order #{order['number']}: {order['currency']} {order['total']}, "
               f"{len(order['line_items'])} line(s), {order['billing'].get('company') or 'individual'}")
-    pending, arrived = {o["id"]: o for o in placed}, 0
+    pending, exported = {o["id"]: o for o in placed}, {}
     deadline = time.monotonic() + timeout_s
     while pending and time.monotonic() < deadline:
         for woo_id in list(pending):
             state = demo.api("GET", f"/v1/orders/{woo_id}")
-            if state["status"] in ("exported", "failed"):
-                arrived += _report(demo, pending.pop(woo_id), state)
+            if state["status"] in ("exported", "failed") and _report(demo, pending.pop(woo_id), state):
+                exported[woo_id] = state["ns_number"]
         time.sleep(0.5)
     for woo_id in pending:
         print(f"  order #{woo_id}: not in NetSuite after {timeout_s:.0f} s — see GET /v1/orders/{woo_id}")
-    return arrived
+    return exported
 
 
-def _report(demo: Demo, order: dict, state: dict) -> int:
+def _report(demo: Demo, order: dict, state: dict) -> bool:
     if state["status"] == "failed":
         print(f"  order #{order['id']} FAILED: {state['last_error']}")
-        return 0
+        return False
     so = demo.sandbox(demo.ns_url, "GET", f"records/salesOrder/{state['ns_id']}")
     print(f"  order #{order['id']} → NetSuite sales order {state['ns_number']} (internal id {state['ns_id']}), "
           f"total {so.get('total')}, {len(so.get('item', {}).get('items', []))} line(s), "
           f"customer {so.get('entity', {}).get('id')}")
-    return 1
+    return True
+
+
+def first_catch_up(demo: Demo, flow: str, timeout_s: float = 60) -> dict:
+    """Run a flow once by hand, as "Sync now" does, and return the finished run. ``orders`` checks the store's
+    webhooks and polls for orders they missed (none, normally); ``webhooks`` is that check alone."""
+    run_id = demo.api("POST", f"/v1/sync/{flow}")["run_id"]
+    deadline = time.monotonic() + timeout_s
+    while True:
+        run = demo.api("GET", f"/v1/runs/{run_id}")
+        if run["status"] not in ("pending", "running") or time.monotonic() > deadline:
+            return run
+        time.sleep(0.3)
+
+
+def describe_run(run: dict) -> str:
+    text = (f"run {run['id']} {run['flow']} ({run['trigger']}): {run['status']} — seen {run['seen']}, "
+            f"changed {run['changed']}, failed {run['failed']}")
+    return text + "".join(f"\n      {error}" for error in run.get("errors") or [])
+
+
+def print_summary(demo: Demo, exported: dict[int, str]) -> None:
+    """What happened, from the sidecar's own API: orders, runs, queue, webhooks, connections."""
+    status = demo.api("GET", "/v1/status")
+    runs = demo.api("GET", "/v1/runs").get("runs", [])
+    print(f"\ndemo: {len(exported)} of {DEMO_ORDERS} orders arrived in NetSuite as sales orders.")
+    for woo_id, number in exported.items():
+        print(f"  WooCommerce order #{woo_id} → NetSuite {number}")
+    print("  runs:")
+    for run in reversed(runs):
+        print(f"    {describe_run(run)}")
+    queue = status.get("queue", {})
+    print(f"  jobs: {queue.get('pending', 0)} pending, {queue.get('running', 0)} running, "
+          f"{status.get('failed', 0)} failed")
+    hooks = status.get("webhooks", {}).get("webhooks", [])
+    listed = ", ".join(f"{hook.get('topic')} {hook.get('status')}" for hook in hooks) or "none"
+    print(f"  store webhooks to this sidecar: {len(hooks)} ({listed})")
+    for system, conn in status.get("connections", {}).items():
+        print(f"  {system}: configured {conn.get('configured')}, last call {conn.get('state')}")
 
 
 def use_fresh_demo_database(config: Config) -> None:
@@ -214,43 +357,63 @@ def use_fresh_demo_database(config: Config) -> None:
     os.environ["SIDECAR_DATABASE_URL"] = config.database_url  # the children use it too
 
 
+def _interrupt(signum, _frame) -> None:
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
 def run(args) -> int:
     config = load_config()
-    use_fresh_demo_database(config)
     host = config.host
     demo = Demo(config, ns_url=f"http://{host}:{args.netsuite_port}", woo_url=f"http://{host}:{args.woo_port}",
                 api_url=f"http://{config.bind}")
+    check_ports(demo, args.netsuite_port, args.woo_port)  # before emptying the database another demo may use
+    use_fresh_demo_database(config)
+    for sig in (signal.SIGTERM, signal.SIGHUP):  # stopped by a process manager or a closed terminal: clean up too
+        signal.signal(sig, _interrupt)
     try:
-        print("demo: starting the NetSuite and WooCommerce sandboxes, the sidecar API and the worker …")
+        print("demo: starting the NetSuite and WooCommerce sandboxes and the sidecar API …", flush=True)
         start_processes(demo, args.netsuite_port, args.woo_port)
-        print("demo: pairing the sidecar with the sandboxes")
+        print("demo: pairing the sidecar with the sandboxes", flush=True)
         pair(demo)
         items = configure(demo)
         create_products(demo, items)
-        print(f"demo: {len(items)} NetSuite items put in the store as products; placing {DEMO_ORDERS} orders")
-        arrived = place_and_watch(demo, items)
-        print_where_to_look(demo, arrived, items[0]["itemId"])
+        print("demo: credentials stored and tested, settings mapped; starting the worker", flush=True)
+        start_worker(demo)
+        print(f"demo: {len(items)} NetSuite items put in the store as products; placing {DEMO_ORDERS} orders",
+              flush=True)
+        exported = place_and_watch(demo, items)
+        flows = sorted(demo.api("GET", "/v1/status").get("flows") or {}, key=lambda f: (f != "orders", f))
+        print(f"demo: first full sync — Sync now of every flow ({', '.join(flows)}); the orders catch-up also checks "
+              "the store's webhooks", flush=True)
+        for flow in flows:
+            first_catch_up(demo, flow)
+        print_summary(demo, exported)
+        print_where_to_look(demo, items[0]["itemId"])
         if args.exit_after:
-            return 0 if arrived == DEMO_ORDERS else 1
+            return 0 if len(exported) == DEMO_ORDERS else 1
         while all(p.poll() is None for p in demo.procs):
             time.sleep(1)
+        gone = next(p for p in demo.procs if p.poll() is not None)
+        print(f"demo: {demo.exited(gone)}; stopping the rest", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
+        print("\ndemo: stopping the sidecar, the worker and the sandboxes …", flush=True)
         return 0
     finally:
         demo.stop()
 
 
-def print_where_to_look(demo: Demo, arrived: int, sku: str) -> None:
-    print(f"\ndemo: {arrived} of {DEMO_ORDERS} orders arrived in NetSuite as sales orders.")
+def print_where_to_look(demo: Demo, sku: str) -> None:
     print(f"  sidecar API        {demo.api_url}  (health /healthz, readiness /readyz, metrics /metrics)")
-    print("  sidecar status     .venv/bin/sidecar status      (signed GET /v1/status)")
+    print("  sidecar status     .venv/bin/sidecar status      (signed GET /v1/status; also: runs, jobs, log)")
     print(f"  NetSuite sandbox   {demo.ns_url}/_sandbox/records/salesOrder   (what NetSuite holds)")
     print(f"  WooCommerce sandbox {demo.woo_url}/_sandbox/stats")
-    print(f"  logs               {demo.config.var_dir}/{{sidecar-api,sidecar-worker,netsuite-sandbox,"
-          "woocommerce-sandbox}.log")
+    print(f"  database           {demo.config.database_url}  (emptied at every demo start)")
+    print("  logs:")
+    for name in LOGS:
+        print(f"    {demo.log_path(name)}")
     print("Serving until Ctrl-C. Place more orders with:\n"
           f"  curl -s -X POST {demo.woo_url}/_sandbox/orders -H 'Content-Type: application/json' "
           "-d '{\"billing\": {\"email\": \"you@example.com\", \"first_name\": \"You\", \"last_name\": \"Buyer\", "
           "\"address_1\": \"1 Road\", \"city\": \"Austin\", \"postcode\": \"78701\", \"country\": \"US\"}, "
-          f"\"line_items\": [{{\"sku\": \"{sku}\", \"quantity\": 1}}]}}'")
+          f"\"line_items\": [{{\"sku\": \"{sku}\", \"quantity\": 1}}]}}'", flush=True)

@@ -94,3 +94,5 @@ def _close(run: SyncRun, status: str, errors: list | None) -> None:
     run.errors = (errors or [])[:MAX_ERRORS] or None
     run.finished_at = utcnow()
     run.save()
+    log.info("run %s of %s (%s) %s: seen %s, changed %s, failed %s%s", run.id, run.flow, run.trigger, status,
+             run.seen, run.changed, run.failed, f"; {run.errors[0]}" if run.errors else "")

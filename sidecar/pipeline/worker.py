@@ -61,6 +61,7 @@ def process_event(event_id: int, requeue: Requeue) -> str | None:
         except Exception as exc:  # noqa: BLE001 - e.g. a staged write failed: retry the whole event
             settle_failure(event, exc, requeue)
             return None
+    log.info("event %s (%s %s) done: %s", event.id, event.topic, event.resource_id, outcome)
     return outcome
 
 

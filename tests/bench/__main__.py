@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import importlib
+import logging
 import pkgutil
 import sys
 import time
@@ -14,7 +15,15 @@ import traceback
 import tests.bench as package
 
 
+def quiet_logs() -> None:
+    """Figures only: the in-process sandboxes and sidecar would log every request (werkzeug's access log) and
+    every migration; warnings and errors still show."""
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+
+
 def main(argv: list[str]) -> int:
+    quiet_logs()
     names = sorted(m.name for m in pkgutil.iter_modules(package.__path__) if m.name.startswith("bench_"))
     if argv:
         names = [n for n in names if any(arg in n for arg in argv)]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import socket
 import statistics
 import subprocess
@@ -41,7 +42,7 @@ def start_server(var_dir: Path, port: int, workers: int) -> subprocess.Popen:
     env.pop("SIDECAR_REDIS_URL", None)
     proc = subprocess.Popen([sys.executable, "-m", "sidecar", "serve", "--bind", f"127.0.0.1:{port}",
                              "--workers", str(workers), "--threads", "4"], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, process_group=0)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
@@ -49,8 +50,20 @@ def start_server(var_dir: Path, port: int, workers: int) -> subprocess.Popen:
                 return proc
         except requests.ConnectionError:
             time.sleep(0.1)
-    proc.kill()
+    stop(proc)
     raise RuntimeError("sidecar serve did not answer /healthz within 30 s")
+
+
+def stop(proc: subprocess.Popen) -> None:
+    """The gunicorn master and its workers (one process group): SIGTERM, then SIGKILL after 15 s."""
+    try:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(15)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+    except ProcessLookupError:
+        proc.wait()
 
 
 def send(session: requests.Session, url: str, n: int) -> tuple[float, int]:
@@ -78,8 +91,7 @@ def run(workers: int) -> None:
                 results = list(pool.map(lambda n: send(sessions[n % CONCURRENCY], url, 1000 + n), range(EVENTS)))
             elapsed = time.perf_counter() - started
         finally:
-            proc.terminate()
-            proc.wait(15)
+            stop(proc)
     latencies = sorted(r[0] * 1000 for r in results)
     accepted = sum(1 for r in results if r[1] == 202)
     q = statistics.quantiles(latencies, n=100)

@@ -8,6 +8,8 @@ ceiling = LIMIT / latency × 60 / (NetSuite requests per order, counted by the s
 from __future__ import annotations
 
 import os
+import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -39,11 +41,19 @@ def main() -> None:
         try:
             elapsed = wait_until_exported(started)
         finally:
-            worker.terminate()
-            worker.wait(timeout=30)
+            os.killpg(worker.pid, signal.SIGTERM)
+            try:
+                worker.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(worker.pid, signal.SIGKILL)
+                worker.wait()
         report(stack, before, elapsed)
     finally:
         stack.stop()
+        from sidecar.db import database
+
+        database.close()
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 def place_orders(stack, skus: list[str]) -> None:
@@ -63,7 +73,7 @@ def start_worker(tmp: Path, ns_url: str, secret: str) -> subprocess.Popen:
            "SIDECAR_NETSUITE_BASE_URL": ns_url, "SIDECAR_LOG_LEVEL": "WARNING"}
     env.pop("SIDECAR_DATABASE_URL", None)
     return subprocess.Popen([sys.executable, "-m", "sidecar", "worker", "--workers", str(WORKER_THREADS)],
-                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, process_group=0)
 
 
 def wait_until_exported(started: float, timeout_s: float = 600) -> float:
