@@ -19,8 +19,8 @@ def _serve(args: argparse.Namespace) -> int:
     announce_generated(config)
     init_runtime(config).db.close()  # migrate once, in the master, before workers fork
     bind = args.bind or config.bind
-    from .gunicorn_support import RedactingLogger, SidecarThreadWorker
-    from .ports import check_free, split_bind
+    from sidecar.gunicorn_support import RedactingLogger, SidecarThreadWorker
+    from sidecar.ports import check_free, split_bind
 
     taken = check_free(*split_bind(bind), "set SIDECAR_BIND")  # gunicorn would retry 5 s, then say "Connection in use"
     if taken:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 DEFAULT_BIND = "127.0.0.1:8765"
-VAR_DIR_ENV = "SIDECAR_VAR_DIR"  # not part of the public surface; lets tests keep ./var/ clean
+VAR_DIR_ENV = "SIDECAR_VAR_DIR"  # where generated secrets and the SQLite file live (default ./var/)
 
 
 class ConfigError(ValueError):

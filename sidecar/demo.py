@@ -171,7 +171,7 @@ def _group_alive(pgid: int, procs: list[subprocess.Popen]) -> bool:
 
 def check_ports(demo: Demo, ns_port: int, woo_port: int) -> None:
     """Refuse to start, in one line naming the address, when one of the demo's ports is taken."""
-    from .ports import check_free, split_bind
+    from sidecar.ports import check_free, split_bind
 
     host = demo.config.host
     for (h, port), hint in ((split_bind(demo.config.bind), "set SIDECAR_BIND"),

@@ -25,7 +25,7 @@ import logging
 from gunicorn.glogging import Logger
 from gunicorn.workers.gthread import ThreadWorker
 
-from .apilog import RedactingFilter
+from sidecar.store.apilog import RedactingFilter
 
 
 class SidecarThreadWorker(ThreadWorker):

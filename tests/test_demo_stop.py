@@ -149,8 +149,8 @@ def check_worker_started_after_pairing(demo: DemoRun) -> None:
         runs = db.execute("SELECT flow, status FROM sync_run").fetchall()
     assert runs and all(status == "done" for _, status in runs), runs
     log = (demo.var / "sidecar-worker.log").read_text()
-    assert "INFO sidecar.worker: event" in log and "done: Created SO" in log, log
-    assert "INFO sidecar.runs: run" in log, log
+    assert "INFO sidecar.pipeline.worker: event" in log and "done: Created SO" in log, log
+    assert "INFO sidecar.pipeline.runs: run" in log, log
 
 
 def test_a_port_in_use_is_named_in_one_line(tmp_path):

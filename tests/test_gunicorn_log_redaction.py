@@ -17,8 +17,8 @@ import pytest
 import requests
 from gunicorn.config import Config as GunicornConfig
 
-from sidecar.apilog import known_secrets, remember_secrets
 from sidecar.gunicorn_support import RedactingLogger
+from sidecar.store.apilog import known_secrets, remember_secrets
 from tests.conftest import SHARED_SECRET, SignedClient, make_config
 
 SIDECAR = Path(sys.executable).with_name("sidecar")
@@ -66,8 +66,8 @@ def free_port() -> int:
 def test_sidecar_serve_redacts_a_stored_secret_in_gunicorn_error_log(tmp_path, restore_secrets):
     """End to end: a credential stored through the API, then sent back by a client inside a malformed header —
     gunicorn logs the header name in its error log; the stored value must not appear there."""
-    from sidecar.app import create_app
-    from sidecar.db import database
+    from sidecar.api.app import create_app
+    from sidecar.store.db import database
 
     db_url = f"sqlite:///{tmp_path / 'sidecar.db'}"
     app = create_app(make_config(tmp_path, db_url))
