@@ -137,6 +137,7 @@ TYPES: dict[str, RecordType] = {t.name: t for t in [
     _item("serviceSaleItem", "Service"), _item("discountItem", "Discount"),
     _item("otherChargeSaleItem", "OthCharge"), _item("shipItem", "ShipItem"), _item("salesTaxItem", "TaxItem"),
     _list("location"), _list("subsidiary"), _list("currency"), _list("priceLevel"),
+    _list("department"), _list("classification"), _list("paymentMethod"),
 ]}
 TYPES_LC = {name.lower(): t for name, t in TYPES.items()}
 ITEM_TYPES_BY_CODE = {t.suiteql_type: t.name for t in TYPES.values() if t.group == "item"}

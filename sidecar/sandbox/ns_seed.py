@@ -14,6 +14,9 @@ SUBSIDIARIES = [("Honeycomb Mfg.", "1", "US"), ("Honeycomb Europe Ltd", "3", "GB
 PRICE_LEVELS = [("Base Price", 0), ("Alternate Price 1", 5), ("Corporate Discount Price", 10), ("Online Price", 3)]
 LOCATION_NAMES = ["Main Warehouse", "East Coast DC", "West Coast DC", "Retail Store 01", "Returns Center"]
 SHIP_ITEMS = ["UPS Ground", "FedEx 2Day", "Free Shipping"]
+DEPARTMENTS = ["Sales", "E-Commerce", "Wholesale"]
+CLASSES = ["Retail", "Online", "Marketplace"]
+PAYMENT_METHODS = ["Cash", "Check", "VISA", "Master Card", "American Express", "PayPal", "Wire Transfer"]
 FIRST = ["Jane", "John", "Maria", "Ahmed", "Li", "Sofia", "Liam", "Emma", "Noah", "Olivia"]
 LAST = ["Roe", "Doe", "Garcia", "Khan", "Wei", "Rossi", "Smith", "Brown", "Jones", "Miller"]
 PRODUCTS = ["Hoodie", "T-Shirt", "Cap", "Mug", "Poster", "Beanie", "Tote Bag", "Sticker Pack", "Notebook", "Socks"]
@@ -47,6 +50,10 @@ def base_lists(store, locations: int) -> dict:
     locs = [_add(store, "location", {"name": LOCATION_NAMES[n % 5] + ("" if n < 5 else f" {n}"),
                                      "subsidiary": {"id": "1"}, "makeInventoryAvailable": True})
             for n in range(max(1, locations))]
+    for names, rtype in ((DEPARTMENTS, "department"), (CLASSES, "classification"),
+                         (PAYMENT_METHODS, "paymentMethod")):
+        for name in names:
+            _add(store, rtype, {"name": name})
     ship = [_add(store, "shipItem", {"itemId": name, "displayName": name, "externalId": f"SHIP-{n + 1}"})
             for n, name in enumerate(SHIP_ITEMS)]
     return {"locations": locs, "shipItems": ship,

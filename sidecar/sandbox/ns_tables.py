@@ -23,6 +23,11 @@ CATALOG: dict[str, dict[str, str]] = {
                    "externalid": "TEXT"},
     "currency": {"id": "INTEGER", "name": "TEXT", "symbol": "TEXT", "isbasecurrency": "TEXT",
                  "exchangerate": "REAL", "isinactive": "TEXT", "externalid": "TEXT"},
+    "department": {"id": "INTEGER", "name": "TEXT", "isinactive": "TEXT", "subsidiary": "INTEGER",
+                   "parent": "INTEGER", "externalid": "TEXT"},
+    "classification": {"id": "INTEGER", "name": "TEXT", "isinactive": "TEXT", "subsidiary": "INTEGER",
+                       "parent": "INTEGER", "externalid": "TEXT"},
+    "paymentmethod": {"id": "INTEGER", "name": "TEXT", "isinactive": "TEXT", "externalid": "TEXT"},
     "location": {"id": "INTEGER", "name": "TEXT", "isinactive": "TEXT", "subsidiary": "INTEGER",
                  "parent": "INTEGER", "externalid": "TEXT", "lastmodifieddate": "TEXT"},
     "subsidiary": {"id": "INTEGER", "name": "TEXT", "currency": "INTEGER", "isinactive": "TEXT",
@@ -65,7 +70,7 @@ DF_STATUS = ('(SELECT "sbx_df"."text" FROM "sbx_status" AS "sbx_df" WHERE "sbx_d
 SALES_SIGN = {"SalesOrd": -1, "ItemShip": -1, "CashSale": -1, "CustInvc": -1, "CustCred": 1, "CashRfnd": 1,
               "CustRfnd": 1}
 OWNER = {"item": "id", "inventoryitemlocations": "item", "aggregateitemlocation": "item", "pricing": "item",
-         "pricelevel": "id", "currency": "id", "location": "id", "subsidiary": "id", "customer": "id",
+         "pricelevel": "id", "currency": "id", "department": "id", "classification": "id", "paymentmethod": "id", "location": "id", "subsidiary": "id", "customer": "id",
          "transaction": "id", "transactionline": "transaction", "trackingnumbermap": "transaction",
          "previoustransactionlink": "nextdoc", "nexttransactionlink": "nextdoc"}
 
@@ -225,5 +230,6 @@ def tracking_numbers(rec: dict) -> list[str]:
 
 
 LIST_TABLES = {"location": "location", "subsidiary": "subsidiary", "currency": "currency",
-               "priceLevel": "pricelevel"}
+               "priceLevel": "pricelevel", "department": "department", "classification": "classification",
+               "paymentMethod": "paymentmethod"}
 assert all(name in TYPES for name in LIST_TABLES)

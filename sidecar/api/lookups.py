@@ -1,0 +1,41 @@
+"""``GET /v1/netsuite/lookups/<kind>?q=&type=``: NetSuite records by name for wp-admin's pickers (issue 18).
+
+→ ``{"kind", "items": [{"id": "12", "name": "Main Warehouse"}], "cached": bool}``. The API calls no remote
+system itself: the look-up is a read-only flow run with the job context's NetSuite client.
+"""
+
+from __future__ import annotations
+
+from flask import jsonify, request
+
+from sidecar.api import signed_blueprint
+from sidecar.api.errors import ApiError
+from sidecar.api.paging import choice_arg
+from sidecar.clients.errors import RemoteError
+from sidecar.flows import lookups
+from sidecar.pipeline.context import build_context
+from sidecar.store.credentials import is_configured
+from sidecar.store.runtime import get_runtime
+
+bp = signed_blueprint("lookups", __name__)
+MAX_QUERY = 100
+
+
+@bp.get("/netsuite/lookups/<kind>")
+def lookup(kind: str):
+    if kind not in lookups.KINDS:
+        raise ApiError(404, "unknown_kind", f"no look-up named {kind[:40]!r}; kinds: "
+                                            f"{', '.join(sorted(lookups.KINDS))}", "kind")
+    q = request.args.get("q", "")
+    if len(q) > MAX_QUERY:
+        raise ApiError(422, "invalid_parameter", f"q is at most {MAX_QUERY} characters", "q")
+    item_type = choice_arg("type", lookups.ITEM_TYPES)
+    if not is_configured("netsuite", get_runtime().credentials.get("netsuite")):
+        raise ApiError(409, "not_configured", "NetSuite credentials are not stored yet: save them on the "
+                                              "Connection tab first", "netsuite")
+    ctx = build_context()
+    try:
+        rows, cached = lookups.lookup(ctx, kind, q, item_type)
+    except RemoteError as exc:
+        raise ApiError(502, "remote_error", f"NetSuite could not be read: {exc.message}") from None
+    return jsonify({"kind": kind, "items": rows, "cached": cached})
