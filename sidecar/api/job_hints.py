@@ -9,8 +9,8 @@ import re
 
 _RULES = [
     (r"has no NetSuite item",
-     "Create the item in NetSuite (or correct the product's SKU in WooCommerce) so the two match, then press "
-     "Retry."),
+     ("Create the item in NetSuite (or correct the product's SKU in WooCommerce) so the two match, then press "
+      "Retry.")),
     (r"has no SKU",
      "Give the product a SKU in WooCommerce (Products → edit → Inventory), then press Retry."),
     (r"set (orders|items|refunds|prices|inventory|fulfillments)\.\w+|no mapping in orders\.\w+",
@@ -18,14 +18,14 @@ _RULES = [
     (r"No flow in this sidecar handles",
      "This sidecar is older than the plugin: update the sidecar, then press Retry — the job was kept."),
     (r"401|403|InvalidSignature|invalid_login|permission|authenticat",
-     "NetSuite or WooCommerce refused the credentials: check them on the Connection tab and press Test "
-     "connection, then Retry."),
+     ("NetSuite or WooCommerce refused the credentials: check them on the Connection tab and press Test "
+      "connection, then Retry.")),
     (r"Gave up after \d+ attempts",
-     "The other system did not answer for a long time. Check the Status page; once both systems answer, press "
-     "Retry."),
+     ("The other system did not answer for a long time. Check the Status page; once both systems answer, press "
+      "Retry.")),
     (r"currency",
-     "The customer in NetSuite cannot buy in this currency: check orders.currencies and the customer's "
-     "currencies in NetSuite, then Retry."),
+     ("The customer in NetSuite cannot buy in this currency: check orders.currencies and the customer's "
+      "currencies in NetSuite, then Retry.")),
 ]
 HINTS: list[tuple[re.Pattern, str]] = [(re.compile(pattern, re.IGNORECASE), hint) for pattern, hint in _RULES]
 
