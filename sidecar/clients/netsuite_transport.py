@@ -22,6 +22,7 @@ from urllib.parse import quote, urlencode
 import requests
 import requests.adapters
 
+from sidecar.clients import ApiLog, no_api_log
 from sidecar.clients.netsuite_errors import (
     NetSuiteAuthError,
     NetSuiteError,
@@ -30,7 +31,6 @@ from sidecar.clients.netsuite_errors import (
     error_from_response,
 )
 from sidecar.security import redact_text
-from sidecar.store.apilog import record_api_call
 
 _JWT = re.compile(r"\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*")
 
@@ -136,7 +136,7 @@ class Transport:
 
     def __init__(self, origin: str, auth, *, gate: ConcurrencyGate, timeout_s: float = 60.0,
                  policy: RetryPolicy | None = None, session: requests.Session | None = None,
-                 api_log: Callable[..., None] = record_api_call, sleep: Callable[[float], None] = time.sleep,
+                 api_log: ApiLog = no_api_log, sleep: Callable[[float], None] = time.sleep,
                  rng: random.Random | None = None, clock: Callable[[], float] = time.time):
         self.origin, self.auth, self.gate = origin, auth, gate
         self.timeout_s = timeout_s

@@ -17,10 +17,10 @@ from urllib.parse import urlsplit
 
 import requests
 
+from sidecar.clients import ApiLog, no_api_log
 from sidecar.clients.woocommerce_auth import choose_mode, make_auth, strip_credentials
 from sidecar.clients.woocommerce_errors import WooConfigError, WooError, WooTransientError, error_from_body
 from sidecar.security import redact_text
-from sidecar.store.apilog import record_api_call
 
 API_PREFIX = "/wp-json/wc/v3/"
 IDEMPOTENT = {"GET", "HEAD", "PUT", "DELETE", "OPTIONS"}
@@ -58,7 +58,7 @@ class WooHttp:
 
     def __init__(self, url: str, consumer_key: str, consumer_secret: str, *, query_string_auth: bool = False,
                  timeout_s: float = 30.0, max_retries: int = 4, session: requests.Session | None = None,
-                 auth: str = "auto", sleep: Callable[[float], None] = time.sleep):
+                 auth: str = "auto", sleep: Callable[[float], None] = time.sleep, api_log: ApiLog = no_api_log):
         if not url or urlsplit(url).scheme not in ("http", "https"):
             raise ValueError("the store URL must start with http:// or https://")
         self.url = url.rstrip("/")
@@ -67,6 +67,7 @@ class WooHttp:
         self.max_retries = max_retries
         self.session = session or requests.Session()
         self.sleep = sleep
+        self.api_log = api_log
         self._auth = make_auth(self.auth_mode, consumer_key, consumer_secret)
         self._secrets = [s for s in (consumer_key, consumer_secret) if s]
 
@@ -97,16 +98,15 @@ class WooHttp:
             resp = self._send(method, path, params, json_body)
         except requests.RequestException as exc:
             error = self._network_error(exc)
-            record_api_call("woocommerce", method, logged_path, None, (time.monotonic() - started) * 1000,
-                            str(error))
+            self.api_log("woocommerce", method, logged_path, None, (time.monotonic() - started) * 1000, str(error))
             raise error from None
         ms = (time.monotonic() - started) * 1000
         try:
             result = self._decode(resp)
         except WooError as exc:
-            record_api_call("woocommerce", method, logged_path, resp.status_code, ms, str(exc))
+            self.api_log("woocommerce", method, logged_path, resp.status_code, ms, str(exc))
             raise
-        record_api_call("woocommerce", method, logged_path, resp.status_code, ms, None)
+        self.api_log("woocommerce", method, logged_path, resp.status_code, ms, None)
         return result
 
     def _send(self, method: str, path: str, params: dict | None, json_body: Any) -> requests.Response:
