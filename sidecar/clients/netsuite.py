@@ -30,7 +30,8 @@ from sidecar.clients.netsuite_errors import (
     NetSuiteValidationError,
     SuiteQLCeilingReached,
 )
-from sidecar.clients.netsuite_transport import RetryPolicy, Transport, shared_gate
+from sidecar.clients.netsuite_transport import Transport, shared_gate
+from sidecar.retry import RetryPolicy
 
 RECORD = "/services/rest/record/v1"
 SUITEQL = "/services/rest/query/v1/suiteql"
@@ -113,7 +114,7 @@ class NetSuiteClient:
         self.origin = origin_for(account_id, base_url)
         self.auth = auth
         self.max_retries = max_retries
-        self.policy = RetryPolicy(max_retries=max_retries, base_s=backoff_base_s, cap_s=backoff_cap_s)
+        self.policy = RetryPolicy(max_retries=max_retries, base_s=backoff_base_s, cap_s=backoff_cap_s)  # sidecar.retry
         self.gate = shared_gate(self.realm, concurrency_limit)
         self._sleep, self._rng = sleep, rng or random.Random()
         self.transport = Transport(self.origin, auth, gate=self.gate, timeout_s=timeout_s, policy=self.policy,
@@ -202,8 +203,11 @@ class NetSuiteClient:
 
     def _write_once(self, path: str, body: dict, lookup_type: str, external_id: str | None,
                     params: dict | None) -> str:
-        """POST that must make at most one record: after a lost answer, look for it by external id first."""
-        for round_ in range(self.max_retries + 1):
+        """POST that must make at most one record: after a lost answer, look for it by external id first, and
+        send it again (under the shared retry policy) only when it is not there."""
+        lost: list[BaseException] = []  # the failures after which the record was looked for and not found
+
+        def attempt() -> str:
             try:
                 response = self.transport.request("POST", path, params=params, json_body=body,
                                                   headers=_WRITE_HEADERS, idempotent=False)
@@ -220,12 +224,12 @@ class NetSuiteClient:
                 found = self.find_by_external_id(lookup_type, external_id)
                 if found is not None:
                     return str(found["id"])
-                if round_ >= self.max_retries:
-                    raise
-                self._sleep(self.policy.delay(round_, exc.retry_after, self._rng))
-                continue
+                lost.append(exc)
+                raise
             return self._location_id(response, path)
-        raise AssertionError("unreachable")
+
+        return self.policy.call(attempt, may_retry=lambda exc: bool(lost) and exc is lost[-1],
+                                sleep=self._sleep, rng=self._rng)
 
     def _existing_on_duplicate(self, exc: NetSuiteValidationError, record_type: str,
                                external_id: str | None) -> str | None:
