@@ -114,7 +114,7 @@ class NetSuiteClient:
         self.origin = origin_for(account_id, base_url)
         self.auth = auth
         self.max_retries = max_retries
-        self.policy = RetryPolicy(max_retries=max_retries, base_s=backoff_base_s, cap_s=backoff_cap_s)  # sidecar.retry
+        self.policy = RetryPolicy(max_retries=max_retries, base_s=backoff_base_s, cap_s=backoff_cap_s)
         self.gate = shared_gate(self.realm, concurrency_limit)
         self._sleep, self._rng = sleep, rng or random.Random()
         self.transport = Transport(self.origin, auth, gate=self.gate, timeout_s=timeout_s, policy=self.policy,

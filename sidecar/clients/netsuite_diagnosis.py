@@ -97,7 +97,8 @@ def _server_skew(body: Any, received_at: float) -> float | None:
         return None
 
 
-def diagnose(values: dict, build: Callable[..., Any], config: Any, settings: dict, api_log: Callable[..., None]) -> dict:
+def diagnose(values: dict, build: Callable[..., Any], config: Any, settings: dict,
+             api_log: Callable[..., None]) -> dict:
     """Test the NetSuite half with ``GET /system/v1/serverTime`` and explain a failure. ``build`` is
     ``NetSuiteClient.from_credentials`` (passed in, so this module does not import the client)."""
     secrets = [str(v) for k, v in values.items() if k not in ("account_id", "auth") and v]
