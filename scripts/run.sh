@@ -9,8 +9,8 @@ BIN=.venv/bin
 if ! $BIN/python - <<'PY'
 import sys
 from sidecar.config import load_config, announce_generated
-from sidecar.credentials import is_configured
-from sidecar.runtime import init_runtime
+from sidecar.store.credentials import is_configured
+from sidecar.store.runtime import init_runtime
 config = load_config()
 announce_generated(config)
 store = init_runtime(config).credentials

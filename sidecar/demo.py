@@ -239,10 +239,12 @@ def configure(demo: Demo) -> list[dict]:
 def create_products(demo: Demo, items: list[dict]) -> None:
     """Put the NetSuite catalog in the store (the products the demo orders will buy)."""
     from sidecar.clients.woocommerce import WooClient
+    from sidecar.store.apilog import record_api_call
     from sidecar.store.runtime import init_runtime
+    from sidecar.store.settings import get_settings
 
     rt_creds = init_runtime(demo.config).credentials
-    woo = WooClient.from_credentials(rt_creds.get("woocommerce"))
+    woo = WooClient.from_credentials(rt_creds.get("woocommerce"), get_settings(), api_log=record_api_call)
     create = [{"name": i.get("displayName") or i["itemId"], "sku": i["itemId"], "type": "simple",
                "regular_price": f"{10 + n * 2.5:.2f}", "manage_stock": True, "stock_quantity": 50}
               for n, i in enumerate(items)]

@@ -31,7 +31,7 @@ REDIS_URL = os.environ.get("SIDECAR_TEST_REDIS_URL")
 pytestmark = pytest.mark.skipif(not REDIS_URL, reason="SIDECAR_TEST_REDIS_URL is not set (scripts/start-redis.sh)")
 
 ROOT = Path(__file__).resolve().parents[1]
-QUEUE_KEY = "huey.redis.sidecar"  # RedisStorage's list for the huey named "sidecar" (sidecar/queue.py)
+QUEUE_KEY = "huey.redis.sidecar"  # RedisStorage's list for the huey named "sidecar" (sidecar/pipeline/queue.py)
 SCHEDULE_KEY = "huey.schedule.sidecar"  # its sorted set of tasks with an eta (retries)
 TOPICS = ["order.created", "order.updated", "order.cancelled", "customer.created", "customer.updated"]
 

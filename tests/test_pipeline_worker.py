@@ -110,6 +110,24 @@ def test_a_retryable_error_waits_at_least_its_retry_after(pipeline, monkeypatch)
     assert worker.claim(event.id) is None  # not due yet: an early task does nothing
 
 
+def test_a_retry_after_beyond_the_backoff_ceiling_is_still_a_floor(pipeline, monkeypatch):
+    """SIDECAR_RETRY_MAX_S caps our own backoff, never the wait the remote system asked for."""
+    from sidecar.clients.errors import TransientError
+    from sidecar.pipeline import worker
+
+    def throttled(event, ctx):
+        raise TransientError("Too many requests", status=429, retry_after=7200)
+
+    monkeypatch.setenv("SIDECAR_RETRY_MAX_S", "60")
+    monkeypatch.setitem(handlers.TOPICS, "order.updated", throttled)
+    reset_registry()
+    event = new_event("order.updated")
+    before = utcnow()
+    worker.process_event(huey.dequeue() and event.id, REQUEUE)
+    event = Event.get_by_id(event.id)
+    assert event.status == "pending" and event.next_attempt_at >= before + dt.timedelta(seconds=7199)
+
+
 def test_backoff_grows_exponentially_with_jitter_and_a_ceiling():
     t = Timing(retry_base_s=30, retry_max_s=3600)
     delays = [backoff_s(n, t=t) for n in range(1, 12)]

@@ -40,17 +40,26 @@ def create_app(config: Config | None = None) -> Flask:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from sidecar.api import credentials, health, settings
+    """Every blueprint, listed (imported here, not at module level, so that building the WSGI app is what
+    loads the pipeline and its huey instance)."""
+    from sidecar.api import (
+        credentials,
+        events,
+        health,
+        jobs,
+        log,
+        lookups,
+        orders,
+        preview,
+        reconcile,
+        settings,
+        status,
+        sync,
+        webhooks,
+    )
 
-    for module in (health, settings, credentials):
-        app.register_blueprint(module.bp)
-    for name in ("events", "webhooks", "jobs", "sync", "status", "orders", "log", "preview", "reconcile", "lookups"):
-        try:  # blueprints of later steps; each is optional until it exists
-            module = __import__(f"sidecar.api.{name}", fromlist=["bp"])
-        except ModuleNotFoundError as exc:
-            if exc.name != f"sidecar.api.{name}":
-                raise
-            continue
+    for module in (health, settings, credentials, events, webhooks, jobs, sync, status, orders, log, preview,
+                   reconcile, lookups):
         app.register_blueprint(module.bp)
 
 

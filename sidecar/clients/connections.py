@@ -1,39 +1,33 @@
-"""Builds the two API clients from the stored credentials and settings, and tests each connection.
+"""``POST /v1/credentials/test``: one real call per system, from credentials, settings and a log recorder the
+caller hands in.
 
-The API layer never calls a remote system itself; it asks this module. Filled in by the client modules:
-``sidecar/clients/netsuite.py`` and ``sidecar/clients/woocommerce.py``.
+Pure with respect to storage: the API reads the stored credentials, decides which halves are complete, and
+passes them here with the effective settings and the API-log recorder (clients never read the database).
 """
 
 from __future__ import annotations
 
-from sidecar.store.credentials import is_configured
-from sidecar.store.runtime import get_runtime
+from collections.abc import Callable
+from typing import Any
+
+from sidecar.clients import netsuite, woocommerce
+
+SYSTEMS = ("netsuite", "woocommerce")
 
 
-def test_connections() -> dict:
-    """``POST /v1/credentials/test``: one real call per configured half."""
-    rt = get_runtime()
+def test_connections(credentials: dict[str, dict | None], config: Any, settings: dict,
+                     api_log: Callable[..., None]) -> dict:
+    """``{"netsuite": {...}, "woocommerce": {...}}``. ``credentials`` maps each system to its complete half, or
+    to None when that half is not complete (then no call is made and the answer says so)."""
+    testers = {"netsuite": netsuite.test_connection, "woocommerce": woocommerce.test_connection}
     result = {}
-    for system, tester in (("netsuite", _test_netsuite), ("woocommerce", _test_woocommerce)):
-        values = rt.credentials.get(system)
-        if not is_configured(system, values):
+    for system in SYSTEMS:
+        values = credentials.get(system)
+        if not values:
             result[system] = {"ok": False, "error": f"{system} credentials are not complete"}
             continue
-        result[system] = tester(values)
+        result[system] = testers[system](values, config, settings, api_log)
     return result
 
 
-def _test_netsuite(values: dict) -> dict:
-    try:
-        from sidecar.clients.netsuite import test_connection
-    except ImportError:
-        return {"ok": False, "error": "the NetSuite client is not available in this build"}
-    return test_connection(values, get_runtime().config)
-
-
-def _test_woocommerce(values: dict) -> dict:
-    try:
-        from sidecar.clients.woocommerce import test_connection
-    except ImportError:
-        return {"ok": False, "error": "the WooCommerce client is not available in this build"}
-    return test_connection(values, get_runtime().config)
+test_connections.__test__ = False  # not a pytest test, despite the name

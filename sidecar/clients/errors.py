@@ -1,5 +1,7 @@
 """Errors raised by the API clients, each carrying its retry policy (see STYLE.md, "Errors carry their retry
-policy"). The job worker only asks ``exc.retryable``; it never inspects HTTP statuses itself."""
+policy"). The job worker only asks ``exc.retryable``; it never inspects HTTP statuses itself. How long to wait
+is not decided here: every retry (in a client, and of a job) waits under ``sidecar.retry``, with ``retry_after``
+as its floor."""
 
 from __future__ import annotations
 

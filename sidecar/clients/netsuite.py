@@ -17,6 +17,7 @@ from urllib.parse import quote, urljoin, urlparse
 
 import requests
 
+from sidecar.clients import ApiLog, no_api_log
 from sidecar.clients.netsuite_auth import OAuth2Auth, TbaAuth, auth_from_values, origin_for, realm_for
 from sidecar.clients.netsuite_errors import (
     NetSuiteAuthError,
@@ -29,8 +30,8 @@ from sidecar.clients.netsuite_errors import (
     NetSuiteValidationError,
     SuiteQLCeilingReached,
 )
-from sidecar.clients.netsuite_transport import RetryPolicy, Transport, shared_gate
-from sidecar.store.apilog import record_api_call
+from sidecar.clients.netsuite_transport import Transport, shared_gate
+from sidecar.retry import RetryPolicy
 
 RECORD = "/services/rest/record/v1"
 SUITEQL = "/services/rest/query/v1/suiteql"
@@ -107,7 +108,7 @@ class NetSuiteClient:
                  concurrency_limit: int = 5, timeout_s: float = 60.0, max_retries: int = 5,
                  session: requests.Session | None = None, backoff_base_s: float = 0.5,
                  backoff_cap_s: float = 30.0, sleep: Callable[[float], None] = time.sleep,
-                 rng: random.Random | None = None, api_log: Callable[..., None] = record_api_call):
+                 rng: random.Random | None = None, api_log: ApiLog = no_api_log):
         self.account_id = account_id
         self.realm = realm_for(account_id)
         self.origin = origin_for(account_id, base_url)
@@ -120,15 +121,16 @@ class NetSuiteClient:
                                    session=session, api_log=api_log, sleep=sleep, rng=self._rng)
 
     @classmethod
-    def from_credentials(cls, values: dict, config: Any, settings: dict | None = None,
+    def from_credentials(cls, values: dict, config: Any, settings: dict, *, api_log: ApiLog,
                          **kwargs: Any) -> NetSuiteClient:
-        """Build the client from a stored credentials half, the process Config (``netsuite_base_url``) and the
-        settings (``netsuite.concurrency_limit``, ``netsuite.timeout_s``); settings are read when not given."""
-        netsuite = (settings if settings is not None else _current_settings()).get("netsuite", {})
+        """Build the client the way the sidecar does: a stored credentials half, the process Config
+        (``netsuite_base_url``), the effective settings (``netsuite.concurrency_limit``, ``netsuite.timeout_s``)
+        and the API-log recorder, all handed in by the caller (a client never reads the database)."""
+        netsuite = settings.get("netsuite") or {}
         kwargs.setdefault("concurrency_limit", int(netsuite.get("concurrency_limit", 5)))
         kwargs.setdefault("timeout_s", float(netsuite.get("timeout_s", 60.0)))
         return cls(values.get("account_id", ""), auth_from_values(values),
-                   base_url=getattr(config, "netsuite_base_url", None), **kwargs)
+                   base_url=getattr(config, "netsuite_base_url", None), api_log=api_log, **kwargs)
 
     @property
     def host(self) -> str:
@@ -201,8 +203,11 @@ class NetSuiteClient:
 
     def _write_once(self, path: str, body: dict, lookup_type: str, external_id: str | None,
                     params: dict | None) -> str:
-        """POST that must make at most one record: after a lost answer, look for it by external id first."""
-        for round_ in range(self.max_retries + 1):
+        """POST that must make at most one record: after a lost answer, look for it by external id first, and
+        send it again (under the shared retry policy) only when it is not there."""
+        lost: list[BaseException] = []  # the failures after which the record was looked for and not found
+
+        def attempt() -> str:
             try:
                 response = self.transport.request("POST", path, params=params, json_body=body,
                                                   headers=_WRITE_HEADERS, idempotent=False)
@@ -219,12 +224,12 @@ class NetSuiteClient:
                 found = self.find_by_external_id(lookup_type, external_id)
                 if found is not None:
                     return str(found["id"])
-                if round_ >= self.max_retries:
-                    raise
-                self._sleep(self.policy.delay(round_, exc.retry_after, self._rng))
-                continue
+                lost.append(exc)
+                raise
             return self._location_id(response, path)
-        raise AssertionError("unreachable")
+
+        return self.policy.call(attempt, may_retry=lambda exc: bool(lost) and exc is lost[-1],
+                                sleep=self._sleep, rng=self._rng)
 
     def _existing_on_duplicate(self, exc: NetSuiteValidationError, record_type: str,
                                external_id: str | None) -> str | None:
@@ -326,22 +331,15 @@ class NetSuiteClient:
         return self.transport.request("GET", SERVER_TIME).json()
 
 
-def _current_settings() -> dict:
-    """The stored settings, or the defaults when the database is not reachable from here."""
-    from sidecar.store import settings as settings_module
-
-    try:
-        return settings_module.get_settings()
-    except Exception:  # noqa: BLE001 - a client must be buildable without a database (CLI, tests)
-        return settings_module.defaults()
-
-
-def test_connection(values: dict, config: Any) -> dict:
+def test_connection(values: dict, config: Any, settings: dict, api_log: ApiLog) -> dict:
     """``POST /v1/credentials/test``, NetSuite half: one cheap real call, and when it fails a diagnosis an
     administrator can act on (see netsuite_diagnosis)."""
     from sidecar.clients.netsuite_diagnosis import diagnose
 
-    return diagnose(values, config, NetSuiteClient)
+    return diagnose(values, NetSuiteClient.from_credentials, config, settings, api_log)
+
+
+test_connection.__test__ = False  # not a pytest test, despite the name
 
 
 __all__ = [

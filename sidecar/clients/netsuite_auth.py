@@ -22,11 +22,15 @@ from oauthlib.oauth1 import SIGNATURE_HMAC_SHA256
 from requests_oauthlib import OAuth1
 
 from sidecar.clients.netsuite_errors import LOGIN_AUDIT_HINT, NetSuiteAuthError, NetSuiteServerError
+from sidecar.retry import RetryPolicy
 
 TOKEN_PATH = "/services/rest/auth/oauth2/v1/token"
 ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
 _EC_ALGORITHMS = {"secp256r1": "ES256", "secp384r1": "ES384", "secp521r1": "ES512"}
 _ALLOWED = {"PS256", "PS384", "PS512", "ES256", "ES384", "ES512"}
+# The token request: one more try after a 5xx, at once (oauth2 spec §6.1); anything longer is the API call's own
+# retry loop (netsuite_transport), which waits under the same policy.
+TOKEN_RETRY = RetryPolicy(max_retries=1, base_s=0.0, cap_s=0.0)
 
 
 def realm_for(account_id: str) -> str:
@@ -218,7 +222,8 @@ class OAuth2Auth(requests.auth.AuthBase):
     def _mint(self) -> tuple[str, float]:
         if self._post_form is None or self.token_url is None:
             raise RuntimeError("OAuth2Auth.bind() was not called")
-        for attempt in (1, 2):  # a 5xx is retried once (oauth2 spec §6.1), then reported
+
+        def attempt() -> tuple[str, float]:
             now = self.clock()
             assertion = build_assertion(self.client_id, self.certificate_id, self._key, self.algorithm,
                                         self.token_url, scope=self.scope, now=now)
@@ -227,9 +232,10 @@ class OAuth2Auth(requests.auth.AuthBase):
                                                         "client_assertion": assertion})
             if response.status_code == 200:
                 return _read_token(response, now)
-            if response.status_code < 500 or attempt == 2:
-                raise _token_error(response)
-        raise AssertionError("unreachable")
+            raise _token_error(response)
+
+        # a 5xx is retried once, at once (oauth2 spec §6.1), then reported
+        return TOKEN_RETRY.call(attempt, may_retry=lambda exc: (getattr(exc, "status", None) or 0) >= 500)
 
     def secrets(self) -> list[str]:
         """The key and the bearer tokens in use (ours, or one another client of the process minted)."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import email.utils
 import time
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -96,11 +97,13 @@ def _server_skew(body: Any, received_at: float) -> float | None:
         return None
 
 
-def diagnose(values: dict, config: Any, client_cls) -> dict:
-    """Test the NetSuite half with ``GET /system/v1/serverTime`` and explain a failure."""
+def diagnose(values: dict, build: Callable[..., Any], config: Any, settings: dict,
+             api_log: Callable[..., None]) -> dict:
+    """Test the NetSuite half with ``GET /system/v1/serverTime`` and explain a failure. ``build`` is
+    ``NetSuiteClient.from_credentials`` (passed in, so this module does not import the client)."""
     secrets = [str(v) for k, v in values.items() if k not in ("account_id", "auth") and v]
     try:
-        client = client_cls.from_credentials(values, config, max_retries=1)
+        client = build(values, config, settings, api_log=api_log, max_retries=1)
     except (NetSuiteError, ValueError) as exc:
         return {"ok": False, "error": redact_text(str(exc), secrets), "diagnosis": {"auth": values.get("auth")}}
     info = _context(client)

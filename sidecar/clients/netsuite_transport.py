@@ -1,5 +1,5 @@
-"""Governance and transport for NetSuite: one process-wide concurrency gate per account, retries with
-exponential backoff and jitter, typed errors, and one API log row per HTTP call.
+"""Governance and transport for NetSuite: one process-wide concurrency gate per account, retries under the
+sidecar's one policy (``sidecar.retry``), typed errors, and one API log row per HTTP call.
 
 This is the only module that sends bytes to NetSuite. It knows nothing about records; ``netsuite.py`` builds
 paths and bodies on top of ``Transport.request``.
@@ -7,7 +7,6 @@ paths and bodies on top of ``Transport.request``.
 
 from __future__ import annotations
 
-import email.utils
 import http.cookiejar
 import random
 import re
@@ -15,13 +14,13 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, urlencode
 
 import requests
 import requests.adapters
 
+from sidecar.clients import ApiLog, no_api_log
 from sidecar.clients.netsuite_errors import (
     NetSuiteAuthError,
     NetSuiteError,
@@ -29,8 +28,8 @@ from sidecar.clients.netsuite_errors import (
     NetSuiteTimeout,
     error_from_response,
 )
+from sidecar.retry import RetryPolicy, parse_retry_after
 from sidecar.security import redact_text
-from sidecar.store.apilog import record_api_call
 
 _JWT = re.compile(r"\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*")
 
@@ -73,37 +72,6 @@ def shared_gate(key: str, limit: int) -> ConcurrencyGate:
         return gate
 
 
-@dataclass
-class RetryPolicy:
-    """Exponential backoff with full jitter (Oracle asks clients not to retry in step), honouring
-    ``Retry-After``. A wait longer than ``max_wait_s`` is not slept here: the error goes up with
-    ``retry_after`` set, and the job queue reschedules instead of holding a worker thread."""
-
-    max_retries: int = 5
-    base_s: float = 0.5
-    cap_s: float = 30.0
-    max_wait_s: float = 120.0
-
-    def delay(self, attempt: int, retry_after: float | None, rng: random.Random) -> float:
-        backoff = rng.uniform(0, min(self.cap_s, self.base_s * (2 ** attempt)))
-        if retry_after is not None:
-            return retry_after + rng.uniform(0, self.base_s)
-        return backoff
-
-
-def parse_retry_after(value: str | None, now: float) -> float | None:
-    """``Retry-After`` as seconds (a number or an HTTP date); None when absent or unreadable."""
-    if not value:
-        return None
-    value = value.strip()
-    if re.fullmatch(r"\d+(\.\d+)?", value):
-        return float(value)
-    try:
-        return max(0.0, email.utils.parsedate_to_datetime(value).timestamp() - now)
-    except (TypeError, ValueError):
-        return None
-
-
 def build_query(params: dict[str, Any] | None) -> str:
     """Percent-encode a query with ``%20`` for spaces (never ``+``): the bytes on the wire are the bytes
     signed (spec §2.4). None values are left out."""
@@ -136,7 +104,7 @@ class Transport:
 
     def __init__(self, origin: str, auth, *, gate: ConcurrencyGate, timeout_s: float = 60.0,
                  policy: RetryPolicy | None = None, session: requests.Session | None = None,
-                 api_log: Callable[..., None] = record_api_call, sleep: Callable[[float], None] = time.sleep,
+                 api_log: ApiLog = no_api_log, sleep: Callable[[float], None] = time.sleep,
                  rng: random.Random | None = None, clock: Callable[[], float] = time.time):
         self.origin, self.auth, self.gate = origin, auth, gate
         self.timeout_s = timeout_s
@@ -157,28 +125,25 @@ class Transport:
     # -- the retry loop ----------------------------------------------------------------------------------
     def request(self, method: str, path: str, *, params: dict | None = None, json_body: Any = None,
                 headers: dict | None = None, idempotent: bool = True) -> requests.Response:
-        """Send, retrying 429/5xx/timeouts with backoff and a 401 once after re-signing; raise typed errors."""
-        attempt, reauthed = 0, False
-        while True:
+        """Send, retrying 429/5xx/timeouts under the shared policy (``sidecar.retry``) and a 401 once after
+        re-signing; raise typed errors."""
+        reauthed: list[bool] = []
+
+        def attempt() -> requests.Response:
             try:
                 return self._attempt(method, path, params, json_body, headers)
-            except NetSuiteError as exc:
-                if (isinstance(exc, NetSuiteAuthError) and exc.status == 401 and not reauthed
-                        and not getattr(exc, "token_endpoint", False)):
-                    reauthed = True  # concurrency and timeouts can masquerade as 401 (spec §9.2): once
-                    self.auth.on_unauthorized()
-                    continue
-                if not self._should_retry(exc, attempt, idempotent):
+            except NetSuiteAuthError as exc:
+                if exc.status != 401 or reauthed or getattr(exc, "token_endpoint", False):
                     raise
-                self.sleep(self.policy.delay(attempt, exc.retry_after, self.rng))
-                attempt += 1
+                reauthed.append(True)  # concurrency and timeouts can masquerade as 401 (spec §9.2): once
+                self.auth.on_unauthorized()
+                return self._attempt(method, path, params, json_body, headers)
 
-    def _should_retry(self, exc: NetSuiteError, attempt: int, idempotent: bool) -> bool:
-        if not exc.retryable or attempt >= self.policy.max_retries:
-            return False
-        if exc.retry_after is not None and exc.retry_after > self.policy.max_wait_s:
-            return False
-        return idempotent or not getattr(exc, "maybe_applied", False)
+        def may_retry(exc: BaseException) -> bool:
+            return (isinstance(exc, NetSuiteError) and exc.retryable
+                    and (idempotent or not getattr(exc, "maybe_applied", False)))
+
+        return self.policy.call(attempt, may_retry=may_retry, sleep=self.sleep, rng=self.rng)
 
     # -- one HTTP call -----------------------------------------------------------------------------------
     def _attempt(self, method: str, path: str, params: dict | None, json_body: Any,
@@ -258,4 +223,4 @@ def _token_error_code(response: requests.Response) -> str:
     return str(body.get("error", "")) if isinstance(body, dict) else f"http_{response.status_code}"
 
 
-__all__ = ["ConcurrencyGate", "RetryPolicy", "Transport", "build_query", "parse_retry_after", "shared_gate"]
+__all__ = ["ConcurrencyGate", "Transport", "build_query", "shared_gate"]

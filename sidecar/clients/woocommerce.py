@@ -15,6 +15,7 @@ from typing import Any
 
 import requests
 
+from sidecar.clients import ApiLog, no_api_log
 from sidecar.clients.woocommerce_batch import (
     BATCH_LIMIT,
     body_of,
@@ -95,21 +96,22 @@ class WooClient:
 
     def __init__(self, url: str, consumer_key: str, consumer_secret: str, *, query_string_auth: bool = False,
                  timeout_s: float = 30.0, max_retries: int = 4, session: requests.Session | None = None,
-                 auth: str = "auto", sleep: Callable[[float], None] = time.sleep):
+                 auth: str = "auto", sleep: Callable[[float], None] = time.sleep, api_log: ApiLog = no_api_log):
         self.http = WooHttp(url, consumer_key, consumer_secret, query_string_auth=query_string_auth,
-                            timeout_s=timeout_s, max_retries=max_retries, session=session, auth=auth, sleep=sleep)
+                            timeout_s=timeout_s, max_retries=max_retries, session=session, auth=auth, sleep=sleep,
+                            api_log=api_log)
         self.batch_size = BATCH_LIMIT
         self.batch_calls = 0
 
     @classmethod
-    def from_credentials(cls, values: dict, settings: dict | None = None, **kw: Any) -> WooClient:
-        """Build from the stored ``woocommerce`` credentials half and the effective settings."""
-        if settings is None:
-            settings = _current_settings()
-        woo = (settings or {}).get("woocommerce") or {}
+    def from_credentials(cls, values: dict, settings: dict, *, api_log: ApiLog, **kw: Any) -> WooClient:
+        """Build the client the way the sidecar does: the stored ``woocommerce`` credentials half, the effective
+        settings (``woocommerce.query_string_auth``, ``woocommerce.timeout_s``) and the API-log recorder, all
+        handed in by the caller (a client never reads the database)."""
+        woo = settings.get("woocommerce") or {}
         return cls(values.get("url", ""), values.get("consumer_key", ""), values.get("consumer_secret", ""),
                    query_string_auth=bool(woo.get("query_string_auth", False)),
-                   timeout_s=float(woo.get("timeout_s", 30.0)), **kw)
+                   timeout_s=float(woo.get("timeout_s", 30.0)), api_log=api_log, **kw)
 
     @property
     def auth_mode(self) -> str:
@@ -281,25 +283,13 @@ class WooClient:
         return self.put(f"webhooks/{int(webhook_id)}", data)
 
 
-def _current_settings() -> dict:
-    """The effective settings if the database is reachable, else the defaults."""
-    try:
-        from sidecar.store.settings import get_settings
-
-        return get_settings()
-    except Exception:  # noqa: BLE001 - no database in this process: defaults are right
-        from sidecar.store.settings import defaults
-
-        return defaults()
-
-
-def test_connection(values: dict, config: Any = None) -> dict:
+def test_connection(values: dict, config: Any, settings: dict, api_log: ApiLog) -> dict:
     """``POST /v1/credentials/test``, WooCommerce half: can the key read, and can it write (without changing
-    anything)? See ``woocommerce_connection``."""
+    anything)? See ``woocommerce_connection``. ``config`` is unused: the store URL is in ``values``."""
     from sidecar.clients.woocommerce_connection import check
 
     try:
-        client = WooClient.from_credentials(values, max_retries=1)
+        client = WooClient.from_credentials(values, settings, api_log=api_log, max_retries=1)
     except ValueError as exc:
         return {"ok": False, "read": False, "write": False, "error": str(exc)}
     return check(client)

@@ -1,4 +1,5 @@
-"""The transport under the WooCommerce client: one session, auth, timeouts, retries with backoff, the API log.
+"""The transport under the WooCommerce client: one session, auth, timeouts, retries under the sidecar's one
+policy (``sidecar.retry``: Retry-After is a floor), the API log.
 
 This is the only place that turns sockets, timeouts and HTTP statuses into our errors (STYLE.md, "Adapter").
 Every attempt - retries included - is one row in the API log, with credentials stripped from the path.
@@ -7,7 +8,6 @@ Every attempt - retries included - is one row in the API log, with credentials s
 from __future__ import annotations
 
 import json
-import random
 import re
 import time
 from collections.abc import Callable, Mapping
@@ -17,10 +17,11 @@ from urllib.parse import urlsplit
 
 import requests
 
+from sidecar.clients import ApiLog, no_api_log
 from sidecar.clients.woocommerce_auth import choose_mode, make_auth, strip_credentials
 from sidecar.clients.woocommerce_errors import WooConfigError, WooError, WooTransientError, error_from_body
+from sidecar.retry import RetryPolicy, parse_retry_after
 from sidecar.security import redact_text
-from sidecar.store.apilog import record_api_call
 
 API_PREFIX = "/wp-json/wc/v3/"
 IDEMPOTENT = {"GET", "HEAD", "PUT", "DELETE", "OPTIONS"}
@@ -37,36 +38,21 @@ class Response:
     headers: Mapping[str, str]  # case-insensitive (requests' CaseInsensitiveDict)
 
 
-def backoff_delay(attempt: int, retry_after: float | None = None, base: float = 0.5, cap: float = 30.0) -> float:
-    """Seconds to wait before retry ``attempt`` (1-based): the server's Retry-After if given, else exponential
-    with full jitter, so many workers do not retry in step."""
-    if retry_after is not None:
-        return min(max(retry_after, 0.0), cap)
-    return random.uniform(0, min(cap, base * 2 ** (attempt - 1)))
-
-
-def _retry_after(resp: requests.Response) -> float | None:
-    value = resp.headers.get("Retry-After")
-    try:
-        return float(value) if value else None
-    except ValueError:
-        return None
-
-
 class WooHttp:
     """Sends JSON to ``{url}/wp-json/wc/v3/{path}`` and returns decoded answers or raises a ``WooError``."""
 
     def __init__(self, url: str, consumer_key: str, consumer_secret: str, *, query_string_auth: bool = False,
                  timeout_s: float = 30.0, max_retries: int = 4, session: requests.Session | None = None,
-                 auth: str = "auto", sleep: Callable[[float], None] = time.sleep):
+                 auth: str = "auto", sleep: Callable[[float], None] = time.sleep, api_log: ApiLog = no_api_log):
         if not url or urlsplit(url).scheme not in ("http", "https"):
             raise ValueError("the store URL must start with http:// or https://")
         self.url = url.rstrip("/")
         self.auth_mode = choose_mode(self.url, auth, query_string_auth)
         self.timeout_s = timeout_s
-        self.max_retries = max_retries
+        self.policy = RetryPolicy(max_retries=max_retries)  # the sidecar's one policy (sidecar.retry)
         self.session = session or requests.Session()
         self.sleep = sleep
+        self.api_log = api_log
         self._auth = make_auth(self.auth_mode, consumer_key, consumer_secret)
         self._secrets = [s for s in (consumer_key, consumer_secret) if s]
 
@@ -80,15 +66,12 @@ class WooHttp:
         method is idempotent)."""
         method = method.upper()
         retry = method in IDEMPOTENT if retry is None else retry
-        attempt = 0
-        while True:
-            attempt += 1
-            try:
-                return self._attempt(method, path, params, json_body)
-            except WooError as exc:
-                if not (exc.retryable and retry and attempt <= self.max_retries):
-                    raise
-                self.sleep(backoff_delay(attempt, exc.retry_after))
+
+        def may_retry(exc: BaseException) -> bool:
+            return retry and isinstance(exc, WooError) and exc.retryable
+
+        return self.policy.call(lambda: self._attempt(method, path, params, json_body), may_retry=may_retry,
+                                sleep=self.sleep)
 
     def _attempt(self, method: str, path: str, params: dict | None, json_body: Any) -> Response:
         started = time.monotonic()
@@ -97,16 +80,15 @@ class WooHttp:
             resp = self._send(method, path, params, json_body)
         except requests.RequestException as exc:
             error = self._network_error(exc)
-            record_api_call("woocommerce", method, logged_path, None, (time.monotonic() - started) * 1000,
-                            str(error))
+            self.api_log("woocommerce", method, logged_path, None, (time.monotonic() - started) * 1000, str(error))
             raise error from None
         ms = (time.monotonic() - started) * 1000
         try:
             result = self._decode(resp)
         except WooError as exc:
-            record_api_call("woocommerce", method, logged_path, resp.status_code, ms, str(exc))
+            self.api_log("woocommerce", method, logged_path, resp.status_code, ms, str(exc))
             raise
-        record_api_call("woocommerce", method, logged_path, resp.status_code, ms, None)
+        self.api_log("woocommerce", method, logged_path, resp.status_code, ms, None)
         return result
 
     def _send(self, method: str, path: str, params: dict | None, json_body: Any) -> requests.Response:
@@ -140,7 +122,8 @@ class WooHttp:
             body = None
         if resp.status_code >= 400:
             text = redact_text(resp.text, self._secrets)
-            raise error_from_body(resp.status_code, body, retry_after=_retry_after(resp), text=text)
+            raise error_from_body(resp.status_code, body, text=text,
+                                  retry_after=parse_retry_after(resp.headers.get("Retry-After"), time.time()))
         if body is None and resp.content:
             raise WooConfigError("the store did not answer with JSON: is this the WordPress home URL with "
                                  "WooCommerce active and pretty permalinks on?", status=resp.status_code,

@@ -1,5 +1,8 @@
 """``build_context()``: the FlowContext a job runs with, its clients built lazily from the stored credentials.
 
+This is where the pipeline builds the clients: it hands them the credentials, the settings they need and the
+API-log recorder (``store.apilog.record_api_call``); a client never reads the database itself.
+
 Clients are cached per process and shared by the worker threads (so the NetSuite client's concurrency limit
 holds across them); a change of credentials or client settings builds fresh ones on the next job.
 """
@@ -13,7 +16,7 @@ from collections.abc import Callable
 from typing import Any
 
 from sidecar.flows.base import FlowContext, NewEvent
-from sidecar.store.apilog import remember_secrets
+from sidecar.store.apilog import record_api_call, remember_secrets
 from sidecar.store.runtime import get_runtime
 from sidecar.store.settings import get_settings
 
@@ -57,13 +60,13 @@ def _client(system: str, settings: dict, make: Callable[[dict, dict], Any]) -> A
 def _make_netsuite(values: dict, settings: dict) -> Any:
     from sidecar.clients.netsuite import NetSuiteClient
 
-    return NetSuiteClient.from_credentials(values, get_runtime().config, settings)
+    return NetSuiteClient.from_credentials(values, get_runtime().config, settings, api_log=record_api_call)
 
 
 def _make_woo(values: dict, settings: dict) -> Any:
     from sidecar.clients.woocommerce import WooClient
 
-    return WooClient.from_credentials(values, settings)
+    return WooClient.from_credentials(values, settings, api_log=record_api_call)
 
 
 def clear_client_cache() -> None:

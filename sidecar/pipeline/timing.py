@@ -11,6 +11,8 @@ import os
 import random
 from dataclasses import dataclass
 
+from sidecar.retry import job_policy
+
 
 @dataclass(frozen=True)
 class Timing:
@@ -39,14 +41,11 @@ def timing() -> Timing:
 
 def backoff_s(attempt: int, retry_after: float | None = None, t: Timing | None = None,
               rand: random.Random | None = None) -> float:
-    """Delay before retry number ``attempt`` (1-based): exponential, capped, with jitter (half to full).
+    """Delay before retry number ``attempt`` (1-based), under the sidecar's one retry policy
+    (``sidecar.retry``): exponential from ``retry_base_s``, capped at ``retry_max_s``, half-to-full jitter.
 
     Jitter spreads retries of many events that failed together (NetSuite down for a minute) so they do not
     all come back at once. A ``Retry-After`` from the remote system is a floor, never shortened.
     """
     t = t or timing()
-    ceiling = min(t.retry_max_s, t.retry_base_s * (2 ** max(attempt - 1, 0)))
-    delay = ceiling * (0.5 + 0.5 * (rand or random).random())
-    if retry_after:
-        delay = max(delay, float(retry_after))
-    return delay
+    return job_policy(t.retry_base_s, t.retry_max_s).delay(attempt, retry_after, rand)

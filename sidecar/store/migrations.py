@@ -14,6 +14,7 @@ from playhouse.migrate import SchemaMigrator
 
 from sidecar.store import models
 from sidecar.store.db import database
+from sidecar.store.queue_storage import create_queue_tables
 
 log = logging.getLogger(__name__)
 
@@ -29,10 +30,7 @@ class SchemaVersion(peewee.Model):
 
 def _m001_initial(db: peewee.Database, migrator: SchemaMigrator) -> None:
     db.create_tables(models.ALL_MODELS)
-    from sidecar.pipeline.queue import huey, uses_sql_storage
-
-    if uses_sql_storage():
-        huey.storage.create_tables()
+    create_queue_tables()  # huey's own tables, when the queue lives in this database
 
 
 def _m002_pipeline(db: peewee.Database, migrator: SchemaMigrator) -> None:

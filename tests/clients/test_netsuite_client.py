@@ -20,7 +20,7 @@ from sidecar.clients.netsuite_errors import (
     NetSuiteValidationError,
     error_from_response,
 )
-from sidecar.clients.netsuite_transport import RetryPolicy, parse_retry_after
+from sidecar.retry import RetryPolicy, parse_retry_after
 
 ORIGIN = "https://1234567-sb1.suitetalk.api.netsuite.com"
 R = ORIGIN + "/services/rest/record/v1"
@@ -163,12 +163,12 @@ def test_retry_after_parsing():
 def test_backoff_is_exponential_capped_and_jittered():
     policy = RetryPolicy(base_s=0.5, cap_s=4.0)
     rng = random.Random(1)
-    delays = [[policy.delay(n, None, rng) for _ in range(200)] for n in range(6)]
+    delays = [[policy.delay(n + 1, None, rng) for _ in range(200)] for n in range(6)]  # retry n+1 (1-based)
     for n, samples in enumerate(delays):
         bound = min(4.0, 0.5 * 2 ** n)
         assert all(0 <= d <= bound for d in samples)
         assert max(samples) > bound * 0.8 and min(samples) < bound * 0.2  # spread: threads don't retry in step
-    assert all(10 <= policy.delay(0, 10, rng) <= 10.5 for _ in range(50))  # Retry-After is honoured
+    assert all(10 <= policy.delay(1, 10, rng) <= 10.5 for _ in range(50))  # Retry-After is honoured
 
 
 # --- governance: retries ------------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ import responses
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
+from sidecar.clients import no_api_log
 from sidecar.clients.netsuite import test_connection as run_connection_test
 from sidecar.clients.netsuite_auth import TOKEN_CACHE
 from sidecar.clients.netsuite_diagnosis import likely_causes, measure_skew
@@ -37,7 +38,7 @@ def _assert_no_secret(result: dict, values: dict) -> None:
 def test_invalid_login_becomes_an_ordered_diagnosis():
     responses.add(responses.GET, SERVER_TIME, json=INVALID_LOGIN, status=401,
                   headers={"Date": formatdate(time.time(), usegmt=True)})
-    result = run_connection_test(VALUES, CONFIG)
+    result = run_connection_test(VALUES, CONFIG, {}, no_api_log)
     assert result["ok"] is False and "INVALID_LOGIN" in result["error"]
     diag = result["diagnosis"]
     assert diag["realm"] == "1234567_SB1" and diag["host"] == "1234567-sb1.suitetalk.api.netsuite.com"
@@ -52,7 +53,7 @@ def test_invalid_login_becomes_an_ordered_diagnosis():
 def test_a_skewed_clock_is_named_first():
     responses.add(responses.GET, SERVER_TIME, json=INVALID_LOGIN, status=401,
                   headers={"Date": formatdate(time.time() + 600, usegmt=True)})
-    diag = run_connection_test(VALUES, CONFIG)["diagnosis"]
+    diag = run_connection_test(VALUES, CONFIG, {}, no_api_log)["diagnosis"]
     assert 595 <= diag["clock_skew_s"] <= 605
     assert diag["likely_causes"][0]["audit_code"] == "InvalidTimestamp"
     assert "behind" in diag["likely_causes"][0]["cause"]
@@ -64,7 +65,7 @@ def test_success_reports_the_measured_skew():
     server = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(now - 42)) + ".000Z"
     responses.add(responses.GET, SERVER_TIME, json={"serverTime": server},
                   headers={"Date": formatdate(now - 42, usegmt=True)})
-    result = run_connection_test(VALUES, CONFIG)
+    result = run_connection_test(VALUES, CONFIG, {}, no_api_log)
     assert result["ok"] is True and -44 <= result["diagnosis"]["clock_skew_s"] <= -40
     assert result["diagnosis"]["signature_method"] == "HMAC-SHA256"
 
@@ -72,7 +73,7 @@ def test_success_reports_the_measured_skew():
 @responses.activate
 def test_an_unreachable_host_says_so():
     responses.add(responses.GET, SERVER_TIME, body=requests.ConnectionError("Name or service not known"))
-    result = run_connection_test(VALUES, CONFIG)
+    result = run_connection_test(VALUES, CONFIG, {}, no_api_log)
     assert result["ok"] is False and "could not be reached" in result["error"]
     assert "1234567-sb1.suitetalk.api.netsuite.com" in result["error"]
 
@@ -87,7 +88,7 @@ def test_oauth2_token_refusal_puts_the_named_reason_first():
               "certificate_id": "cert-value-02", "private_key_pem": pem}
     responses.add(responses.POST, ORIGIN + "/services/rest/auth/oauth2/v1/token", status=401,
                   json={"error": "invalid_client", "error_description": "MissingKey"})
-    result = run_connection_test(values, CONFIG)
+    result = run_connection_test(values, CONFIG, {}, no_api_log)
     diag = result["diagnosis"]
     assert result["ok"] is False and diag["code"] == "invalid_client"
     assert diag["likely_causes"][0]["audit_code"] == "MissingKey" and diag["algorithm"] == "ES256"

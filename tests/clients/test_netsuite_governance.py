@@ -9,6 +9,7 @@ from types import SimpleNamespace
 
 import responses
 
+from sidecar.clients import no_api_log
 from sidecar.clients.netsuite import NetSuiteClient
 from sidecar.clients.netsuite_auth import OAuth2Auth, TbaAuth
 from sidecar.clients.netsuite_transport import ConcurrencyGate, shared_gate
@@ -49,7 +50,8 @@ def test_gate_admits_at_most_its_limit():
 
 def test_clients_of_one_account_share_one_gate():
     a = NetSuiteClient.from_credentials(TBA, SimpleNamespace(netsuite_base_url=None),
-                                        {"netsuite": {"concurrency_limit": 3, "timeout_s": 12}})
+                                        {"netsuite": {"concurrency_limit": 3, "timeout_s": 12}},
+                                        api_log=no_api_log)
     b = NetSuiteClient("7654321-sb2", TbaAuth("7654321_SB2", "k", "s", "t", "u"), concurrency_limit=3)
     other = NetSuiteClient("1111111", TbaAuth("1111111", "k", "s", "t", "u"), concurrency_limit=3)
     assert a.gate is b.gate is shared_gate("7654321_SB2", 3)
@@ -67,7 +69,7 @@ def test_from_credentials_uses_the_base_url_override_and_the_auth_mode():
     values = {"account_id": "1234567_SB1", "auth": "oauth2", "client_id": "c", "certificate_id": "k",
               "private_key_pem": pem}
     client = NetSuiteClient.from_credentials(values, SimpleNamespace(netsuite_base_url="http://127.0.0.1:1/"),
-                                             {"netsuite": {}})
+                                             {"netsuite": {}}, api_log=no_api_log)
     assert isinstance(client.auth, OAuth2Auth) and client.origin == "http://127.0.0.1:1"
     assert client.auth.token_url == "http://127.0.0.1:1/services/rest/auth/oauth2/v1/token"
     assert client.gate.limit == 5 and client.transport.timeout_s == 60.0  # the settings' defaults
@@ -75,6 +77,7 @@ def test_from_credentials_uses_the_base_url_override_and_the_auth_mode():
 
 @responses.activate
 def test_api_log_rows_are_written_and_hold_no_secret(app):
+    from sidecar.store.apilog import record_api_call
     from sidecar.store.db import database
     from sidecar.store.models import ApiCall
 
@@ -83,7 +86,8 @@ def test_api_log_rows_are_written_and_hold_no_secret(app):
         "status": 401, "o:errorDetails": [{"detail": "Invalid login attempt. token_secret=ts-gov-000004",
                                            "o:errorCode": "INVALID_LOGIN"}]})
     responses.add(responses.GET, origin + "/services/rest/record/v1/customer/6", json={"id": "6"})
-    client = NetSuiteClient.from_credentials(TBA, SimpleNamespace(netsuite_base_url=None), {"netsuite": {}})
+    client = NetSuiteClient.from_credentials(TBA, SimpleNamespace(netsuite_base_url=None), {"netsuite": {}},
+                                             api_log=record_api_call)
     client.get("customer", 6)
     try:
         client.get("customer", 5)

@@ -12,6 +12,7 @@ import requests
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
+from sidecar.clients import no_api_log
 from sidecar.clients.netsuite import NetSuiteClient
 from sidecar.clients.netsuite import test_connection as run_connection_test
 from sidecar.clients.netsuite_auth import TOKEN_CACHE, OAuth2Auth, TbaAuth
@@ -245,7 +246,8 @@ def test_create_after_a_500_is_sent_again_once(sandbox):
 def test_wrong_token_secret_gets_a_useful_diagnosis(sandbox):
     box = sandbox()
     values = {**DEMO_TBA, "auth": "tba", "token_secret": "definitely-the-wrong-secret"}
-    result = run_connection_test(values, SimpleNamespace(netsuite_base_url=box.url))
+    result = run_connection_test(values, SimpleNamespace(netsuite_base_url=box.url), {},
+                                no_api_log)
     assert result["ok"] is False and "INVALID_LOGIN" in result["error"]
     diag = result["diagnosis"]
     assert diag["realm"] == ACCOUNT and diag["host"] == box.url.split("//")[1]
@@ -260,7 +262,8 @@ def test_wrong_token_secret_gets_a_useful_diagnosis(sandbox):
 
 def test_right_credentials_pass_the_test(sandbox):
     box = sandbox()
-    result = run_connection_test({**DEMO_TBA, "auth": "tba"}, SimpleNamespace(netsuite_base_url=box.url))
+    result = run_connection_test({**DEMO_TBA, "auth": "tba"}, SimpleNamespace(netsuite_base_url=box.url), {},
+                                no_api_log)
     assert result["ok"] is True and abs(result["diagnosis"]["clock_skew_s"]) < 5
 
 
@@ -291,7 +294,8 @@ def test_credentials_endpoint_end_to_end_leaves_no_secret_in_the_api_log(sandbox
 
 def test_a_client_clock_ten_minutes_off_is_named_as_the_likely_cause(sandbox):
     box = sandbox(clock_skew_s=600)  # NetSuite's clock (and its Date header) ten minutes ahead of ours
-    result = run_connection_test({**DEMO_TBA, "auth": "tba"}, SimpleNamespace(netsuite_base_url=box.url))
+    result = run_connection_test({**DEMO_TBA, "auth": "tba"}, SimpleNamespace(netsuite_base_url=box.url), {},
+                                no_api_log)
     assert result["ok"] is False
     diag = result["diagnosis"]
     assert 590 <= diag["clock_skew_s"] <= 610

@@ -7,6 +7,7 @@ import requests
 import responses
 
 from sidecar.clients.woocommerce import WooClient, WooError
+from sidecar.store.apilog import record_api_call
 from sidecar.store.db import connect_database
 from sidecar.store.migrations import migrate
 from sidecar.store.models import ApiCall
@@ -41,8 +42,9 @@ def test_oauth_and_query_string_calls_leave_no_secret_in_log_or_errors(api_log):
     responses.add("GET", https_base + "orders", body=requests.exceptions.ConnectionError(
         f"HTTPSConnectionPool: Max retries exceeded with url: /wp-json/wc/v3/orders?consumer_key={CK}"
         f"&consumer_secret={CS}"))
-    oauth = WooClient("http://store.test", CK, CS, max_retries=0)
-    query = WooClient("https://store.test", CK, CS, query_string_auth=True, max_retries=0)
+    oauth = WooClient("http://store.test", CK, CS, max_retries=0, api_log=record_api_call)
+    query = WooClient("https://store.test", CK, CS, query_string_auth=True, max_retries=0,
+                      api_log=record_api_call)
     errors = []
     oauth.get("products", {"sku": "HW-001"})
     for call in (lambda: oauth.batch_products(update=[{"id": 1, "stock_quantity": 2}]),
@@ -68,5 +70,5 @@ def test_oauth_and_query_string_calls_leave_no_secret_in_log_or_errors(api_log):
 def test_every_retry_is_its_own_log_row(api_log):
     responses.add("GET", "http://store.test/wp-json/wc/v3/orders/5", status=503, body="busy")
     responses.add("GET", "http://store.test/wp-json/wc/v3/orders/5", json={"id": 5})
-    WooClient("http://store.test", CK, CS, sleep=lambda s: None).get_order(5)
+    WooClient("http://store.test", CK, CS, sleep=lambda s: None, api_log=record_api_call).get_order(5)
     assert [r.status for r in rows(api_log)] == [503, 200]

@@ -11,6 +11,7 @@ import pytest
 import responses
 from oauthlib.oauth1.rfc5849 import signature as oauthlib_sig
 
+from sidecar.clients import no_api_log
 from sidecar.clients.woocommerce import WooClient, WooConfigError
 from sidecar.clients.woocommerce_auth import WooOAuth1, base_string, choose_mode, strip_credentials
 from tests.clients.test_woocommerce_support import CK, CS, add_fixture
@@ -105,7 +106,8 @@ def test_basic_over_https_sends_the_authorization_header_only():
 def test_query_string_auth_over_https_for_hosts_that_strip_authorization():
     add_fixture(responses, "GET", "https://shop.test/wp-json/wc/v3/products", "auth-https-query-ok.json")
     client = WooClient.from_credentials({"url": "https://shop.test", "consumer_key": CK, "consumer_secret": CS},
-                                        {"woocommerce": {"query_string_auth": True, "timeout_s": 5}})
+                                        {"woocommerce": {"query_string_auth": True, "timeout_s": 5}},
+                                        api_log=no_api_log)
     client.get("products", {"per_page": 2})
     sent = responses.calls[0].request
     assert "Authorization" not in sent.headers

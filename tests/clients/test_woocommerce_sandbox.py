@@ -7,6 +7,7 @@ import time
 import pytest
 import requests
 
+from sidecar.clients import no_api_log
 from sidecar.clients.woocommerce import (
     WooAuthError,
     WooBatchTooLarge,
@@ -18,6 +19,7 @@ from sidecar.clients.woocommerce import (
 )
 from sidecar.clients.woocommerce import test_connection as woo_test_connection
 from sidecar.sandbox.woocommerce import DEMO_KEYS, create_app
+from sidecar.store.apilog import record_api_call
 from sidecar.store.db import connect_database
 from sidecar.store.migrations import migrate
 from sidecar.store.models import ApiCall
@@ -105,14 +107,14 @@ def test_read_only_key_is_refused_on_write_with_woocommerces_error(store):
         woo.batch_products(update=[{"id": product["id"], "stock_quantity": 1}])
     assert err.value.code == "woocommerce_rest_authentication_error" and err.value.status == 401
     assert "does not have write permissions" in str(err.value) and not err.value.retryable
-    result = woo_test_connection({"url": store.url, **keys}, None)
+    result = woo_test_connection({"url": store.url, **keys}, None, {}, no_api_log)
     assert (result["ok"], result["read"], result["write"]) == (False, True, False)
 
 
 def test_connection_with_a_read_write_key_changes_nothing(store):
     seed(store, 3)
     before = [(p["id"], p["stock_quantity"], p["date_modified_gmt"]) for p in client(store).iter_pages("products")]
-    result = woo_test_connection({"url": store.url, "consumer_key": CK, "consumer_secret": CS}, None)
+    result = woo_test_connection({"url": store.url, "consumer_key": CK, "consumer_secret": CS}, None, {}, no_api_log)
     assert result == {"ok": True, "read": True, "write": True, "auth": "oauth"}
     after = [(p["id"], p["stock_quantity"], p["date_modified_gmt"]) for p in client(store).iter_pages("products")]
     assert after == before
@@ -204,7 +206,7 @@ def test_faults_are_retried_and_every_attempt_is_logged_without_secrets(live_ser
     for https, mode in ((False, "oauth"), (True, "query")):
         server = live_server_factory(create_app({"https": https, "seed": 5}))
         control(server, "POST", "/_sandbox/config", {"fault_rate": 0.5})
-        woo = client(server, auth=mode, max_retries=12)
+        woo = client(server, auth=mode, max_retries=12, api_log=record_api_call)
         assert len(list(woo.iter_pages("products", per_page=2))) >= 5
     with db.connection_context():
         logged = list(ApiCall.select())
