@@ -66,18 +66,18 @@ def test_preview_shows_the_body_and_customer_and_writes_nothing(stack):
 
 def test_preview_lists_every_problem_at_once(stack):
     woo = stack.woo_client()
-    woo.batch_products(create=[{"name": "Not in NetSuite", "sku": "NOPE-1", "regular_price": "9.00"},
-                               {"name": "Nor this", "sku": "NOPE-2", "regular_price": "4.00"}])
+    woo.batch_products(create=[{"name": "Not in NetSuite", "sku": "PREVIEW-NOPE-1", "regular_price": "9.00"},
+                               {"name": "Nor this", "sku": "PREVIEW-NOPE-2", "regular_price": "4.00"}])
     stack.api.put("/v1/settings", {"orders": {"ship_methods": {}}})
     order = stack.place({"billing": guest(8), "shipping_lines": FLAT,
-                         "line_items": [{"sku": "NOPE-1", "quantity": 1}, {"sku": "NOPE-2", "quantity": 1}]})
+                         "line_items": [{"sku": "PREVIEW-NOPE-1", "quantity": 1}, {"sku": "PREVIEW-NOPE-2", "quantity": 1}]})
     before = writes(stack)
     preview = stack.api.post(f"/v1/preview/orders/{order['id']}").get_json()
     assert writes(stack) == before
     messages = [p["message"] for p in preview["problems"]]
     assert preview["ok"] is False
-    assert "SKU NOPE-1 has no NetSuite item (matched by itemid)" in messages
-    assert "SKU NOPE-2 has no NetSuite item (matched by itemid)" in messages
+    assert "SKU PREVIEW-NOPE-1 has no NetSuite item (matched by itemid)" in messages
+    assert "SKU PREVIEW-NOPE-2 has no NetSuite item (matched by itemid)" in messages
 
 
 def test_preview_with_unsaved_settings_tries_a_mapping_change_without_saving_it(stack):
