@@ -20,8 +20,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1] / "sidecar"
 
-FOUNDATION = {"sidecar", "sidecar.config", "sidecar.security", "sidecar.retry"}
-ENTRY_POINTS = {"sidecar.cli", "sidecar.demo", "sidecar.__main__"}
+FOUNDATION = {"sidecar", "sidecar.config", "sidecar.security", "sidecar.retry", "sidecar.ports"}
+ENTRY_POINTS = {"sidecar.cli", "sidecar.demo", "sidecar.demo_processes", "sidecar.gunicorn_support",
+                "sidecar.__main__"}
 LAYERS = ["foundation", "store", "clients", "mapping", "flows", "pipeline", "api", "entry"]  # bottom to top
 RANK = {name: rank for rank, name in enumerate(LAYERS)}
 # The ``sidecar sandbox NAME`` command runs a simulator as its own process (``make run``, the demo, the bench):
