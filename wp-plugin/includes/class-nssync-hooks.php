@@ -56,6 +56,9 @@ class NSSync_Hooks {
 
 		// Settings tab, notices, assets.
 		add_filter( 'woocommerce_get_settings_pages', array( $this, 'add_settings_page' ) );
+		// The tab's fields are not WooCommerce options: keep them (and the shared secret) out of /wc/v3/settings.
+		add_filter( 'woocommerce_settings_groups', array( $this, 'hide_rest_settings_group' ), 100 );
+		add_filter( 'woocommerce_settings-nssync', array( $this, 'hide_rest_settings' ), 100 );
 		add_action( 'admin_notices', array( $p->admin, 'forwarding_notice' ) );
 		add_action( 'admin_enqueue_scripts', array( $p->admin, 'enqueue_assets' ) );
 		add_filter( 'plugin_action_links_' . plugin_basename( NSSYNC_PLUGIN_FILE ), array( $p->admin, 'action_links' ) );
@@ -78,6 +81,33 @@ class NSSync_Hooks {
 	 */
 	public function load_textdomain() {
 		load_plugin_textdomain( 'netsuite-sync-for-woocommerce', false, dirname( plugin_basename( NSSYNC_PLUGIN_FILE ) ) . '/languages' );
+	}
+
+	/**
+	 * `woocommerce_settings_groups`: WooCommerce registers every settings page as a REST settings group; ours
+	 * is not made of WooCommerce options, and its option ids include the shared secret.
+	 *
+	 * @param array $groups REST settings groups.
+	 * @return array
+	 */
+	public function hide_rest_settings_group( $groups ) {
+		return array_values(
+			array_filter(
+				(array) $groups,
+				static function ( $group ) {
+					return ! ( is_array( $group ) && isset( $group['id'] ) && 'nssync' === $group['id'] );
+				}
+			)
+		);
+	}
+
+	/**
+	 * `woocommerce_settings-nssync`: no REST settings for the tab.
+	 *
+	 * @return array
+	 */
+	public function hide_rest_settings() {
+		return array();
 	}
 
 	/**

@@ -33,7 +33,7 @@ try {
 			// The settings page's own save path: the form as shown, one field changed, PUT back.
 			$map      = new NSSync_Settings_Map();
 			$options  = new NSSync_Options();
-			$page     = new NSSync_Settings_Page( $options, $client, $map );
+			$page     = new NSSync_Settings_Save( $options, $client, $map );
 			$settings = $client->get( '/v1/settings', 10 );
 			$post     = $map->form_values( 'sync', $settings );
 			if ( 'yes' !== $post['nssync_fulfillments__complete_order'] ) {
@@ -43,12 +43,12 @@ try {
 			$ok     = $page->save_sidecar_section( 'sync', $post );
 			$answer = array(
 				'saved'  => $ok,
-				'errors' => NSSync_Settings_Page::field_errors(),
+				'errors' => NSSync_Settings_Save::field_errors(),
 				'after'  => $client->get( '/v1/settings', 10 ),
 			);
 			$post['nssync_orders__guest_customer'] = 'nobody';
 			$answer['bad_saved']  = $page->save_sidecar_section( 'sync', $post );
-			$answer['bad_errors'] = NSSync_Settings_Page::field_errors();
+			$answer['bad_errors'] = NSSync_Settings_Save::field_errors();
 			break;
 		case 'event':
 			// The forwarding path: hook → outbox → Action Scheduler (shim) → signed POST /v1/events, then the

@@ -391,6 +391,15 @@ class WC_Settings_Page {
 		$pages[ $this->id ] = $this->label;
 		return $pages;
 	}
+	/** As WooCommerce's: a per-section method if there is one, else get_settings_for_section_core(), filtered. */
+	final public function get_settings_for_section( $section_id ) {
+		$method = '' === $section_id ? 'get_settings_for_default_section' : "get_settings_for_{$section_id}_section";
+		$settings = method_exists( $this, $method ) ? $this->$method() : $this->get_settings_for_section_core( $section_id );
+		return apply_filters( 'woocommerce_get_settings_' . $this->id, $settings, $section_id );
+	}
+	protected function get_settings_for_section_core( $section_id ) {
+		return array();
+	}
 }
 class WC_Admin_Settings {
 	public static function add_error( $text ) {

@@ -1,0 +1,217 @@
+<?php
+/**
+ * Saving the NetSuite settings tab: Connection to wp_options + the sidecar's credentials, Sync and Mappings to
+ * the sidecar's settings.
+ *
+ * @package NSSync
+ */
+
+defined( 'ABSPATH' ) || exit;
+
+/**
+ * Validates what can be validated locally, sends the rest to the sidecar, and keeps the field errors and the
+ * rejected values of this request so the form is shown again with them.
+ */
+class NSSync_Settings_Save {
+
+	/**
+	 * Field errors of the save in this request: field id => message.
+	 *
+	 * @var array
+	 */
+	private static $field_errors = array();
+
+	/**
+	 * Values posted in this request when the save failed, shown again instead of the sidecar's.
+	 *
+	 * @var array|null
+	 */
+	private static $rejected = null;
+
+	/** @var NSSync_Options */
+	private $options;
+
+	/** @var NSSync_Sidecar_Client */
+	private $client;
+
+	/** @var NSSync_Settings_Map */
+	private $map;
+
+	/**
+	 * @param NSSync_Options        $options Options.
+	 * @param NSSync_Sidecar_Client $client  Sidecar client.
+	 * @param NSSync_Settings_Map   $map     Field map.
+	 */
+	public function __construct( NSSync_Options $options, NSSync_Sidecar_Client $client, NSSync_Settings_Map $map ) {
+		$this->options = $options;
+		$this->client  = $client;
+		$this->map     = $map;
+	}
+
+	/**
+	 * The field errors recorded by the last save (for tests and the form).
+	 *
+	 * @return array
+	 */
+	public static function field_errors() {
+		return self::$field_errors;
+	}
+
+	/**
+	 * The values of the last rejected save, or null.
+	 *
+	 * @return array|null
+	 */
+	public static function rejected() {
+		return self::$rejected;
+	}
+
+	/**
+	 * Forget the state of a previous save (tests, and each new save).
+	 */
+	public static function reset() {
+		self::$field_errors = array();
+		self::$rejected     = null;
+	}
+
+	/**
+	 * `woocommerce_settings_save_nssync`: nonce and capability first, then the section's save.
+	 *
+	 * @param string $section Current section.
+	 */
+	public function handle( $section ) {
+		check_admin_referer( 'woocommerce-settings' );
+		if ( ! current_user_can( 'manage_woocommerce' ) ) {
+			wp_die( esc_html__( 'You are not allowed to change these settings.', 'netsuite-sync-for-woocommerce' ), 403 );
+		}
+		if ( 'sync' === $section || 'mappings' === $section ) {
+			$this->save_sidecar_section( $section, $this->posted_values( array_keys( $this->map->fields( $section ) ) ) );
+		} elseif ( '' === $section ) {
+			$this->save_connection( $this->posted_values( array_merge( array( 'nssync_sidecar_url', 'nssync_shared_secret' ), array_keys( NSSync_Settings_Fields::CREDENTIAL_FIELDS ) ) ) );
+		}
+	}
+
+	/**
+	 * The raw posted values of the given fields (unslashed; each is sanitized by the code that uses it).
+	 *
+	 * @param string[] $ids Field ids.
+	 * @return array
+	 */
+	private function posted_values( $ids ) {
+		$out = array();
+		foreach ( $ids as $id ) {
+			// phpcs:ignore WordPress.Security.NonceVerification.Missing -- nonce checked in handle(); sanitized per field kind.
+			if ( isset( $_POST[ $id ] ) ) {
+				$out[ $id ] = wp_unslash( $_POST[ $id ] ); // phpcs:ignore WordPress.Security.ValidatedSanitizedInput.InputNotSanitized,WordPress.Security.NonceVerification.Missing
+			}
+		}
+		return $out;
+	}
+
+	/**
+	 * Sync or Mappings: validate locally what can be, then `PUT /v1/settings`; 422 → error by the field.
+	 *
+	 * @param string $section sync or mappings.
+	 * @param array  $posted  Field id => raw value.
+	 * @return bool Saved.
+	 */
+	public function save_sidecar_section( $section, $posted ) {
+		self::reset();
+		list( $patch, $errors ) = $this->map->patch_from_post( $section, $posted );
+		if ( ! $errors ) {
+			try {
+				$saved = $this->client->put( '/v1/settings', $patch, 15 );
+				if ( isset( $saved['customers']['roles'] ) ) {
+					$this->options->set_customer_roles( (array) $saved['customers']['roles'] );
+				}
+				return true;
+			} catch ( NSSync_Sidecar_Exception $e ) {
+				$field = $e->get_field() ? $this->map->field_for_path( $section, $e->get_field() ) : null;
+				if ( $field ) {
+					$errors[ $field ] = self::strip_field_prefix( $e->getMessage(), $e->get_field() );
+				} else {
+					WC_Admin_Settings::add_error( __( 'The sidecar did not save the settings:', 'netsuite-sync-for-woocommerce' ) . ' ' . $e->getMessage() );
+				}
+			}
+		}
+		if ( $errors ) {
+			WC_Admin_Settings::add_error( __( 'The settings were not saved: correct the fields marked below.', 'netsuite-sync-for-woocommerce' ) );
+		}
+		self::$field_errors = $errors;
+		// Show what was typed again: parsed values, and the raw text of fields that could not be parsed.
+		$values = $this->map->form_values( $section, $patch );
+		foreach ( $errors as $id => $message ) {
+			if ( isset( $posted[ $id ] ) && is_string( $posted[ $id ] ) ) {
+				$values[ $id ] = sanitize_textarea_field( $posted[ $id ] );
+			}
+		}
+		self::$rejected = $values;
+		return false;
+	}
+
+	/**
+	 * "orders.subsidiary_id: must be …" → "must be …" (the field is already next to it).
+	 *
+	 * @param string $message Sidecar message.
+	 * @param string $field   Dotted field.
+	 * @return string
+	 */
+	public static function strip_field_prefix( $message, $field ) {
+		$prefix = $field . ': ';
+		return 0 === strpos( $message, $prefix ) ? substr( $message, strlen( $prefix ) ) : $message;
+	}
+
+	/**
+	 * Connection: store the URL and secret in wp_options, send credentials to the sidecar.
+	 *
+	 * @param array $posted Field id => raw value.
+	 * @return bool Saved.
+	 */
+	public function save_connection( $posted ) {
+		self::reset();
+		$errors = array();
+		$url    = isset( $posted['nssync_sidecar_url'] ) ? esc_url_raw( trim( (string) $posted['nssync_sidecar_url'] ), array( 'http', 'https' ) ) : '';
+		if ( '' === $url ) {
+			WC_Admin_Settings::add_error( __( 'Enter the sidecar URL, e.g. http://127.0.0.1:8765.', 'netsuite-sync-for-woocommerce' ) );
+			return false;
+		}
+		$this->options->set_sidecar_url( $url );
+		$secret = isset( $posted['nssync_shared_secret'] ) ? trim( sanitize_text_field( (string) $posted['nssync_shared_secret'] ) ) : '';
+		if ( '' !== $secret ) {
+			$this->options->set_shared_secret( $secret );
+		}
+
+		$credentials = array();
+		foreach ( NSSync_Settings_Fields::CREDENTIAL_FIELDS as $id => $def ) {
+			list( $half, $key ) = $def;
+			$raw                = isset( $posted[ $id ] ) ? trim( (string) $posted[ $id ] ) : '';
+			if ( '' === $raw ) {
+				continue;
+			}
+			$credentials[ $half ][ $key ] = 'url' === $key ? esc_url_raw( $raw, array( 'http', 'https' ) ) : sanitize_text_field( $raw );
+		}
+		if ( ! $credentials ) {
+			return true;
+		}
+		try {
+			$this->client->put( '/v1/credentials', $credentials, 15 );
+			return true;
+		} catch ( NSSync_Sidecar_Exception $e ) {
+			$field = $e->get_field();
+			$id    = null;
+			foreach ( NSSync_Settings_Fields::CREDENTIAL_FIELDS as $fid => $def ) {
+				if ( $field === $def[0] . '.' . $def[1] ) {
+					$id = $fid;
+				}
+			}
+			if ( $id ) {
+				$errors[ $id ] = self::strip_field_prefix( $e->getMessage(), $field );
+				WC_Admin_Settings::add_error( __( 'The credentials were not saved: correct the field marked below.', 'netsuite-sync-for-woocommerce' ) );
+			} else {
+				WC_Admin_Settings::add_error( __( 'The credentials were not sent to the sidecar:', 'netsuite-sync-for-woocommerce' ) . ' ' . $e->getMessage() );
+			}
+		}
+		self::$field_errors = $errors;
+		return false;
+	}
+}
