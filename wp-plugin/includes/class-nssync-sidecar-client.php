@@ -9,7 +9,8 @@ defined( 'ABSPATH' ) || exit;
 
 /**
  * Signed JSON calls to the sidecar (DESIGN.md §3): `X-NSSync-Timestamp` (unix seconds) and
- * `X-NSSync-Signature: sha256=<hex HMAC-SHA256(secret, timestamp + "." + raw body)>`. Failures of any kind
+ * `X-NSSync-Signature: v2=<hex HMAC-SHA256(secret, timestamp \n METHOD \n path \n query \n raw body)>`, so a
+ * signature fits one request only. Failures of any kind
  * become one NSSync_Sidecar_Exception; every call is logged to WooCommerce → Status → Logs without secrets.
  */
 class NSSync_Sidecar_Client {
@@ -28,15 +29,57 @@ class NSSync_Sidecar_Client {
 	}
 
 	/**
-	 * The request signature, byte for byte the sidecar's `security.sign()`.
+	 * The request signature (DESIGN.md §3, v2), byte for byte the sidecar's:
+	 * `v2=<hex HMAC-SHA256(secret, timestamp \n METHOD \n path \n query \n body)>`.
 	 *
-	 * @param string     $secret    Shared secret.
+	 * @param string     $secret    Shared secret (bytes as stored, UTF-8).
 	 * @param string|int $timestamp Unix seconds.
+	 * @param string     $method    HTTP method (signed upper-case).
+	 * @param string     $path      Path as the sidecar receives it, e.g. `/v1/jobs/7/retry`.
+	 * @param string     $query     Raw query string without `?` ('' when none), not decoded or re-ordered.
 	 * @param string     $body      Raw request body ('' for GET).
-	 * @return string `sha256=<64 hex>`
+	 * @return string `v2=<64 hex>`
 	 */
-	public static function sign( $secret, $timestamp, $body ) {
-		return 'sha256=' . hash_hmac( 'sha256', (string) $timestamp . '.' . (string) $body, (string) $secret );
+	public static function sign( $secret, $timestamp, $method, $path, $query, $body ) {
+		$message = (string) $timestamp . "\n" . strtoupper( (string) $method ) . "\n" . (string) $path . "\n" . (string) $query . "\n" . (string) $body;
+		return 'v2=' . hash_hmac( 'sha256', $message, (string) $secret );
+	}
+
+	/**
+	 * The path and query to sign for a request URL: taken from the exact URL sent, with the path of the
+	 * configured sidecar URL removed. The sidecar verifies Flask's `request.path`, which is the path below its
+	 * mount point: for `https://shop.example/nssync` behind a proxy that strips `/nssync` (or a sidecar run with
+	 * SCRIPT_NAME=/nssync), a call to `https://shop.example/nssync/v1/status` is signed as `/v1/status`.
+	 *
+	 * @param string $url  Full request URL.
+	 * @param string $base Configured sidecar URL (no trailing slash).
+	 * @return string[] [ path, query ]
+	 */
+	public static function signed_target( $url, $base ) {
+		$path   = (string) wp_parse_url( $url, PHP_URL_PATH );
+		$query  = (string) wp_parse_url( $url, PHP_URL_QUERY );
+		$prefix = rtrim( (string) wp_parse_url( $base, PHP_URL_PATH ), '/' );
+		if ( '' !== $prefix && 0 === strpos( $path, $prefix . '/' ) ) {
+			$path = substr( $path, strlen( $prefix ) );
+		}
+		return array( '' === $path ? '/' : $path, $query );
+	}
+
+	/**
+	 * A path with a query string encoded as the signer expects it (RFC 3986: spaces as %20), empty values left out.
+	 *
+	 * @param string $path Path.
+	 * @param array  $args Query arguments.
+	 * @return string
+	 */
+	public static function with_query( $path, $args ) {
+		$args = array_filter(
+			(array) $args,
+			static function ( $v ) {
+				return null !== $v && '' !== $v && false !== $v;
+			}
+		);
+		return $args ? $path . '?' . http_build_query( $args, '', '&', PHP_QUERY_RFC3986 ) : $path;
 	}
 
 	/**
@@ -69,8 +112,11 @@ class NSSync_Sidecar_Client {
 			);
 		}
 		$body      = null === $data ? '' : self::encode( $data );
-		$timestamp = (string) time();
-		$url       = $this->options->sidecar_url() . $path;
+		$timestamp = (string) $this->now();
+		$base      = $this->options->sidecar_url();
+		$url       = $base . $path;
+		$method    = strtoupper( (string) $method );
+		list( $signed_path, $signed_query ) = self::signed_target( $url, $base );
 		$started   = microtime( true );
 		$response  = wp_remote_request(
 			$url,
@@ -82,7 +128,7 @@ class NSSync_Sidecar_Client {
 					'Content-Type'       => 'application/json',
 					'Accept'             => 'application/json',
 					'X-NSSync-Timestamp' => $timestamp,
-					'X-NSSync-Signature' => self::sign( $secret, $timestamp, $body ),
+					'X-NSSync-Signature' => self::sign( $secret, $timestamp, $method, $signed_path, $signed_query, $body ),
 					'User-Agent'         => 'netsuite-sync-for-woocommerce/' . ( defined( 'NSSYNC_VERSION' ) ? NSSYNC_VERSION : 'dev' ),
 				),
 				'body'        => null === $data ? null : $body,
@@ -122,6 +168,15 @@ class NSSync_Sidecar_Client {
 		$this->log( 'debug', sprintf( '%s %s → %d (%d ms)', $method, $path, $status, $ms ) );
 		$decoded['_status'] = $status;
 		return $decoded;
+	}
+
+	/**
+	 * The clock of the signature timestamp (a test may stand another in).
+	 *
+	 * @return int Unix seconds.
+	 */
+	protected function now() {
+		return time();
 	}
 
 	/**

@@ -245,6 +245,9 @@ function nssync_shim_real_http( $url, $args ) {
 	}
 	return array( 'response' => array( 'code' => $status ), 'body' => $body );
 }
+function wp_parse_url( $url, $component = -1 ) {
+	return parse_url( $url, $component );
+}
 function wp_remote_retrieve_response_code( $r ) {
 	return is_array( $r ) ? $r['response']['code'] : '';
 }

@@ -40,7 +40,8 @@ class ForwarderRetryTest extends TestCase {
 			}
 			// The fake sidecar checks the signature as sidecar/security.py verify() does.
 			$h = $args['headers'];
-			if ( NSSync_Sidecar_Client::sign( self::SECRET, $h['X-NSSync-Timestamp'], $args['body'] ) !== $h['X-NSSync-Signature'] ) {
+			list( $path, $query ) = NSSync_Sidecar_Client::signed_target( $url, 'http://127.0.0.1:8765' );
+			if ( NSSync_Sidecar_Client::sign( self::SECRET, $h['X-NSSync-Timestamp'], $args['method'], $path, $query, (string) $args['body'] ) !== $h['X-NSSync-Signature'] ) {
 				return nssync_shim_response( 401, array( 'error' => array( 'code' => 'invalid_signature', 'message' => 'bad' ) ) );
 			}
 			$event = json_decode( $args['body'], true );

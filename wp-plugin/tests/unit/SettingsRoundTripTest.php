@@ -199,7 +199,7 @@ class SettingsRoundTripTest extends TestCase {
 		}
 		// Signed with the secret just saved.
 		$h = $put['args']['headers'];
-		$this->assertSame( NSSync_Sidecar_Client::sign( 'new-shared-secret', $h['X-NSSync-Timestamp'], $put['args']['body'] ), $h['X-NSSync-Signature'] );
+		$this->assertSame( NSSync_Sidecar_Client::sign( 'new-shared-secret', $h['X-NSSync-Timestamp'], 'PUT', '/v1/credentials', '', $put['args']['body'] ), $h['X-NSSync-Signature'] );
 	}
 
 	public function test_stored_credentials_show_as_stored_and_a_credentials_422_lands_on_its_field() {
