@@ -7,6 +7,10 @@
 
 error_reporting( E_ALL );
 require_once __DIR__ . '/shim/wp-shim.php';
+if ( ! NSSYNC_SHIM_REAL_WP ) {
+	fwrite( STDERR, "The plugin's tests use WordPress's own formatting.php: apt-get install wordpress (or set NSSYNC_WP_INCLUDES to a wp-includes folder).\n" );
+	exit( 1 );
+}
 require_once dirname( __DIR__ ) . '/includes/class-nssync-plugin.php';
 NSSync_Plugin::load_files();
 require_once dirname( __DIR__ ) . '/includes/class-nssync-settings-page.php';
