@@ -36,4 +36,5 @@ add_action(
 	}
 );
 
+register_activation_hook( __FILE__, array( 'NSSync_Plugin', 'activate' ) );
 add_action( 'plugins_loaded', array( 'NSSync_Plugin', 'boot' ) );

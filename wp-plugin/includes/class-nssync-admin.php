@@ -76,13 +76,7 @@ class NSSync_Admin {
 		printf(
 			'<div class="notice notice-error nssync-notice"><p><strong>%s</strong> %s %s <a href="%s">%s</a></p></div>',
 			esc_html__( 'NetSuite Sync:', 'netsuite-sync-for-woocommerce' ),
-			esc_html(
-				sprintf(
-					/* translators: %d: number of events waiting */
-					_n( '%d event is waiting to be sent to the sidecar.', '%d events are waiting to be sent to the sidecar.', $summary['pending'], 'netsuite-sync-for-woocommerce' ),
-					$summary['pending']
-				)
-			),
+			esc_html( self::backlog_text( $summary ) ),
 			'' === $summary['health']['last_error'] ? '' : esc_html(
 				sprintf(
 					/* translators: %s: last error message */
@@ -92,6 +86,28 @@ class NSSync_Admin {
 			),
 			esc_url( self::settings_url( 'status' ) ),
 			esc_html__( 'See the status', 'netsuite-sync-for-woocommerce' )
+		);
+	}
+
+	/**
+	 * "3 orders are waiting to be sent to the sidecar." (orders, not events; other events named apart).
+	 *
+	 * @param array $summary NSSync_Forwarder::summary().
+	 * @return string
+	 */
+	public static function backlog_text( $summary ) {
+		$orders = (int) $summary['orders'];
+		if ( $orders > 0 ) {
+			return sprintf(
+				/* translators: %d: number of orders */
+				_n( '%d order is waiting to be sent to the sidecar.', '%d orders are waiting to be sent to the sidecar.', $orders, 'netsuite-sync-for-woocommerce' ),
+				$orders
+			);
+		}
+		return sprintf(
+			/* translators: %d: number of events */
+			_n( '%d customer change is waiting to be sent to the sidecar.', '%d customer changes are waiting to be sent to the sidecar.', (int) $summary['pending'], 'netsuite-sync-for-woocommerce' ),
+			(int) $summary['pending']
 		);
 	}
 

@@ -176,9 +176,9 @@ class NSSync_Ajax {
 	public function send_pending() {
 		$this->guard( 'nssync_send_pending' );
 		$count = 0;
-		foreach ( $this->options->outbox_entries() as $entry ) {
+		foreach ( $this->forwarder->outbox()->entries() as $entry ) {
 			$entry['next_attempt'] = 0;
-			$this->options->update_outbox_entry( $entry );
+			$this->forwarder->outbox()->update( $entry );
 			$args = array( $entry['topic'], (int) $entry['resource_id'] );
 			as_unschedule_all_actions( NSSync_Forwarder::HOOK_SEND, $args, NSSync_Forwarder::GROUP );
 			as_enqueue_async_action( NSSync_Forwarder::HOOK_SEND, $args, NSSync_Forwarder::GROUP );

@@ -8,9 +8,9 @@
 defined( 'ABSPATH' ) || exit;
 
 /**
- * The plugin's stored state. By design (DESIGN.md §7) it holds only the sidecar URL, the shared secret and
- * non-secret state: the event outbox, forwarding health and cached display values. NetSuite and WooCommerce
- * credentials live in the sidecar only.
+ * The plugin's stored options. By design (DESIGN.md §7) they hold only the sidecar URL, the shared secret and
+ * non-secret state: forwarding health and cached display values (the event outbox is NSSync_Outbox's table).
+ * NetSuite and WooCommerce credentials live in the sidecar only.
  */
 class NSSync_Options {
 
@@ -18,7 +18,7 @@ class NSSync_Options {
 	const SHARED_SECRET  = 'nssync_shared_secret';
 	const HEALTH         = 'nssync_forwarding_health';
 	const CUSTOMER_ROLES = 'nssync_customer_roles';
-	const OUTBOX_PREFIX  = 'nssync_outbox_';
+	const OUTBOX_PREFIX  = 'nssync_outbox_'; // 0.1.0's outbox rows; moved into NSSync_Outbox's table on upgrade.
 	const DEFAULT_URL    = 'http://127.0.0.1:8765';
 
 	/**
@@ -108,76 +108,6 @@ class NSSync_Options {
 	 */
 	public function set_health( $health ) {
 		update_option( self::HEALTH, $health, false );
-	}
-
-	/**
-	 * Option name of one outbox entry: one row per (topic, resource), so a second event for a resource that
-	 * is still pending finds the row (add_option() returns false) and joins the pending send.
-	 *
-	 * @param string $topic       Event topic.
-	 * @param int    $resource_id WooCommerce id.
-	 * @return string
-	 */
-	public function outbox_key( $topic, $resource_id ) {
-		return self::OUTBOX_PREFIX . str_replace( '.', '_', $topic ) . '_' . absint( $resource_id );
-	}
-
-	/**
-	 * Add an outbox entry unless one is pending for the same topic and resource.
-	 *
-	 * @param array $entry Entry with topic and resource_id.
-	 * @return bool True when added, false when one was already pending.
-	 */
-	public function add_outbox_entry( $entry ) {
-		return (bool) add_option( $this->outbox_key( $entry['topic'], $entry['resource_id'] ), $entry, '', false );
-	}
-
-	/**
-	 * @param string $topic       Event topic.
-	 * @param int    $resource_id WooCommerce id.
-	 * @return array|null
-	 */
-	public function outbox_entry( $topic, $resource_id ) {
-		$entry = get_option( $this->outbox_key( $topic, $resource_id ), null );
-		return is_array( $entry ) ? $entry : null;
-	}
-
-	/**
-	 * @param array $entry Entry with topic and resource_id.
-	 */
-	public function update_outbox_entry( $entry ) {
-		update_option( $this->outbox_key( $entry['topic'], $entry['resource_id'] ), $entry, false );
-	}
-
-	/**
-	 * @param string $topic       Event topic.
-	 * @param int    $resource_id WooCommerce id.
-	 */
-	public function delete_outbox_entry( $topic, $resource_id ) {
-		delete_option( $this->outbox_key( $topic, $resource_id ) );
-	}
-
-	/**
-	 * Every pending outbox entry, oldest first.
-	 *
-	 * @return array[]
-	 */
-	public function outbox_entries() {
-		global $wpdb;
-		$names   = $wpdb->get_col(
-			$wpdb->prepare(
-				"SELECT option_name FROM {$wpdb->options} WHERE option_name LIKE %s ORDER BY option_id",
-				$wpdb->esc_like( self::OUTBOX_PREFIX ) . '%'
-			)
-		);
-		$entries = array();
-		foreach ( (array) $names as $name ) {
-			$entry = get_option( $name, null );
-			if ( is_array( $entry ) && isset( $entry['topic'], $entry['resource_id'] ) ) {
-				$entries[] = $entry;
-			}
-		}
-		return $entries;
 	}
 
 	/**

@@ -51,6 +51,7 @@ final class NSSync_Plugin {
 	const FILES = array(
 		'class-nssync-sidecar-exception.php',
 		'class-nssync-options.php',
+		'class-nssync-outbox.php',
 		'class-nssync-sidecar-client.php',
 		'class-nssync-settings-map.php',
 		'class-nssync-settings-fields.php',
@@ -83,7 +84,15 @@ final class NSSync_Plugin {
 			NSSync_Hooks::register_without_woocommerce();
 			return;
 		}
-		self::instance();
+		self::instance()->forwarder->outbox()->maybe_upgrade();
+	}
+
+	/**
+	 * `register_activation_hook`: create the outbox table (dbDelta).
+	 */
+	public static function activate() {
+		self::load_files();
+		( new NSSync_Outbox() )->install();
 	}
 
 	/**

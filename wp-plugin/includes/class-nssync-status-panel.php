@@ -44,11 +44,12 @@ class NSSync_Status_Panel {
 		$log     = $this->fetch( '/v1/log' );
 		$summary = $this->forwarder ? $this->forwarder->summary() : array(
 			'pending' => 0,
-			'entries' => array(),
-			'failing' => array(),
+			'orders'  => 0,
+			'failing' => 0,
 			'health'  => $this->options->health(),
 			'alert'   => false,
 		);
+		$summary['entries'] = $this->forwarder ? $this->forwarder->outbox()->entries( 50 ) : array();
 		( new NSSync_Status_View() )->render( $status, $jobs, $log, $summary, self::SYNC_NOW_FLOWS );
 	}
 

@@ -13,4 +13,11 @@ if ( ! NSSYNC_SHIM_REAL_WP ) {
 }
 require_once dirname( __DIR__ ) . '/includes/class-nssync-plugin.php';
 NSSync_Plugin::load_files();
+// Every test starts on a fresh in-memory database with the plugin's tables, as activation leaves them.
+$GLOBALS['nssync_shim_after_reset'] = static function () {
+	$GLOBALS['wpdb']->query( 'CREATE TABLE wp_postmeta (meta_id INTEGER PRIMARY KEY, post_id INTEGER, meta_key TEXT, meta_value TEXT)' );
+	( new NSSync_Outbox() )->install();
+};
+require_once dirname( __DIR__ ) . '/includes/class-nssync-uninstaller.php';
+nssync_shim_reset();
 require_once dirname( __DIR__ ) . '/includes/class-nssync-settings-page.php';

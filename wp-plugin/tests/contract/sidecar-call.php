@@ -59,12 +59,12 @@ try {
 			$forwarder = new NSSync_Forwarder( $options, $client, $payloads );
 			add_action( NSSync_Forwarder::HOOK_SEND, array( $forwarder, 'send' ), 10, 2 );
 			$forwarder->on_status_changed( 1043, 'pending', 'processing' );
-			$entry    = $options->outbox_entry( 'order.updated', 1043 );
+			$entry    = $forwarder->outbox()->get( 'order.updated', 1043 );
 			$envelope = $payloads->envelope( $entry );
 			nssync_shim_run_due( time() );
 			$answer = array(
 				'event_id'     => $entry['id'],
-				'outbox_after' => count( $options->outbox_entries() ),
+				'outbox_after' => count( $forwarder->outbox()->entries() ),
 				'state'        => $GLOBALS['nssync_shim']['orders'][1043]->meta['_nssync_state']['state'],
 				'again'        => $client->post( '/v1/events', $envelope, 10 ),
 				'order'        => $client->get( '/v1/orders/1043', 10 ),

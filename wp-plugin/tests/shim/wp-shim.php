@@ -39,7 +39,12 @@ function nssync_shim_reset() {
 		'nonce_ok'   => true,
 		'admin_errors' => array(),
 		'now'        => null,
+		'dbdelta'    => array(),
 	);
+	$GLOBALS['wpdb'] = new NSSync_Shim_WPDB();
+	if ( isset( $GLOBALS['nssync_shim_after_reset'] ) && is_callable( $GLOBALS['nssync_shim_after_reset'] ) ) {
+		call_user_func( $GLOBALS['nssync_shim_after_reset'] );
+	}
 }
 nssync_shim_reset();
 
@@ -86,32 +91,175 @@ function delete_option( $name ) {
 	return $had;
 }
 
-/** Just enough of wpdb for "SELECT option_name FROM options WHERE option_name LIKE 'prefix%'". */
+if ( ! defined( 'ARRAY_A' ) ) {
+	define( 'ARRAY_A', 'ARRAY_A' );
+	define( 'OBJECT', 'OBJECT' );
+}
+
+/**
+ * wpdb on an in-memory SQLite database (pdo_sqlite), so the plugin's own SQL runs for real. MySQL-only syntax
+ * the plugin uses is translated: INSERT IGNORE, and dbDelta's CREATE TABLE. wp_options stays the shim's array
+ * (get_option() and friends); the one query on it the plugin makes (LIKE on option_name) is answered from it.
+ */
 class NSSync_Shim_WPDB {
-	public $options = 'wp_options';
+	public $prefix   = 'wp_';
+	public $options  = 'wp_options';
+	public $postmeta = 'wp_postmeta';
+	public $last_error = '';
+	public $insert_id  = 0;
+	public $queries    = array();
+	/** @var PDO|null */
+	private $pdo;
+	public function __construct() {
+		if ( extension_loaded( 'pdo_sqlite' ) ) {
+			$this->pdo = new PDO( 'sqlite::memory:' );
+			$this->pdo->setAttribute( PDO::ATTR_ERRMODE, PDO::ERRMODE_EXCEPTION );
+		}
+	}
+	public function get_charset_collate() {
+		return '';
+	}
 	public function esc_like( $text ) {
 		return addcslashes( $text, '_%\\' );
 	}
 	public function prepare( $query, ...$args ) {
-		foreach ( $args as $arg ) {
-			$query = preg_replace( '/%s/', "'" . addslashes( $arg ) . "'", $query, 1 );
+		if ( 1 === count( $args ) && is_array( $args[0] ) ) {
+			$args = $args[0];
 		}
-		return $query;
+		$i = 0;
+		return preg_replace_callback(
+			'/%[dsf]/',
+			function ( $m ) use ( &$i, $args ) {
+				$arg = $args[ $i++ ];
+				if ( '%d' === $m[0] ) {
+					return (string) (int) $arg;
+				}
+				if ( '%f' === $m[0] ) {
+					return (string) (float) $arg;
+				}
+				return "'" . str_replace( "'", "''", (string) $arg ) . "'";
+			},
+			$query
+		);
+	}
+	private function sqlite( $sql ) {
+		$sql = preg_replace( '/^\s*INSERT IGNORE/i', 'INSERT OR IGNORE', $sql );
+		$sql = preg_replace( "/^SHOW TABLES LIKE ('.*')$/", "SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE $1 ESCAPE '\\\\'", $sql );
+		return $sql;
+	}
+	private function run( $sql ) {
+		if ( ! $this->pdo ) {
+			throw new RuntimeException( 'the shim wpdb needs pdo_sqlite (apt-get install php-sqlite3)' );
+		}
+		$this->queries[] = $sql;
+		$this->last_error = '';
+		try {
+			$stmt = $this->pdo->query( $this->sqlite( $sql ) );
+		} catch ( PDOException $e ) {
+			$this->last_error = $e->getMessage();
+			throw new RuntimeException( 'SQL error: ' . $e->getMessage() . ' in ' . $sql );
+		}
+		return $stmt;
+	}
+	public function query( $sql ) {
+		$stmt = $this->run( $sql );
+		if ( preg_match( '/^\s*(INSERT|UPDATE|DELETE|REPLACE)/i', $sql ) ) {
+			$this->insert_id = (int) $this->pdo->lastInsertId();
+			return $stmt->rowCount();
+		}
+		return true;
+	}
+	public function get_results( $sql, $output = OBJECT ) {
+		$rows = $this->run( $sql )->fetchAll( PDO::FETCH_ASSOC );
+		return ARRAY_A === $output ? $rows : array_map( function ( $r ) {
+			return (object) $r;
+		}, $rows );
+	}
+	public function get_row( $sql, $output = OBJECT ) {
+		$rows = $this->get_results( $sql, $output );
+		return $rows ? $rows[0] : null;
+	}
+	public function get_var( $sql ) {
+		$row = $this->run( $sql )->fetch( PDO::FETCH_NUM );
+		return $row ? $row[0] : null;
 	}
 	public function get_col( $query ) {
-		if ( ! preg_match( "/option_name LIKE '(.*)'/", $query, $m ) ) {
-			throw new RuntimeException( 'shim wpdb cannot run: ' . $query );
+		if ( preg_match( "/FROM wp_options WHERE option_name LIKE '(.*)'/", $query, $m ) ) {
+			$prefix = str_replace( array( '\\_', '\\%' ), array( '_', '%' ), rtrim( $m[1], '%' ) );
+			$ids    = $GLOBALS['nssync_shim']['option_ids'];
+			asort( $ids );
+			return array_values( array_filter( array_keys( $ids ), function ( $n ) use ( $prefix ) {
+				return 0 === strpos( $n, $prefix );
+			} ) );
 		}
-		$like   = stripslashes( $m[1] );
-		$prefix = str_replace( array( '\\_', '\\%' ), array( '_', '%' ), rtrim( $like, '%' ) );
-		$ids    = $GLOBALS['nssync_shim']['option_ids'];
-		asort( $ids );
-		return array_values( array_filter( array_keys( $ids ), function ( $n ) use ( $prefix ) {
-			return 0 === strpos( $n, $prefix );
-		} ) );
+		return $this->run( $query )->fetchAll( PDO::FETCH_COLUMN, 0 );
+	}
+	private function where( $where, $formats ) {
+		$parts  = array();
+		$values = array();
+		$i      = 0;
+		foreach ( $where as $col => $value ) {
+			$parts[]  = $col . ' = ' . ( isset( $formats[ $i ] ) ? $formats[ $i ] : '%s' );
+			$values[] = $value;
+			++$i;
+		}
+		return array( implode( ' AND ', $parts ), $values );
+	}
+	public function insert( $table, $data, $format = null ) {
+		$cols = implode( ', ', array_keys( $data ) );
+		$ph   = implode( ', ', $format ? (array) $format : array_fill( 0, count( $data ), '%s' ) );
+		return $this->query( $this->prepare( "INSERT INTO $table ($cols) VALUES ($ph)", array_values( $data ) ) );
+	}
+	public function update( $table, $data, $where, $format = null, $where_format = null ) {
+		$set    = array();
+		$format = array_values( (array) $format );
+		$i      = 0;
+		foreach ( array_keys( $data ) as $col ) {
+			$set[] = $col . ' = ' . ( isset( $format[ $i ] ) ? $format[ $i ] : '%s' );
+			++$i;
+		}
+		list( $w, $wv ) = $this->where( $where, array_values( (array) $where_format ) );
+		return $this->query( $this->prepare( "UPDATE $table SET " . implode( ', ', $set ) . " WHERE $w", array_merge( array_values( $data ), $wv ) ) );
+	}
+	public function delete( $table, $where, $where_format = null ) {
+		list( $w, $wv ) = $this->where( $where, array_values( (array) $where_format ) );
+		return $this->query( $this->prepare( "DELETE FROM $table WHERE $w", $wv ) );
+	}
+	/** True when a table exists (tests). */
+	public function has_table( $table ) {
+		return (bool) $this->get_var( $this->prepare( "SELECT name FROM sqlite_master WHERE type = 'table' AND name = %s", $table ) );
 	}
 }
-$GLOBALS['wpdb'] = new NSSync_Shim_WPDB();
+
+/** dbDelta() for SQLite: the plugin's CREATE TABLE in dbDelta format, translated; indexes created after. */
+function dbDelta( $sql ) {
+	global $wpdb;
+	if ( ! preg_match( '/CREATE TABLE (\S+) \((.*)\)[^)]*$/s', trim( $sql ), $m ) ) {
+		throw new RuntimeException( 'shim dbDelta cannot read ' . $sql );
+	}
+	$table   = $m[1];
+	$cols    = array();
+	$indexes = array();
+	foreach ( preg_split( '/,\s*\n/', trim( $m[2] ) ) as $line ) {
+		$line = trim( $line, " \n," );
+		if ( preg_match( '/^PRIMARY KEY\s+\(/', $line ) ) {
+			continue;
+		}
+		if ( preg_match( '/^(UNIQUE )?KEY (\w+) \(([^)]+)\)/', $line, $k ) ) {
+			$indexes[] = 'CREATE ' . $k[1] . "INDEX IF NOT EXISTS {$table}_{$k[2]} ON $table ({$k[3]})";
+			continue;
+		}
+		$line   = preg_replace( '/^(\w+) bigint\(20\) unsigned NOT NULL AUTO_INCREMENT/', '$1 INTEGER PRIMARY KEY AUTOINCREMENT', $line );
+		$cols[] = preg_replace( '/\) unsigned/', ')', $line );
+	}
+	$wpdb->query( "CREATE TABLE IF NOT EXISTS $table (" . implode( ', ', $cols ) . ')' );
+	foreach ( $indexes as $index ) {
+		$wpdb->query( $index );
+	}
+	$GLOBALS['nssync_shim']['dbdelta'][] = $table;
+	return array( $table => 'Created table ' . $table );
+}
+
 
 // ---- i18n ------------------------------------------------------------------------------------------------
 function __( $text, $domain = 'default' ) {
