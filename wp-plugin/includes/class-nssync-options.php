@@ -18,6 +18,8 @@ class NSSync_Options {
 	const SHARED_SECRET  = 'nssync_shared_secret';
 	const HEALTH         = 'nssync_forwarding_health';
 	const CUSTOMER_ROLES = 'nssync_customer_roles';
+	const CONTACT        = 'nssync_sidecar_contact';
+	const RUNS_CACHE     = 'nssync_last_runs';
 	const OUTBOX_PREFIX  = 'nssync_outbox_'; // 0.1.0's outbox rows; moved into NSSync_Outbox's table on upgrade.
 	const DEFAULT_URL    = 'http://127.0.0.1:8765';
 
@@ -26,7 +28,7 @@ class NSSync_Options {
 	 *
 	 * @var string[]
 	 */
-	const ALL = array( self::SIDECAR_URL, self::SHARED_SECRET, self::HEALTH, self::CUSTOMER_ROLES );
+	const ALL = array( self::SIDECAR_URL, self::SHARED_SECRET, self::HEALTH, self::CUSTOMER_ROLES, self::CONTACT, self::RUNS_CACHE, 'nssync_db_version' );
 
 	/**
 	 * The sidecar's base URL without a trailing slash.
@@ -64,7 +66,8 @@ class NSSync_Options {
 	}
 
 	/**
-	 * @param string $secret Already sanitized secret; stored not autoloaded.
+	 * @param string $secret The secret exactly as typed (never sanitized: it must match the sidecar's byte for
+	 *                       byte); stored not autoloaded.
 	 */
 	public function set_shared_secret( $secret ) {
 		update_option( self::SHARED_SECRET, (string) $secret, false );
@@ -108,6 +111,66 @@ class NSSync_Options {
 	 */
 	public function set_health( $health ) {
 		update_option( self::HEALTH, $health, false );
+	}
+
+	/**
+	 * When the sidecar last answered and since when it has not: `['last_ok' => t, 'down_since' => t|0]`.
+	 *
+	 * @return array
+	 */
+	public function contact() {
+		$stored = get_option( self::CONTACT, array() );
+		return array_merge(
+			array(
+				'last_ok'    => 0,
+				'down_since' => 0,
+			),
+			is_array( $stored ) ? $stored : array()
+		);
+	}
+
+	/**
+	 * Record one call's outcome, writing only on a change of state or at most once a minute when it is up.
+	 *
+	 * @param bool $answered The sidecar answered.
+	 * @param int  $now      Unix time.
+	 */
+	public function record_contact( $answered, $now ) {
+		$c = $this->contact();
+		if ( $answered ) {
+			if ( $c['down_since'] || $now - (int) $c['last_ok'] >= 60 ) {
+				update_option(
+					self::CONTACT,
+					array(
+						'last_ok'    => $now,
+						'down_since' => 0,
+					),
+					true
+				);
+			}
+		} elseif ( ! $c['down_since'] ) {
+			$c['down_since'] = $now;
+			update_option( self::CONTACT, $c, true );
+		}
+	}
+
+	/**
+	 * The last run of each flow as last seen (shown while the sidecar does not answer).
+	 *
+	 * @return array flow => run.
+	 */
+	public function cached_runs() {
+		$runs = get_option( self::RUNS_CACHE, array() );
+		return is_array( $runs ) ? $runs : array();
+	}
+
+	/**
+	 * @param array $runs flow => run.
+	 */
+	public function set_cached_runs( $runs ) {
+		if ( $runs !== $this->cached_runs() ) {
+			update_option( self::RUNS_CACHE, $runs, false );
+		}
 	}
 
 	/**

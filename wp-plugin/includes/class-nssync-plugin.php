@@ -55,6 +55,8 @@ final class NSSync_Plugin {
 		'class-nssync-sidecar-client.php',
 		'class-nssync-settings-map.php',
 		'class-nssync-settings-fields.php',
+		'class-nssync-connection-fields.php',
+		'class-nssync-connection-save.php',
 		'class-nssync-settings-save.php',
 		'class-nssync-status-panel.php',
 		'class-nssync-payloads.php',

@@ -112,9 +112,12 @@ class NSSync_Settings_Page extends WC_Settings_Page {
 				$this->notice( 'error', __( 'The sidecar could not be asked which credentials it holds:', 'netsuite-sync-for-woocommerce' ) . ' ' . $e->getMessage() );
 			}
 		}
+		$connection = new NSSync_Connection_Fields();
 		WC_Admin_Settings::output_fields(
-			$this->fields->fill_connection( $this->get_settings_for_section( '' ), $view, $this->options->sidecar_url(), $this->options->is_paired(), NSSync_Settings_Save::field_errors() )
+			$connection->fill_connection( $this->get_settings_for_section( '' ), $view, $this->options->sidecar_url(), $this->options->is_paired(), NSSync_Settings_Save::field_errors(), NSSync_Settings_Save::rejected() )
 		);
+		$auth = ( is_array( $view ) && isset( $view['netsuite']['auth'] ) ) ? (string) $view['netsuite']['auth'] : 'tba';
+		echo '<input type="hidden" name="nssync_ns_auth_was" value="' . esc_attr( $auth ) . '">';
 
 		echo '<h2>' . esc_html__( 'Test connection', 'netsuite-sync-for-woocommerce' ) . '</h2>';
 		echo '<p>' . esc_html__( 'Asks the sidecar to make one real call to NetSuite and one to WooCommerce with the stored credentials.', 'netsuite-sync-for-woocommerce' ) . '</p>';

@@ -1,7 +1,7 @@
 <?php
 /**
- * Saving the NetSuite settings tab: Connection to wp_options + the sidecar's credentials, Sync and Mappings to
- * the sidecar's settings.
+ * Saving the NetSuite settings tab: Sync and Mappings to the sidecar's settings; Connection through
+ * NSSync_Connection_Save.
  *
  * @package NSSync
  */
@@ -75,6 +75,28 @@ class NSSync_Settings_Save {
 	}
 
 	/**
+	 * Record a refused save: its field errors and the values to show again.
+	 *
+	 * @param array $errors Field id => message.
+	 * @param array $values Field id => value.
+	 */
+	public static function refused( $errors, $values ) {
+		self::$field_errors = $errors;
+		self::$rejected     = $values;
+	}
+
+	/**
+	 * Connection: see NSSync_Connection_Save.
+	 *
+	 * @param array $posted Field id => unslashed value.
+	 * @return bool Saved.
+	 */
+	public function save_connection( $posted ) {
+		self::reset();
+		return ( new NSSync_Connection_Save( $this->options, $this->client ) )->save( $posted );
+	}
+
+	/**
 	 * `woocommerce_settings_save_nssync`: nonce and capability first, then the section's save.
 	 *
 	 * @param string $section Current section.
@@ -87,7 +109,7 @@ class NSSync_Settings_Save {
 		if ( 'sync' === $section || 'mappings' === $section ) {
 			$this->save_sidecar_section( $section, $this->posted_values( array_keys( $this->map->fields( $section ) ) ) );
 		} elseif ( '' === $section ) {
-			$this->save_connection( $this->posted_values( array_merge( array( 'nssync_sidecar_url', 'nssync_shared_secret' ), array_keys( NSSync_Settings_Fields::CREDENTIAL_FIELDS ) ) ) );
+			$this->save_connection( $this->posted_values( NSSync_Connection_Save::field_ids() ) );
 		}
 	}
 
@@ -159,59 +181,5 @@ class NSSync_Settings_Save {
 	public static function strip_field_prefix( $message, $field ) {
 		$prefix = $field . ': ';
 		return 0 === strpos( $message, $prefix ) ? substr( $message, strlen( $prefix ) ) : $message;
-	}
-
-	/**
-	 * Connection: store the URL and secret in wp_options, send credentials to the sidecar.
-	 *
-	 * @param array $posted Field id => raw value.
-	 * @return bool Saved.
-	 */
-	public function save_connection( $posted ) {
-		self::reset();
-		$errors = array();
-		$url    = isset( $posted['nssync_sidecar_url'] ) ? esc_url_raw( trim( (string) $posted['nssync_sidecar_url'] ), array( 'http', 'https' ) ) : '';
-		if ( '' === $url ) {
-			WC_Admin_Settings::add_error( __( 'Enter the sidecar URL, e.g. http://127.0.0.1:8765.', 'netsuite-sync-for-woocommerce' ) );
-			return false;
-		}
-		$this->options->set_sidecar_url( $url );
-		$secret = isset( $posted['nssync_shared_secret'] ) ? trim( sanitize_text_field( (string) $posted['nssync_shared_secret'] ) ) : '';
-		if ( '' !== $secret ) {
-			$this->options->set_shared_secret( $secret );
-		}
-
-		$credentials = array();
-		foreach ( NSSync_Settings_Fields::CREDENTIAL_FIELDS as $id => $def ) {
-			list( $half, $key ) = $def;
-			$raw                = isset( $posted[ $id ] ) ? trim( (string) $posted[ $id ] ) : '';
-			if ( '' === $raw ) {
-				continue;
-			}
-			$credentials[ $half ][ $key ] = 'url' === $key ? esc_url_raw( $raw, array( 'http', 'https' ) ) : sanitize_text_field( $raw );
-		}
-		if ( ! $credentials ) {
-			return true;
-		}
-		try {
-			$this->client->put( '/v1/credentials', $credentials, 15 );
-			return true;
-		} catch ( NSSync_Sidecar_Exception $e ) {
-			$field = $e->get_field();
-			$id    = null;
-			foreach ( NSSync_Settings_Fields::CREDENTIAL_FIELDS as $fid => $def ) {
-				if ( $field === $def[0] . '.' . $def[1] ) {
-					$id = $fid;
-				}
-			}
-			if ( $id ) {
-				$errors[ $id ] = self::strip_field_prefix( $e->getMessage(), $field );
-				WC_Admin_Settings::add_error( __( 'The credentials were not saved: correct the field marked below.', 'netsuite-sync-for-woocommerce' ) );
-			} else {
-				WC_Admin_Settings::add_error( __( 'The credentials were not sent to the sidecar:', 'netsuite-sync-for-woocommerce' ) . ' ' . $e->getMessage() );
-			}
-		}
-		self::$field_errors = $errors;
-		return false;
 	}
 }

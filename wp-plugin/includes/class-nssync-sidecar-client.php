@@ -22,6 +22,27 @@ class NSSync_Sidecar_Client {
 	private $options;
 
 	/**
+	 * A sidecar URL and shared secret to use instead of the stored ones (a pairing being checked), or null.
+	 *
+	 * @var string[]|null
+	 */
+	private $pairing = null;
+
+	/**
+	 * A client that signs with a candidate URL and secret instead of the stored ones: the Connection save checks
+	 * a newly typed secret with it before storing it.
+	 *
+	 * @param string $url    Sidecar URL.
+	 * @param string $secret Shared secret.
+	 * @return NSSync_Sidecar_Client
+	 */
+	public function with_pairing( $url, $secret ) {
+		$copy          = clone $this;
+		$copy->pairing = array( rtrim( (string) $url, '/' ), (string) $secret );
+		return $copy;
+	}
+
+	/**
 	 * @param NSSync_Options $options Where the URL and the shared secret are read.
 	 */
 	public function __construct( NSSync_Options $options ) {
@@ -103,7 +124,7 @@ class NSSync_Sidecar_Client {
 	 * @throws NSSync_Sidecar_Exception On a transport error, a non-2xx answer or a body that is not JSON.
 	 */
 	public function request( $method, $path, $data = null, $timeout = self::DEFAULT_TIMEOUT ) {
-		$secret = $this->options->shared_secret();
+		$secret = $this->pairing ? $this->pairing[1] : $this->options->shared_secret();
 		if ( '' === $secret ) {
 			throw new NSSync_Sidecar_Exception(
 				__( 'The plugin is not paired with a sidecar yet: enter the sidecar URL and shared secret under WooCommerce → Settings → NetSuite.', 'netsuite-sync-for-woocommerce' ),
@@ -113,7 +134,7 @@ class NSSync_Sidecar_Client {
 		}
 		$body      = null === $data ? '' : self::encode( $data );
 		$timestamp = (string) $this->now();
-		$base      = $this->options->sidecar_url();
+		$base      = $this->pairing ? $this->pairing[0] : $this->options->sidecar_url();
 		$url       = $base . $path;
 		$method    = strtoupper( (string) $method );
 		list( $signed_path, $signed_query ) = self::signed_target( $url, $base );
@@ -137,6 +158,7 @@ class NSSync_Sidecar_Client {
 		$ms = (int) round( ( microtime( true ) - $started ) * 1000 );
 
 		if ( is_wp_error( $response ) ) {
+			$this->contact( false );
 			$this->log( 'error', sprintf( '%s %s failed after %d ms: %s', $method, $path, $ms, $response->get_error_message() ) );
 			throw new NSSync_Sidecar_Exception(
 				/* translators: %s: transport error message */
@@ -146,6 +168,7 @@ class NSSync_Sidecar_Client {
 			);
 		}
 
+		$this->contact( true );
 		$status  = (int) wp_remote_retrieve_response_code( $response );
 		$raw     = (string) wp_remote_retrieve_body( $response );
 		$decoded = json_decode( $raw, true );
@@ -159,7 +182,7 @@ class NSSync_Sidecar_Client {
 				$status
 			);
 			$this->log( $status >= 500 ? 'error' : 'warning', sprintf( '%s %s → %d %s (%d ms)', $method, $path, $status, $code, $ms ) );
-			throw new NSSync_Sidecar_Exception( $msg, $status, $code, isset( $error['field'] ) ? (string) $error['field'] : '' );
+			throw new NSSync_Sidecar_Exception( $msg, $status, $code, isset( $error['field'] ) ? (string) $error['field'] : '', isset( $error['errors'] ) && is_array( $error['errors'] ) ? $error['errors'] : array() );
 		}
 		if ( ! is_array( $decoded ) ) {
 			$this->log( 'error', sprintf( '%s %s → %d with a body that is not JSON (%d ms)', $method, $path, $status, $ms ) );
@@ -168,6 +191,18 @@ class NSSync_Sidecar_Client {
 		$this->log( 'debug', sprintf( '%s %s → %d (%d ms)', $method, $path, $status, $ms ) );
 		$decoded['_status'] = $status;
 		return $decoded;
+	}
+
+	/**
+	 * Remember whether the stored sidecar answered (not for a candidate pairing): the "has not answered since"
+	 * notice and the cached last runs read it.
+	 *
+	 * @param bool $answered The sidecar answered (any HTTP status).
+	 */
+	private function contact( $answered ) {
+		if ( ! $this->pairing ) {
+			$this->options->record_contact( $answered, $this->now() );
+		}
 	}
 
 	/**

@@ -185,7 +185,7 @@ class SettingsRoundTripTest extends TestCase {
 		$this->assertSame( 'http://127.0.0.1:8765/v1/credentials', $put['url'] );
 		$this->assertSame(
 			array(
-				'netsuite'    => array( 'account_id' => '1234567_SB1', 'consumer_key' => 'CK-SECRET-VALUE', 'consumer_secret' => 'CS-SECRET-VALUE' ),
+				'netsuite'    => array( 'account_id' => '1234567_SB1', 'consumer_key' => 'CK-SECRET-VALUE', 'consumer_secret' => 'CS-SECRET-VALUE', 'auth' => 'tba' ),
 				'woocommerce' => array( 'url' => 'http://shop.test', 'consumer_key' => 'ck_WOOKEY' ),
 			),
 			json_decode( $put['args']['body'], true ),
@@ -208,13 +208,14 @@ class SettingsRoundTripTest extends TestCase {
 			'woocommerce' => array( 'url' => 'http://shop.test', 'set' => array( 'consumer_key' => true ), 'configured' => false ),
 		);
 		$fields = array();
-		foreach ( $this->fields->fill_connection( $this->fields->connection(), $view, $this->options->sidecar_url(), true, array() ) as $f ) {
+		$connection = new NSSync_Connection_Fields();
+		foreach ( $connection->fill_connection( $connection->fields(), $view, $this->options->sidecar_url(), true, array() ) as $f ) {
 			$fields[ $f['id'] ] = $f;
 		}
 		$this->assertSame( '1234567_SB1', $fields['nssync_ns_account_id']['value'] );
 		$this->assertStringContainsString( 'Stored in the sidecar', $fields['nssync_ns_consumer_key']['desc'] );
 		$this->assertSame( '', $fields['nssync_ns_consumer_key']['value'], 'a secret is never echoed back' );
-		$this->assertSame( '', $fields['nssync_ns_token_id']['desc'] );
+		$this->assertStringNotContainsString( 'Stored in the sidecar', $fields['nssync_ns_token_id']['desc'] );
 		$this->assertSame( 'password', $fields['nssync_ns_token_secret']['type'] );
 
 		$this->put_answer = array( 422, array( 'error' => array( 'code' => 'invalid_field', 'message' => 'netsuite.account_id: must be a NetSuite account id such as 1234567 or 1234567_SB1', 'field' => 'netsuite.account_id' ) ) );
