@@ -155,7 +155,49 @@ class NSSync_Admin {
 					'changed'   => __( 'changed', 'netsuite-sync-for-woocommerce' ),
 					'failedCnt' => __( 'failed', 'netsuite-sync-for-woocommerce' ),
 					'done'      => __( 'Done', 'netsuite-sync-for-woocommerce' ),
+					'causes'    => __( 'Likely causes:', 'netsuite-sync-for-woocommerce' ),
 				),
+			)
+		);
+	}
+
+	/**
+	 * `current_screen`: a Help tab on the NetSuite settings tab.
+	 *
+	 * @param WP_Screen|null $screen Current screen.
+	 */
+	public function add_help_tab( $screen = null ) {
+		// phpcs:ignore WordPress.Security.NonceVerification.Recommended -- only decides whether to add help.
+		$tab = isset( $_GET['tab'] ) ? sanitize_key( wp_unslash( $_GET['tab'] ) ) : '';
+		if ( ! $screen || 'woocommerce_page_wc-settings' !== $screen->id || 'nssync' !== $tab ) {
+			return;
+		}
+		$p = static function ( $text ) {
+			return '<p>' . $text . '</p>';
+		};
+		$screen->add_help_tab(
+			array(
+				'id'      => 'nssync-help-connection',
+				'title'   => __( 'Connecting', 'netsuite-sync-for-woocommerce' ),
+				'content' => $p( esc_html__( 'This plugin does not talk to NetSuite itself: the NetSuite Sync sidecar, a small service on this server or your private network, does the syncing. Enter the sidecar URL and the shared secret it printed when it started; every request is signed with that secret.', 'netsuite-sync-for-woocommerce' ) )
+					. $p( esc_html__( 'NetSuite: use OAuth 2.0 machine-to-machine (client id, certificate id and the certificate\'s private key) for new integrations; token-based authentication (consumer key/secret, token id/secret) still works for existing ones.', 'netsuite-sync-for-woocommerce' ) )
+					. $p(
+						sprintf(
+							/* translators: %s: link */
+							esc_html__( 'WooCommerce: the sidecar writes stock, prices, statuses and tracking back through the REST API. Create a Read/Write key under %s.', 'netsuite-sync-for-woocommerce' ),
+							'<a href="' . esc_url( admin_url( 'admin.php?page=wc-settings&tab=advanced&section=keys' ) ) . '">' . esc_html__( 'Advanced → REST API', 'netsuite-sync-for-woocommerce' ) . '</a>'
+						)
+					)
+					. $p( esc_html__( 'Secrets are sent to the sidecar and stored there, encrypted. They are never shown again: a stored one reads "Stored in the sidecar"; leave the field empty to keep it.', 'netsuite-sync-for-woocommerce' ) ),
+			)
+		);
+		$screen->add_help_tab(
+			array(
+				'id'      => 'nssync-help-sync',
+				'title'   => __( 'Sync and Status', 'netsuite-sync-for-woocommerce' ),
+				'content' => $p( esc_html__( 'Sync lists each flow the sidecar runs, with its schedule, its settings and a Sync now button. Mappings says which NetSuite records WooCommerce values become.', 'netsuite-sync-for-woocommerce' ) )
+					. $p( esc_html__( 'Status shows the connections, the last run of each flow, the events still waiting in WordPress, and the jobs that failed with what to fix; Retry sends a job again once you fixed the cause, Skip gives it up. Catalog report lists what does not match between the two catalogs.', 'netsuite-sync-for-woocommerce' ) )
+					. $p( esc_html__( 'Orders are sent in the background right after checkout; a quiet store should run WP-Cron from the system cron so nothing waits for a visitor.', 'netsuite-sync-for-woocommerce' ) ),
 			)
 		);
 	}

@@ -103,9 +103,56 @@ class NSSync_Ajax {
 		$this->guard( 'nssync_test_connection' );
 		$this->relay(
 			function () {
-				return $this->client->post( '/v1/credentials/test', null, 60 );
+				$answer         = $this->client->post( '/v1/credentials/test', null, 60 );
+				$answer['rows'] = self::test_rows( $answer );
+				return $answer;
 			}
 		);
+	}
+
+	/**
+	 * The Test connection answer as rows to show: per system, ok, the error and the likely causes the sidecar
+	 * diagnosed (`diagnosis.likely_causes`, in the system's half or at the top level).
+	 *
+	 * @param array $answer `POST /v1/credentials/test` answer.
+	 * @return array[] `['system', 'label', 'ok', 'error', 'causes' => string[]]`.
+	 */
+	public static function test_rows( $answer ) {
+		$labels = array(
+			'netsuite'    => 'NetSuite',
+			'woocommerce' => 'WooCommerce',
+		);
+		$rows   = array();
+		foreach ( $labels as $system => $label ) {
+			if ( ! isset( $answer[ $system ] ) || ! is_array( $answer[ $system ] ) ) {
+				continue;
+			}
+			$half   = $answer[ $system ];
+			$ok     = ! empty( $half['ok'] );
+			$causes = self::causes( isset( $half['diagnosis'] ) ? $half['diagnosis'] : null );
+			if ( ! $ok && ! $causes && isset( $answer['diagnosis'] ) ) {
+				$causes = self::causes( isset( $answer['diagnosis'][ $system ] ) ? $answer['diagnosis'][ $system ] : $answer['diagnosis'] );
+			}
+			$rows[] = array(
+				'system' => $system,
+				'label'  => $label,
+				'ok'     => $ok,
+				'error'  => isset( $half['error'] ) && is_scalar( $half['error'] ) ? (string) $half['error'] : '',
+				'causes' => $ok ? array() : $causes,
+			);
+		}
+		return $rows;
+	}
+
+	/**
+	 * @param mixed $diagnosis `{"likely_causes": [...]}`.
+	 * @return string[]
+	 */
+	private static function causes( $diagnosis ) {
+		if ( ! is_array( $diagnosis ) || ! isset( $diagnosis['likely_causes'] ) || ! is_array( $diagnosis['likely_causes'] ) ) {
+			return array();
+		}
+		return array_values( array_map( 'strval', array_filter( $diagnosis['likely_causes'], 'is_scalar' ) ) );
 	}
 
 	/**

@@ -34,11 +34,14 @@
 				$body.append( $( '<tr>' ).append( $( '<td colspan="2" class="nssync-bad">' ).text( res.data.message ) ) );
 				return;
 			}
-			$.each( res.data, function ( system, result ) {
-				var ok = result && result.ok;
-				$body.append( $( '<tr>' )
-					.append( $( '<th>' ).text( ( cfg.systems && cfg.systems[ system ] ) || system ) )
-					.append( $( '<td>' ).addClass( ok ? 'nssync-ok' : 'nssync-bad' ).text( ok ? t.ok : t.failed + ( result && result.error ? ': ' + result.error : '' ) ) ) );
+			$.each( res.data.rows || [], function ( i, row ) {
+				var $td = $( '<td>' ).addClass( row.ok ? 'nssync-ok' : 'nssync-bad' ).text( row.ok ? t.ok : t.failed + ( row.error ? ': ' + row.error : '' ) );
+				if ( row.causes && row.causes.length ) {
+					var $ul = $( '<ul class="nssync-causes">' );
+					$.each( row.causes, function ( j, cause ) { $ul.append( $( '<li>' ).text( cause ) ); } );
+					$td.append( $( '<p>' ).text( t.causes ) ).append( $ul );
+				}
+				$body.append( $( '<tr>' ).append( $( '<th>' ).text( row.label ) ).append( $td ) );
 			} );
 		} ).fail( function ( xhr ) {
 			$body.empty().append( $( '<tr>' ).append( $( '<td colspan="2" class="nssync-bad">' ).text( errorText( xhr ) ) ) );
@@ -46,6 +49,18 @@
 			$btn.prop( 'disabled', false );
 		} );
 	} );
+
+	// Connection: show the fields of the chosen NetSuite authentication only.
+	function authMode() {
+		var mode = $( 'select.nssync-auth-mode' ).val();
+		if ( ! mode ) {
+			return;
+		}
+		$( '.nssync-auth-tba' ).closest( 'tr' ).toggle( mode === 'tba' );
+		$( '.nssync-auth-oauth2' ).closest( 'tr' ).toggle( mode === 'oauth2' );
+	}
+	$( document ).on( 'change', 'select.nssync-auth-mode', authMode );
+	$( authMode );
 
 	// Sync now: start a run, poll it until it finishes, show the counts.
 	function runText( run ) {
