@@ -123,6 +123,21 @@ class NSSync_Connection_Fields {
 	}
 
 	/**
+	 * The NetSuite authentication mode to show: the sidecar's; TBA when it holds TBA credentials but does not
+	 * say; OAuth 2.0 M2M for a new setup.
+	 *
+	 * @param array|null $view `GET /v1/credentials` answer.
+	 * @return string tba or oauth2.
+	 */
+	public static function auth_mode( $view ) {
+		if ( is_array( $view ) && isset( $view['netsuite']['auth'] ) && in_array( $view['netsuite']['auth'], array( 'tba', 'oauth2' ), true ) ) {
+			return $view['netsuite']['auth'];
+		}
+		$set = ( is_array( $view ) && isset( $view['netsuite']['set'] ) && is_array( $view['netsuite']['set'] ) ) ? $view['netsuite']['set'] : array();
+		return ( ! empty( $set['consumer_key'] ) || ! empty( $set['token_id'] ) ) ? 'tba' : 'oauth2';
+	}
+
+	/**
 	 * One credential field.
 	 *
 	 * @param string $id   Field id (a CREDENTIAL_FIELDS key).
@@ -191,7 +206,7 @@ class NSSync_Connection_Fields {
 	 * @return array
 	 */
 	public function fill_connection( $fields, $view, $url, $paired, $errors, $typed = null ) {
-		$auth = ( is_array( $view ) && isset( $view['netsuite']['auth'] ) && 'oauth2' === $view['netsuite']['auth'] ) ? 'oauth2' : 'tba';
+		$auth = self::auth_mode( $view );
 		foreach ( $fields as $i => $field ) {
 			if ( ! isset( $field['id'] ) || in_array( $field['type'], array( 'title', 'sectionend' ), true ) ) {
 				continue;

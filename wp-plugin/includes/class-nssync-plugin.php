@@ -42,6 +42,9 @@ final class NSSync_Plugin {
 	/** @var NSSync_Order_Screen */
 	public $order_screen;
 
+	/** @var NSSync_Admin_Fields */
+	public $admin_fields;
+
 	/**
 	 * Class files under includes/, loaded in order (the settings page is loaded on demand: it extends
 	 * WC_Settings_Page, which exists only inside wp-admin).
@@ -53,7 +56,10 @@ final class NSSync_Plugin {
 		'class-nssync-options.php',
 		'class-nssync-outbox.php',
 		'class-nssync-sidecar-client.php',
+		'class-nssync-format.php',
+		'class-nssync-settings-schema.php',
 		'class-nssync-settings-map.php',
+		'class-nssync-admin-fields.php',
 		'class-nssync-settings-fields.php',
 		'class-nssync-connection-fields.php',
 		'class-nssync-connection-save.php',
@@ -122,6 +128,7 @@ final class NSSync_Plugin {
 		$this->admin        = new NSSync_Admin( $this->options, $this->client, $this->forwarder );
 		$this->ajax         = new NSSync_Ajax( $this->options, $this->client, $this->forwarder );
 		$this->order_screen = new NSSync_Order_Screen( $this->options, $this->client, $this->forwarder );
+		$this->admin_fields = new NSSync_Admin_Fields();
 	}
 
 	/**

@@ -41,33 +41,100 @@ class NSSync_Settings_Fields {
 	}
 
 	/**
-	 * Sync or Mappings: a title, the map's fields, a section end.
+	 * Sync: one block per flow (title, last run with Sync now, its fields). Mappings: a title and the fields.
 	 *
 	 * @param string $section sync or mappings.
 	 * @return array
 	 */
 	public function sidecar_section( $section ) {
-		$title = 'sync' === $section ? __( 'Sync options', 'netsuite-sync-for-woocommerce' ) : __( 'Mappings', 'netsuite-sync-for-woocommerce' );
-		$desc  = 'sync' === $section
-			? __( 'Stored in the sidecar and validated there; an invalid value is shown next to its field.', 'netsuite-sync-for-woocommerce' )
-			: __( 'How WooCommerce values become NetSuite records. Internal ids are found in NetSuite under Lists and Setup.', 'netsuite-sync-for-woocommerce' );
-		return array_merge(
-			array(
+		$defs = $this->map->admin_fields( $section, array(), array(), $this->choices() );
+		if ( 'sync' !== $section ) {
+			return array_merge(
 				array(
-					'type'  => 'title',
-					'id'    => 'nssync_' . $section,
-					'title' => $title,
-					'desc'  => esc_html( $desc ),
+					array(
+						'type'  => 'title',
+						'id'    => 'nssync_' . $section,
+						'title' => __( 'Mappings', 'netsuite-sync-for-woocommerce' ),
+						'desc'  => esc_html__( 'How WooCommerce values become NetSuite records. Internal ids are found in NetSuite under Lists and Setup.', 'netsuite-sync-for-woocommerce' ),
+					),
 				),
-			),
-			$this->map->admin_fields( $section, array(), array(), $this->choices() ),
-			array(
+				$defs,
 				array(
-					'type' => 'sectionend',
-					'id'   => 'nssync_' . $section,
-				),
+					array(
+						'type' => 'sectionend',
+						'id'   => 'nssync_' . $section,
+					),
+				)
+			);
+		}
+		$out    = array();
+		$labels = NSSync_Settings_Schema::group_labels();
+		foreach ( array_keys( NSSync_Settings_Schema::SYNC_GROUPS ) as $group ) {
+			$out[] = array(
+				'type'         => 'title',
+				'id'           => 'nssync_group_' . $group,
+				'title'        => $labels[ $group ][0],
+				'desc'         => esc_html( $labels[ $group ][1] ),
+				'nssync_group' => $group,
+			);
+			if ( 'general' !== $group ) {
+				$out[] = array(
+					'type'         => 'nssync_flow',
+					'id'           => 'nssync_flow_' . $group,
+					'title'        => __( 'Last run', 'netsuite-sync-for-woocommerce' ),
+					'flow'         => $group,
+					'sync_now'     => in_array( $group, NSSync_Settings_Schema::SYNC_NOW_FLOWS, true ),
+					'nssync_group' => $group,
+				);
+			}
+			foreach ( $defs as $field ) {
+				if ( $group === $field['nssync_group'] ) {
+					$out[] = $field;
+				}
+			}
+			$out[] = array(
+				'type'         => 'sectionend',
+				'id'           => 'nssync_group_' . $group,
+				'nssync_group' => $group,
+			);
+		}
+		return $out;
+	}
+
+	/**
+	 * Keep only the fields of the offered groups (fields without a group stay).
+	 *
+	 * @param array    $fields Fields.
+	 * @param string[] $groups Offered groups.
+	 * @return array
+	 */
+	public static function only_groups( $fields, $groups ) {
+		return array_values(
+			array_filter(
+				$fields,
+				static function ( $f ) use ( $groups ) {
+					return ! isset( $f['nssync_group'] ) || in_array( $f['nssync_group'], $groups, true );
+				}
 			)
 		);
+	}
+
+	/**
+	 * Give each flow row its last run.
+	 *
+	 * @param array $fields Fields.
+	 * @param array $runs   flow => run (or null).
+	 * @param bool  $stale  The runs are the last known ones (the sidecar did not answer).
+	 * @return array
+	 */
+	public static function with_runs( $fields, $runs, $stale = false ) {
+		foreach ( $fields as $i => $f ) {
+			if ( 'nssync_flow' === $f['type'] ) {
+				$fields[ $i ]['run']   = isset( $runs[ $f['flow'] ] ) && is_array( $runs[ $f['flow'] ] ) ? $runs[ $f['flow'] ] : null;
+				$fields[ $i ]['stale'] = $stale;
+			}
+		}
+		return $fields;
 	}
 
 	/**
@@ -80,7 +147,7 @@ class NSSync_Settings_Fields {
 	 */
 	public function fill( $fields, $values, $errors ) {
 		foreach ( $fields as $i => $field ) {
-			if ( ! isset( $field['id'] ) || in_array( $field['type'], array( 'title', 'sectionend' ), true ) ) {
+			if ( ! isset( $field['id'] ) || in_array( $field['type'], array( 'title', 'sectionend', 'nssync_flow' ), true ) ) {
 				continue;
 			}
 			$fields[ $i ]['value'] = isset( $values[ $field['id'] ] ) ? $values[ $field['id'] ] : '';
@@ -123,11 +190,20 @@ class NSSync_Settings_Fields {
 			}
 		}
 		return array(
-			'statuses'       => $statuses,
-			'roles'          => $roles,
-			'refund_records' => array(
+			'statuses'         => $statuses,
+			'roles'            => $roles,
+			'refund_records'   => array(
 				'creditMemo' => __( 'Credit memo', 'netsuite-sync-for-woocommerce' ),
 				'cashRefund' => __( 'Cash refund', 'netsuite-sync-for-woocommerce' ),
+			),
+			'order_records'    => array(
+				'salesOrder' => __( 'Sales order', 'netsuite-sync-for-woocommerce' ),
+				'cashSale'   => __( 'Cash sale', 'netsuite-sync-for-woocommerce' ),
+			),
+			'product_statuses' => array(
+				'draft'   => __( 'Draft', 'netsuite-sync-for-woocommerce' ),
+				'pending' => __( 'Pending review', 'netsuite-sync-for-woocommerce' ),
+				'publish' => __( 'Published', 'netsuite-sync-for-woocommerce' ),
 			),
 		);
 	}

@@ -116,8 +116,7 @@ class NSSync_Settings_Page extends WC_Settings_Page {
 		WC_Admin_Settings::output_fields(
 			$connection->fill_connection( $this->get_settings_for_section( '' ), $view, $this->options->sidecar_url(), $this->options->is_paired(), NSSync_Settings_Save::field_errors(), NSSync_Settings_Save::rejected() )
 		);
-		$auth = ( is_array( $view ) && isset( $view['netsuite']['auth'] ) ) ? (string) $view['netsuite']['auth'] : 'tba';
-		echo '<input type="hidden" name="nssync_ns_auth_was" value="' . esc_attr( $auth ) . '">';
+		echo '<input type="hidden" name="nssync_ns_auth_was" value="' . esc_attr( NSSync_Connection_Fields::auth_mode( $view ) ) . '">';
 
 		echo '<h2>' . esc_html__( 'Test connection', 'netsuite-sync-for-woocommerce' ) . '</h2>';
 		echo '<p>' . esc_html__( 'Asks the sidecar to make one real call to NetSuite and one to WooCommerce with the stored credentials.', 'netsuite-sync-for-woocommerce' ) . '</p>';
@@ -145,9 +144,21 @@ class NSSync_Settings_Page extends WC_Settings_Page {
 			}
 			$values = $this->map->form_values( $section, $settings );
 		}
-		WC_Admin_Settings::output_fields( $this->fields->fill( $this->get_settings_for_section( $section ), $values, NSSync_Settings_Save::field_errors() ) );
+		$fields = $this->get_settings_for_section( $section );
+		if ( 'sync' === $section ) {
+			$flows  = $this->status->flows();
+			$groups = NSSync_Settings_Schema::offered_groups( $flows['installed'] );
+			$fields = NSSync_Settings_Fields::with_runs( NSSync_Settings_Fields::only_groups( $fields, $groups ), $flows['runs'], $flows['stale'] );
+			echo '<input type="hidden" name="nssync_groups_shown" value="' . esc_attr( implode( ',', $groups ) ) . '">';
+			if ( null !== $flows['installed'] && count( $groups ) < count( NSSync_Settings_Schema::SYNC_GROUPS ) ) {
+				$this->notice( 'info', __( 'Only the flows this sidecar runs are listed.', 'netsuite-sync-for-woocommerce' ) );
+			}
+		}
+		WC_Admin_Settings::output_fields( $this->fields->fill( $fields, $values, NSSync_Settings_Save::field_errors() ) );
 		if ( 'mappings' === $section ) {
 			$this->output_shipping_methods_hint();
+		} else {
+			$this->output_gateways_hint();
 		}
 	}
 
@@ -167,6 +178,22 @@ class NSSync_Settings_Page extends WC_Settings_Page {
 				$ids
 			);
 			echo '<p class="description">' . esc_html__( 'Shipping method ids of this store:', 'netsuite-sync-for-woocommerce' ) . ' ' . implode( ' ', $codes ) . '</p>'; // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- each id escaped above.
+		}
+	}
+
+	/**
+	 * The store's payment gateway ids, to help fill the payment methods map.
+	 */
+	private function output_gateways_hint() {
+		if ( ! function_exists( 'WC' ) || ! WC()->payment_gateways() ) {
+			return;
+		}
+		$codes = array();
+		foreach ( (array) WC()->payment_gateways()->payment_gateways() as $id => $gateway ) {
+			$codes[] = '<code>' . esc_html( $id ) . '</code> ' . esc_html( is_object( $gateway ) && method_exists( $gateway, 'get_title' ) ? $gateway->get_title() : '' );
+		}
+		if ( $codes ) {
+			echo '<p class="description">' . esc_html__( 'Payment gateway ids of this store (for Payment methods):', 'netsuite-sync-for-woocommerce' ) . ' ' . implode( ' · ', $codes ) . '</p>'; // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- escaped above.
 		}
 	}
 

@@ -107,7 +107,9 @@ class NSSync_Settings_Save {
 			wp_die( esc_html__( 'You are not allowed to change these settings.', 'netsuite-sync-for-woocommerce' ), 403 );
 		}
 		if ( 'sync' === $section || 'mappings' === $section ) {
-			$this->save_sidecar_section( $section, $this->posted_values( array_keys( $this->map->fields( $section ) ) ) );
+			$shown  = $this->posted_values( array( 'nssync_groups_shown' ) );
+			$groups = isset( $shown['nssync_groups_shown'] ) ? array_values( array_intersect( array_keys( NSSync_Settings_Schema::SYNC_GROUPS ), explode( ',', (string) $shown['nssync_groups_shown'] ) ) ) : null;
+			$this->save_sidecar_section( $section, $this->posted_values( array_keys( $this->map->fields( $section ) ) ), $groups );
 		} elseif ( '' === $section ) {
 			$this->save_connection( $this->posted_values( NSSync_Connection_Save::field_ids() ) );
 		}
@@ -133,13 +135,14 @@ class NSSync_Settings_Save {
 	/**
 	 * Sync or Mappings: validate locally what can be, then `PUT /v1/settings`; 422 → error by the field.
 	 *
-	 * @param string $section sync or mappings.
-	 * @param array  $posted  Field id => raw value.
+	 * @param string        $section sync or mappings.
+	 * @param array         $posted  Field id => raw value.
+	 * @param string[]|null $groups  Sync groups that were on the form (null: all).
 	 * @return bool Saved.
 	 */
-	public function save_sidecar_section( $section, $posted ) {
+	public function save_sidecar_section( $section, $posted, $groups = null ) {
 		self::reset();
-		list( $patch, $errors ) = $this->map->patch_from_post( $section, $posted );
+		list( $patch, $errors ) = $this->map->patch_from_post( $section, $posted, $groups );
 		if ( ! $errors ) {
 			try {
 				$saved = $this->client->put( '/v1/settings', $patch, 15 );

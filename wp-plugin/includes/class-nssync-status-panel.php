@@ -54,6 +54,52 @@ class NSSync_Status_Panel {
 	}
 
 	/**
+	 * The sidecar's installed flows and each one's last run, from `GET /v1/status` (its `flows` object, keyed
+	 * by flow name; a flow absent from it is not installed). When the sidecar does not answer: installed
+	 * unknown (null) and the last runs seen before, marked stale.
+	 *
+	 * @return array installed (string[]|null), runs (flow => run|null), stale (bool), error (string).
+	 */
+	public function flows() {
+		$status = $this->fetch( '/v1/status' );
+		if ( isset( $status['_error'] ) || ! isset( $status['flows'] ) || ! is_array( $status['flows'] ) ) {
+			return array(
+				'installed' => isset( $status['_error'] ) || ! is_array( $status ) ? null : array(),
+				'runs'      => $this->options->cached_runs(),
+				'stale'     => isset( $status['_error'] ),
+				'error'     => isset( $status['_error'] ) ? (string) $status['_error'] : '',
+			);
+		}
+		$runs = array();
+		foreach ( $status['flows'] as $flow => $info ) {
+			$runs[ (string) $flow ] = self::last_run( $info );
+		}
+		$this->options->set_cached_runs( array_filter( $runs ) + $this->options->cached_runs() );
+		return array(
+			'installed' => array_map( 'strval', array_keys( $status['flows'] ) ),
+			'runs'      => $runs,
+			'stale'     => false,
+			'error'     => '',
+		);
+	}
+
+	/**
+	 * A flow's entry of `/v1/status` → its last run: the entry itself, or its `last_run`.
+	 *
+	 * @param mixed $info Entry.
+	 * @return array|null
+	 */
+	public static function last_run( $info ) {
+		if ( ! is_array( $info ) ) {
+			return null;
+		}
+		if ( array_key_exists( 'last_run', $info ) ) {
+			return is_array( $info['last_run'] ) ? $info['last_run'] : null;
+		}
+		return ( isset( $info['status'] ) || isset( $info['counts'] ) || isset( $info['started_at'] ) ) ? $info : null;
+	}
+
+	/**
 	 * A GET whose failure is shown in place of its panel.
 	 *
 	 * @param string $path Path.

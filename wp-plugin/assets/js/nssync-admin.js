@@ -65,9 +65,9 @@
 	// Sync now: start a run, poll it until it finishes, show the counts.
 	function runText( run ) {
 		var c = run.counts || run, parts = [];
-		if ( c.seen !== undefined ) { parts.push( t.seen + ' ' + c.seen ); }
-		if ( c.changed !== undefined ) { parts.push( t.changed + ' ' + c.changed ); }
-		if ( c.failed !== undefined ) { parts.push( t.failedCnt + ' ' + c.failed ); }
+		$.each( [ 'seen', 'changed', 'unchanged', 'unmatched', 'failed' ], function ( i, k ) {
+			if ( c[ k ] !== undefined ) { parts.push( ( t.counts[ k ] || k ) + ' ' + c[ k ] ); }
+		} );
 		return ( run.status || '' ) + ( parts.length ? ' · ' + parts.join( ', ' ) : '' );
 	}
 
@@ -86,7 +86,7 @@
 			if ( finished( res.data ) || tries > 300 ) {
 				show( $p, t.done, res.data.status === 'failed' ? 'nssync-bad' : 'nssync-ok' );
 				$row.find( '.nssync-run-result' ).text( runText( res.data ) );
-				$row.find( '.nssync-run-when' ).text( res.data.finished_at || res.data.started_at || '' );
+				$row.find( '.nssync-run-when' ).text( t.justNow );
 				$btn.prop( 'disabled', false );
 				return;
 			}

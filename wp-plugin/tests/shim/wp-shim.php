@@ -313,6 +313,21 @@ function wp_parse_url( $url, $component = -1 ) {
 function get_bloginfo( $show = '', $filter = 'raw' ) {
 	return 'charset' === $show ? 'UTF-8' : '';
 }
+foreach ( array( 'MINUTE_IN_SECONDS' => 60, 'HOUR_IN_SECONDS' => 3600, 'DAY_IN_SECONDS' => 86400, 'WEEK_IN_SECONDS' => 604800, 'MONTH_IN_SECONDS' => 2592000, 'YEAR_IN_SECONDS' => 31536000 ) as $nssync_c => $nssync_v ) {
+	if ( ! defined( $nssync_c ) ) {
+		define( $nssync_c, $nssync_v );
+	}
+}
+/** The site's timezone: option timezone_string, else UTC (tests set it). */
+function wp_timezone() {
+	$tz = get_option( 'timezone_string', '' );
+	return new DateTimeZone( $tz ? $tz : 'UTC' );
+}
+function wp_date( $format, $timestamp = null, $timezone = null ) {
+	$date = new DateTime( '@' . ( null === $timestamp ? time() : (int) $timestamp ) );
+	$date->setTimezone( $timezone ? $timezone : wp_timezone() );
+	return $date->format( $format );
+}
 function wp_load_alloptions( $force_cache = false ) {
 	return array( 'blog_charset' => 'UTF-8' );
 }
