@@ -159,6 +159,8 @@ class NSSync_Admin {
 						'failed'    => __( 'failed', 'netsuite-sync-for-woocommerce' ),
 					),
 					'justNow'   => __( 'just now', 'netsuite-sync-for-woocommerce' ),
+					/* translators: %d: number of jobs */
+					'retried'   => __( '%d jobs sent again.', 'netsuite-sync-for-woocommerce' ),
 					'done'      => __( 'Done', 'netsuite-sync-for-woocommerce' ),
 					'causes'    => __( 'Likely causes:', 'netsuite-sync-for-woocommerce' ),
 				),

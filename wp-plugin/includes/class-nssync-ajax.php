@@ -23,6 +23,7 @@ class NSSync_Ajax {
 		'nssync_sync_now'        => 'sync_now',
 		'nssync_run_status'      => 'run_status',
 		'nssync_job_action'      => 'job_action',
+		'nssync_jobs_retry'      => 'jobs_retry',
 		'nssync_resend_order'    => 'resend_order',
 		'nssync_send_pending'    => 'send_pending',
 	);
@@ -188,19 +189,82 @@ class NSSync_Ajax {
 	}
 
 	/**
-	 * `POST /v1/jobs/<id>/retry|skip`.
+	 * Job ids from a comma-separated field (digits, letters, - and _ only).
+	 *
+	 * @param string $name Field.
+	 * @return string[]
+	 */
+	private function ids( $name ) {
+		$ids = array();
+		foreach ( explode( ',', $this->field( $name ) ) as $id ) {
+			$id = preg_replace( '/[^A-Za-z0-9_-]/', '', $id );
+			if ( '' !== $id ) {
+				$ids[] = $id;
+			}
+		}
+		return array_slice( array_values( array_unique( $ids ) ), 0, 500 );
+	}
+
+	/**
+	 * Retry or Skip the jobs of one row: `POST /v1/jobs/<id>/retry|skip` for one id; several ids are retried
+	 * with one `POST /v1/jobs/retry` and skipped one by one.
 	 */
 	public function job_action() {
 		$this->guard( 'nssync_job_action' );
-		$job_id = preg_replace( '/[^A-Za-z0-9_-]/', '', $this->field( 'job_id' ) );
-		$verb   = $this->field( 'verb' );
-		if ( '' === $job_id || ! in_array( $verb, array( 'retry', 'skip' ), true ) ) {
+		$ids  = $this->ids( isset( $_POST['job_ids'] ) ? 'job_ids' : 'job_id' ); // phpcs:ignore WordPress.Security.NonceVerification.Missing -- guard() ran.
+		$verb = $this->field( 'verb' );
+		if ( ! $ids || ! in_array( $verb, array( 'retry', 'skip' ), true ) ) {
 			wp_send_json_error( array( 'message' => __( 'Missing job id or action.', 'netsuite-sync-for-woocommerce' ) ), 400 );
 		}
 		$this->relay(
-			function () use ( $job_id, $verb ) {
-				return $this->client->post( '/v1/jobs/' . rawurlencode( $job_id ) . '/' . $verb, null, 15 );
+			function () use ( $ids, $verb ) {
+				if ( 1 === count( $ids ) ) {
+					return $this->client->post( '/v1/jobs/' . rawurlencode( $ids[0] ) . '/' . $verb, null, 15 );
+				}
+				if ( 'retry' === $verb ) {
+					return $this->client->post( '/v1/jobs/retry', array( 'ids' => $this->numeric( $ids ) ), 30 );
+				}
+				foreach ( $ids as $id ) {
+					$this->client->post( '/v1/jobs/' . rawurlencode( $id ) . '/skip', null, 15 );
+				}
+				return array( 'skipped' => count( $ids ) );
 			}
+		);
+	}
+
+	/**
+	 * Bulk retry: the selected ids, or every failed job (`{"all": true, "status": "failed"}`) → `{"retried": n}`.
+	 */
+	public function jobs_retry() {
+		$this->guard( 'nssync_jobs_retry' );
+		$all  = 'yes' === $this->field( 'all' );
+		$ids  = $this->ids( 'job_ids' );
+		if ( ! $all && ! $ids ) {
+			wp_send_json_error( array( 'message' => __( 'Select the jobs to retry first.', 'netsuite-sync-for-woocommerce' ) ), 400 );
+		}
+		$body = $all ? array(
+			'all'    => true,
+			'status' => 'failed',
+		) : array( 'ids' => $this->numeric( $ids ) );
+		$this->relay(
+			function () use ( $body ) {
+				return $this->client->post( '/v1/jobs/retry', $body, 30 );
+			}
+		);
+	}
+
+	/**
+	 * Ids as numbers where they are numbers (the sidecar's job ids are integers).
+	 *
+	 * @param string[] $ids Ids.
+	 * @return array
+	 */
+	private function numeric( $ids ) {
+		return array_map(
+			static function ( $id ) {
+				return ctype_digit( $id ) ? (int) $id : $id;
+			},
+			$ids
 		);
 	}
 

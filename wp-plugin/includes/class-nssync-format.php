@@ -87,6 +87,19 @@ class NSSync_Format {
 	}
 
 	/**
+	 * The admin URL of an order's edit screen (HPOS or legacy), without loading the order.
+	 *
+	 * @param int $order_id Order id.
+	 * @return string
+	 */
+	public static function order_url( $order_id ) {
+		if ( class_exists( '\Automattic\WooCommerce\Utilities\OrderUtil' ) && method_exists( '\Automattic\WooCommerce\Utilities\OrderUtil', 'get_order_admin_edit_url' ) ) {
+			return \Automattic\WooCommerce\Utilities\OrderUtil::get_order_admin_edit_url( absint( $order_id ) );
+		}
+		return admin_url( 'post.php?post=' . absint( $order_id ) . '&action=edit' );
+	}
+
+	/**
 	 * "done · seen 10, changed 2, unchanged 8, unmatched 0, failed 0".
 	 *
 	 * @param array $run Run (`counts` object, or the counts at the top level from older sidecars).

@@ -71,6 +71,8 @@ final class NSSync_Plugin {
 		'class-nssync-ajax.php',
 		'class-nssync-order-screen.php',
 		'class-nssync-status-view.php',
+		'class-nssync-error-hints.php',
+		'class-nssync-error-queue-view.php',
 		'class-nssync-hooks.php',
 	);
 

@@ -82,7 +82,7 @@ class NSSync_Settings_Page extends WC_Settings_Page {
 		$section = (string) $current_section;
 		if ( 'status' === $section ) {
 			$GLOBALS['hide_save_button'] = true;
-			$this->status->output();
+			$this->status->output( wp_unslash( $_GET ) ); // phpcs:ignore WordPress.Security.NonceVerification.Recommended,WordPress.Security.ValidatedSanitizedInput.InputNotSanitized -- read-only filters, validated in NSSync_Error_Queue_View::filters().
 			return;
 		}
 		if ( 'sync' === $section || 'mappings' === $section ) {

@@ -13,8 +13,6 @@ defined( 'ABSPATH' ) || exit;
  */
 class NSSync_Status_Panel {
 
-	const SYNC_NOW_FLOWS = array( 'inventory', 'prices', 'products', 'fulfillments', 'orders' );
-
 	/** @var NSSync_Options */
 	private $options;
 
@@ -37,11 +35,34 @@ class NSSync_Status_Panel {
 
 	/**
 	 * Print the section.
+	 *
+	 * @param array $get Query arguments of the request (filters and page of the error queue), unslashed.
 	 */
-	public function output() {
-		$status  = $this->fetch( '/v1/status' );
-		$jobs    = $this->fetch( '/v1/jobs?status=failed' );
-		$log     = $this->fetch( '/v1/log' );
+	public function output( $get = array() ) {
+		( new NSSync_Status_View() )->render( $this->data( $get ) );
+	}
+
+	/**
+	 * Everything the Status section shows, asked of the sidecar (a failed call is kept as `_error`).
+	 *
+	 * @param array $get Query arguments.
+	 * @return array See NSSync_Status_View::render().
+	 */
+	public function data( $get ) {
+		$status = $this->fetch( '/v1/status' );
+		$down   = isset( $status['_error'] ) && 0 === (int) $status['_status'];
+		$flows  = $this->flows_from( $status );
+		$runs   = $flows['runs'];
+		if ( ! $down && null !== $flows['installed'] ) {
+			$runs = array();
+			foreach ( $flows['installed'] as $flow ) {
+				$answer        = $this->fetch( NSSync_Sidecar_Client::with_query( '/v1/runs', array( 'flow' => $flow, 'limit' => 1 ) ) );
+				$list          = isset( $answer['runs'] ) && is_array( $answer['runs'] ) ? $answer['runs'] : ( isset( $answer['_error'] ) ? array() : array_filter( $answer, 'is_array' ) );
+				$runs[ $flow ] = $list ? reset( $list ) : ( isset( $flows['runs'][ $flow ] ) ? $flows['runs'][ $flow ] : null );
+			}
+			$this->options->set_cached_runs( array_filter( $runs ) + $this->options->cached_runs() );
+		}
+		$filters = NSSync_Error_Queue_View::filters( $get );
 		$summary = $this->forwarder ? $this->forwarder->summary() : array(
 			'pending' => 0,
 			'orders'  => 0,
@@ -50,7 +71,19 @@ class NSSync_Status_Panel {
 			'alert'   => false,
 		);
 		$summary['entries'] = $this->forwarder ? $this->forwarder->outbox()->entries( 50 ) : array();
-		( new NSSync_Status_View() )->render( $status, $jobs, $log, $summary, self::SYNC_NOW_FLOWS );
+		return array(
+			'status'  => $status,
+			'runs'    => $runs,
+			'stale'   => $flows['stale'],
+			'jobs'    => array(
+				'answer'   => $down ? $status : $this->fetch( NSSync_Error_Queue_View::path( $filters ) ),
+				'filters'  => $filters,
+				'base_url' => NSSync_Admin::settings_url( 'status' ),
+			),
+			'log'     => $down ? $status : $this->fetch( '/v1/log' ),
+			'summary' => $summary,
+			'contact' => $this->options->contact() + array( 'url' => $this->options->sidecar_url() ),
+		);
 	}
 
 	/**
@@ -61,7 +94,16 @@ class NSSync_Status_Panel {
 	 * @return array installed (string[]|null), runs (flow => run|null), stale (bool), error (string).
 	 */
 	public function flows() {
-		$status = $this->fetch( '/v1/status' );
+		return $this->flows_from( $this->fetch( '/v1/status' ) );
+	}
+
+	/**
+	 * See flows().
+	 *
+	 * @param array $status `GET /v1/status` answer or `_error`.
+	 * @return array
+	 */
+	private function flows_from( $status ) {
 		if ( isset( $status['_error'] ) || ! isset( $status['flows'] ) || ! is_array( $status['flows'] ) ) {
 			return array(
 				'installed' => isset( $status['_error'] ) || ! is_array( $status ) ? null : array(),

@@ -114,13 +114,17 @@
 		} );
 	} );
 
-	// Failed jobs: Retry / Skip.
+	// Error queue: Retry / Skip one row (Skip asks first), Retry selected, Retry all failed.
 	$( document ).on( 'click', '.nssync-job', function () {
 		var $btn = $( this ), $cell = $btn.closest( 'td' ), $r = $cell.find( '.nssync-result' );
+		if ( $btn.data( 'confirm' ) && ! window.confirm( $btn.data( 'confirm' ) ) ) {
+			return;
+		}
 		$cell.find( 'button' ).prop( 'disabled', true );
-		call( 'nssync_job_action', { job_id: $btn.data( 'job-id' ), verb: $btn.data( 'verb' ) } ).done( function ( res ) {
+		call( 'nssync_job_action', { job_ids: String( $btn.data( 'job-ids' ) ), verb: $btn.data( 'verb' ) } ).done( function ( res ) {
 			if ( res.success ) {
 				show( $r, res.data.status || t.done, 'nssync-ok' );
+				$btn.closest( 'tr' ).addClass( 'nssync-done' );
 			} else {
 				show( $r, res.data.message, 'nssync-bad' );
 				$cell.find( 'button' ).prop( 'disabled', false );
@@ -129,6 +133,33 @@
 			show( $r, errorText( xhr ), 'nssync-bad' );
 			$cell.find( 'button' ).prop( 'disabled', false );
 		} );
+	} );
+
+	$( document ).on( 'change', '.nssync-check-all', function () {
+		$( this ).closest( 'table' ).find( '.nssync-check' ).prop( 'checked', this.checked );
+	} );
+
+	function bulkRetry( data, $btn ) {
+		var $r = $btn.siblings( '.nssync-result' );
+		$btn.prop( 'disabled', true );
+		call( 'nssync_jobs_retry', data ).done( function ( res ) {
+			show( $r, res.success ? t.retried.replace( '%d', res.data.retried ) : res.data.message, res.success ? 'nssync-ok' : 'nssync-bad' );
+		} ).fail( function ( xhr ) {
+			show( $r, errorText( xhr ), 'nssync-bad' );
+		} ).always( function () {
+			$btn.prop( 'disabled', false );
+		} );
+	}
+
+	$( document ).on( 'click', '#nssync-retry-selected', function () {
+		var ids = $( '.nssync-check:checked' ).map( function () { return this.value; } ).get().join( ',' );
+		bulkRetry( { job_ids: ids }, $( this ) );
+	} );
+
+	$( document ).on( 'click', '#nssync-retry-all', function () {
+		if ( window.confirm( $( this ).data( 'confirm' ) ) ) {
+			bulkRetry( { all: 'yes' }, $( this ) );
+		}
 	} );
 
 	// Order box: Send to NetSuite again.

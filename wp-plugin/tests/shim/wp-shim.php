@@ -624,6 +624,24 @@ class WC_Admin_Settings {
 	}
 }
 
+function selected( $selected, $current = true, $display = true ) {
+	$out = (string) $selected === (string) $current ? " selected='selected'" : '';
+	if ( $display ) {
+		echo $out;
+	}
+	return $out;
+}
+function checked( $checked, $current = true, $display = true ) {
+	$out = (string) $checked === (string) $current ? " checked='checked'" : '';
+	if ( $display ) {
+		echo $out;
+	}
+	return $out;
+}
+function add_query_arg( $args, $url ) {
+	return $url . ( false === strpos( $url, '?' ) ? '?' : '&' ) . http_build_query( $args );
+}
+
 // ---- request context -----------------------------------------------------------------------------------------
 function is_admin() {
 	return true;
