@@ -41,7 +41,8 @@ class NSSync_Admin_Fields {
 			return '<span class="nssync-run-result">' . esc_html__( 'Not run yet', 'netsuite-sync-for-woocommerce' ) . '</span> <span class="nssync-run-when"></span>';
 		}
 		$when = isset( $run['finished_at'] ) && $run['finished_at'] ? $run['finished_at'] : ( isset( $run['started_at'] ) ? $run['started_at'] : '' );
-		$html = '<span class="nssync-run-result">' . esc_html( NSSync_Format::run_text( $run ) ) . '</span> <span class="nssync-run-when">' . NSSync_Format::when_html( $when ) . '</span>';
+		$ago  = NSSync_Format::when_html( $when );
+		$html = '<span class="nssync-run-result">' . esc_html( NSSync_Format::run_text( $run ) ) . '</span>' . ( '' !== $ago ? ' · ' : ' ' ) . '<span class="nssync-run-when">' . $ago . '</span>';
 		if ( $stale ) {
 			$html .= ' <span class="description">' . esc_html__( '(last known)', 'netsuite-sync-for-woocommerce' ) . '</span>';
 		}

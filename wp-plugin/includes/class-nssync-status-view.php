@@ -105,6 +105,11 @@ class NSSync_Status_View {
 			$state = $c['ok'] ? 'ok' : 'error';
 		}
 		$configured = isset( $c['configured'] ) ? (bool) $c['configured'] : null;
+		$last       = isset( $c['last_call'] ) && is_array( $c['last_call'] ) ? $c['last_call'] : $c;
+		if ( 'error' === $state && ! self::is_connection_failure( $last ) ) {
+			// A 404 of a lookup that found nothing (or any other answer about data) proves the connection works.
+			$state = 'ok';
+		}
 		if ( 'ok' === $state || 'connected' === $state ) {
 			$ok    = true;
 			$label = __( 'Connected', 'netsuite-sync-for-woocommerce' );
@@ -119,13 +124,33 @@ class NSSync_Status_View {
 			$label = $configured ? __( 'Configured, not used yet', 'netsuite-sync-for-woocommerce' ) : __( 'Unknown', 'netsuite-sync-for-woocommerce' );
 		}
 		$html = '<mark class="nssync-state nssync-state-' . ( $ok ? 'done' : 'failed' ) . '">' . esc_html( $label ) . '</mark>';
-		$last = isset( $c['last_call'] ) && is_array( $c['last_call'] ) ? $c['last_call'] : $c;
-		foreach ( array( 'at' => __( 'last call', 'netsuite-sync-for-woocommerce' ), 'status' => __( 'HTTP', 'netsuite-sync-for-woocommerce' ), 'error' => __( 'error', 'netsuite-sync-for-woocommerce' ) ) as $key => $name ) {
-			if ( ! empty( $last[ $key ] ) && is_scalar( $last[ $key ] ) ) {
-				$html .= ' <span class="description">' . esc_html( $name . ': ' . $last[ $key ] ) . '</span>';
+		if ( ! empty( $last['at'] ) ) {
+			/* translators: %s: time in words */
+			$html .= ' <span class="description">' . esc_html( sprintf( __( 'last call %s', 'netsuite-sync-for-woocommerce' ), NSSync_Format::ago( $last['at'] ) ) ) . '</span>';
+		}
+		if ( ! $ok ) {
+			foreach ( array( 'status' => __( 'HTTP', 'netsuite-sync-for-woocommerce' ), 'error' => __( 'error', 'netsuite-sync-for-woocommerce' ) ) as $key => $name ) {
+				if ( ! empty( $last[ $key ] ) && is_scalar( $last[ $key ] ) ) {
+					$html .= ' <span class="description">' . esc_html( $name . ': ' . $last[ $key ] ) . '</span>';
+				}
 			}
 		}
 		return $html;
+	}
+
+	/**
+	 * Whether a last call shows a broken connection: no answer (transport), refused credentials (401/403) or
+	 * a server error — not an answer about data such as a lookup's 404.
+	 *
+	 * @param array $last Last call: status, error.
+	 * @return bool
+	 */
+	public static function is_connection_failure( $last ) {
+		$status = isset( $last['status'] ) ? (int) $last['status'] : 0;
+		if ( 0 === $status ) {
+			return true;
+		}
+		return 401 === $status || 403 === $status || 407 === $status || 429 === $status || $status >= 500;
 	}
 
 	/**
@@ -252,7 +277,8 @@ class NSSync_Status_View {
 					'status' => array( 'status', 'status_code' ),
 					'ms'     => array( 'ms', 'duration_ms', 'elapsed_ms' ),
 				);
-				echo '<td>' . esc_html( $this->flat( $this->pick( $row, isset( $alts[ $key ] ) ? $alts[ $key ] : array( $key ) ) ) ) . '</td>';
+				$cell = $this->pick( $row, isset( $alts[ $key ] ) ? $alts[ $key ] : array( $key ) );
+				echo '<td>' . ( 'at' === $key ? NSSync_Format::when_html( $cell ) : esc_html( $this->flat( $cell ) ) ) . '</td>'; // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- when_html() escapes.
 			}
 			echo '</tr>';
 		}

@@ -41,7 +41,7 @@ class StatusViewTest extends TestCase {
 						'queue'       => array( 'depth' => 2, 'pending' => 1, 'running' => 1 ),
 						'flows'       => array( 'orders' => null, 'inventory' => array( 'id' => 1, 'status' => 'done' ) ),
 						'connections' => array(
-							'netsuite'    => array( 'configured' => true, 'state' => 'ok', 'last_call' => array( 'status' => 200 ) ),
+							'netsuite'    => array( 'configured' => true, 'state' => 'error', 'last_call' => array( 'status' => 404, 'error' => 'RCRD_DSNT_EXIST' ) ),
 							'woocommerce' => array( 'configured' => true, 'state' => 'error', 'last_call' => array( 'status' => 401, 'error' => 'woocommerce_rest_cannot_view' ) ),
 						),
 					) );
@@ -67,8 +67,9 @@ class StatusViewTest extends TestCase {
 
 	public function test_connections_runs_from_v1_runs_queue_and_log() {
 		$html = $this->render();
-		$this->assertStringContainsString( 'Connected', $html );
-		$this->assertStringContainsString( 'Last call failed', $html );
+		$this->assertStringContainsString( 'Connected', $html, "NetSuite's lookup 404 does not make it look broken" );
+		$this->assertSame( 1, substr_count( $html, 'Last call failed' ), 'only WooCommerce (401)' );
+		$this->assertStringNotContainsString( 'RCRD_DSNT_EXIST', $html );
 		$this->assertStringContainsString( 'woocommerce_rest_cannot_view', $html );
 		$this->assertStringContainsString( 'depth: 2, pending: 1, running: 1', $html );
 		$this->assertStringContainsString( 'done · seen 10, changed 2, unchanged 7, unmatched 1, failed 0', $html );
@@ -99,6 +100,14 @@ class StatusViewTest extends TestCase {
 		$this->assertSame( 1, substr_count( $html, 'has not answered since' ) );
 		$this->assertStringContainsString( 'unmatched 1', $html, 'last known run kept' );
 		$this->assertStringContainsString( '(last known)', $html );
+	}
+
+	public function test_a_lookup_404_is_not_a_broken_connection_but_401_and_5xx_are() {
+		$this->assertFalse( NSSync_Status_View::is_connection_failure( array( 'status' => 404, 'error' => 'customer not found' ) ) );
+		$this->assertFalse( NSSync_Status_View::is_connection_failure( array( 'status' => 400 ) ) );
+		$this->assertTrue( NSSync_Status_View::is_connection_failure( array( 'status' => 401 ) ) );
+		$this->assertTrue( NSSync_Status_View::is_connection_failure( array( 'status' => 503 ) ) );
+		$this->assertTrue( NSSync_Status_View::is_connection_failure( array( 'status' => 0, 'error' => 'timed out' ) ) );
 	}
 
 	public function test_a_404_panel_says_the_sidecar_lacks_it() {
