@@ -45,6 +45,9 @@ final class NSSync_Plugin {
 	/** @var NSSync_Admin_Fields */
 	public $admin_fields;
 
+	/** @var NSSync_Catalog_Report */
+	public $catalog;
+
 	/**
 	 * Class files under includes/, loaded in order (the settings page is loaded on demand: it extends
 	 * WC_Settings_Page, which exists only inside wp-admin).
@@ -73,6 +76,7 @@ final class NSSync_Plugin {
 		'class-nssync-status-view.php',
 		'class-nssync-error-hints.php',
 		'class-nssync-error-queue-view.php',
+		'class-nssync-catalog-report.php',
 		'class-nssync-hooks.php',
 	);
 
@@ -131,6 +135,7 @@ final class NSSync_Plugin {
 		$this->ajax         = new NSSync_Ajax( $this->options, $this->client, $this->forwarder );
 		$this->order_screen = new NSSync_Order_Screen( $this->options, $this->client, $this->forwarder );
 		$this->admin_fields = new NSSync_Admin_Fields();
+		$this->catalog      = new NSSync_Catalog_Report( $this->client );
 	}
 
 	/**

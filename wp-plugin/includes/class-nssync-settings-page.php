@@ -60,6 +60,7 @@ class NSSync_Settings_Page extends WC_Settings_Page {
 			'sync'     => __( 'Sync', 'netsuite-sync-for-woocommerce' ),
 			'mappings' => __( 'Mappings', 'netsuite-sync-for-woocommerce' ),
 			'status'   => __( 'Status', 'netsuite-sync-for-woocommerce' ),
+			'catalog'  => __( 'Catalog report', 'netsuite-sync-for-woocommerce' ),
 		);
 	}
 
@@ -83,6 +84,11 @@ class NSSync_Settings_Page extends WC_Settings_Page {
 		if ( 'status' === $section ) {
 			$GLOBALS['hide_save_button'] = true;
 			$this->status->output( wp_unslash( $_GET ) ); // phpcs:ignore WordPress.Security.NonceVerification.Recommended,WordPress.Security.ValidatedSanitizedInput.InputNotSanitized -- read-only filters, validated in NSSync_Error_Queue_View::filters().
+			return;
+		}
+		if ( 'catalog' === $section ) {
+			$GLOBALS['hide_save_button'] = true;
+			( new NSSync_Catalog_Report( $this->client ) )->output();
 			return;
 		}
 		if ( 'sync' === $section || 'mappings' === $section ) {

@@ -124,6 +124,41 @@ class NSSync_Sidecar_Client {
 	 * @throws NSSync_Sidecar_Exception On a transport error, a non-2xx answer or a body that is not JSON.
 	 */
 	public function request( $method, $path, $data = null, $timeout = self::DEFAULT_TIMEOUT ) {
+		list( $status, $raw ) = $this->send( $method, $path, $data, $timeout, 'application/json' );
+		$decoded              = json_decode( $raw, true );
+		if ( ! is_array( $decoded ) ) {
+			$this->log( 'error', sprintf( '%s %s → %d with a body that is not JSON', strtoupper( $method ), $path, $status ) );
+			throw new NSSync_Sidecar_Exception( __( 'The sidecar answered with a body that is not JSON.', 'netsuite-sync-for-woocommerce' ), $status, 'invalid_response' );
+		}
+		$decoded['_status'] = $status;
+		return $decoded;
+	}
+
+	/**
+	 * A signed GET whose answer is not JSON (a CSV export): the raw body.
+	 *
+	 * @param string $path    Path below the sidecar URL.
+	 * @param string $accept  Accept header.
+	 * @param int    $timeout Seconds.
+	 * @return string
+	 * @throws NSSync_Sidecar_Exception See request().
+	 */
+	public function get_raw( $path, $accept = 'text/csv', $timeout = self::DEFAULT_TIMEOUT ) {
+		return $this->send( 'GET', $path, null, $timeout, $accept )[1];
+	}
+
+	/**
+	 * The one place a request is signed and sent.
+	 *
+	 * @param string     $method  Method.
+	 * @param string     $path    Path (with query) below the sidecar URL.
+	 * @param mixed|null $data    JSON body or null.
+	 * @param int        $timeout Seconds.
+	 * @param string     $accept  Accept header.
+	 * @return array [ status, raw body ] of a 2xx answer.
+	 * @throws NSSync_Sidecar_Exception On a transport error or a non-2xx answer.
+	 */
+	private function send( $method, $path, $data, $timeout, $accept ) {
 		$secret = $this->pairing ? $this->pairing[1] : $this->options->shared_secret();
 		if ( '' === $secret ) {
 			throw new NSSync_Sidecar_Exception(
@@ -147,7 +182,7 @@ class NSSync_Sidecar_Client {
 				'redirection' => 0,
 				'headers'     => array(
 					'Content-Type'       => 'application/json',
-					'Accept'             => 'application/json',
+					'Accept'             => $accept,
 					'X-NSSync-Timestamp' => $timestamp,
 					'X-NSSync-Signature' => self::sign( $secret, $timestamp, $method, $signed_path, $signed_query, $body ),
 					'User-Agent'         => 'netsuite-sync-for-woocommerce/' . ( defined( 'NSSYNC_VERSION' ) ? NSSYNC_VERSION : 'dev' ),
@@ -169,12 +204,12 @@ class NSSync_Sidecar_Client {
 		}
 
 		$this->contact( true );
-		$status  = (int) wp_remote_retrieve_response_code( $response );
-		$raw     = (string) wp_remote_retrieve_body( $response );
-		$decoded = json_decode( $raw, true );
+		$status = (int) wp_remote_retrieve_response_code( $response );
+		$raw    = (string) wp_remote_retrieve_body( $response );
 
 		if ( $status < 200 || $status >= 300 ) {
-			$error = ( is_array( $decoded ) && isset( $decoded['error'] ) && is_array( $decoded['error'] ) ) ? $decoded['error'] : array();
+			$decoded = json_decode( $raw, true );
+			$error   = ( is_array( $decoded ) && isset( $decoded['error'] ) && is_array( $decoded['error'] ) ) ? $decoded['error'] : array();
 			$code  = isset( $error['code'] ) ? (string) $error['code'] : 'http_' . $status;
 			$msg   = isset( $error['message'] ) ? (string) $error['message'] : sprintf(
 				/* translators: %d: HTTP status code */
@@ -184,13 +219,8 @@ class NSSync_Sidecar_Client {
 			$this->log( $status >= 500 ? 'error' : 'warning', sprintf( '%s %s → %d %s (%d ms)', $method, $path, $status, $code, $ms ) );
 			throw new NSSync_Sidecar_Exception( $msg, $status, $code, isset( $error['field'] ) ? (string) $error['field'] : '', isset( $error['errors'] ) && is_array( $error['errors'] ) ? $error['errors'] : array() );
 		}
-		if ( ! is_array( $decoded ) ) {
-			$this->log( 'error', sprintf( '%s %s → %d with a body that is not JSON (%d ms)', $method, $path, $status, $ms ) );
-			throw new NSSync_Sidecar_Exception( __( 'The sidecar answered with a body that is not JSON.', 'netsuite-sync-for-woocommerce' ), $status, 'invalid_response' );
-		}
 		$this->log( 'debug', sprintf( '%s %s → %d (%d ms)', $method, $path, $status, $ms ) );
-		$decoded['_status'] = $status;
-		return $decoded;
+		return array( $status, $raw );
 	}
 
 	/**

@@ -638,6 +638,14 @@ function checked( $checked, $current = true, $display = true ) {
 	}
 	return $out;
 }
+function wp_nonce_url( $url, $action = -1, $name = '_wpnonce' ) {
+	return $url . ( false === strpos( $url, '?' ) ? '?' : '&' ) . $name . '=nonce-' . $action;
+}
+function wp_create_nonce( $action = -1 ) {
+	return 'nonce-' . $action;
+}
+function nocache_headers() {
+}
 function add_query_arg( $args, $url ) {
 	return $url . ( false === strpos( $url, '?' ) ? '?' : '&' ) . http_build_query( $args );
 }
