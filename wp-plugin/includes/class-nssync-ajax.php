@@ -25,6 +25,7 @@ class NSSync_Ajax {
 		'nssync_job_action'      => 'job_action',
 		'nssync_jobs_retry'      => 'jobs_retry',
 		'nssync_resend_order'    => 'resend_order',
+		'nssync_order_state'     => 'order_state',
 		'nssync_send_pending'    => 'send_pending',
 	);
 
@@ -39,15 +40,20 @@ class NSSync_Ajax {
 	/** @var NSSync_Forwarder */
 	private $forwarder;
 
+	/** @var NSSync_Order_Screen */
+	private $order_screen;
+
 	/**
-	 * @param NSSync_Options        $options   Options.
-	 * @param NSSync_Sidecar_Client $client    Sidecar client.
-	 * @param NSSync_Forwarder      $forwarder Forwarder.
+	 * @param NSSync_Options           $options      Options.
+	 * @param NSSync_Sidecar_Client    $client       Sidecar client.
+	 * @param NSSync_Forwarder         $forwarder    Forwarder.
+	 * @param NSSync_Order_Screen|null $order_screen Order box.
 	 */
-	public function __construct( NSSync_Options $options, NSSync_Sidecar_Client $client, NSSync_Forwarder $forwarder ) {
-		$this->options   = $options;
-		$this->client    = $client;
-		$this->forwarder = $forwarder;
+	public function __construct( NSSync_Options $options, NSSync_Sidecar_Client $client, NSSync_Forwarder $forwarder, $order_screen = null ) {
+		$this->options      = $options;
+		$this->client       = $client;
+		$this->forwarder    = $forwarder;
+		$this->order_screen = $order_screen ? $order_screen : new NSSync_Order_Screen( $options, $client, $forwarder );
 	}
 
 	/**
@@ -279,6 +285,18 @@ class NSSync_Ajax {
 		}
 		$this->forwarder->resend_order( $order_id );
 		wp_send_json_success( array( 'queued' => true ) );
+	}
+
+	/**
+	 * The order box's content, asked by the browser after the order screen has loaded.
+	 */
+	public function order_state() {
+		$this->guard( 'nssync_order_state' );
+		$order_id = absint( $this->field( 'order_id' ) );
+		if ( ! $order_id || ! wc_get_order( $order_id ) ) {
+			wp_send_json_error( array( 'message' => __( 'Order not found.', 'netsuite-sync-for-woocommerce' ) ), 404 );
+		}
+		wp_send_json_success( array( 'html' => $this->order_screen->state_html( $order_id ) ) );
 	}
 
 	/**

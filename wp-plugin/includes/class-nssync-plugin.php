@@ -72,6 +72,7 @@ final class NSSync_Plugin {
 		'class-nssync-forwarder.php',
 		'class-nssync-admin.php',
 		'class-nssync-ajax.php',
+		'class-nssync-order-box-view.php',
 		'class-nssync-order-screen.php',
 		'class-nssync-status-view.php',
 		'class-nssync-error-hints.php',
@@ -132,8 +133,8 @@ final class NSSync_Plugin {
 		$this->payloads     = new NSSync_Payloads();
 		$this->forwarder    = new NSSync_Forwarder( $this->options, $this->client, $this->payloads );
 		$this->admin        = new NSSync_Admin( $this->options, $this->client, $this->forwarder );
-		$this->ajax         = new NSSync_Ajax( $this->options, $this->client, $this->forwarder );
 		$this->order_screen = new NSSync_Order_Screen( $this->options, $this->client, $this->forwarder );
+		$this->ajax         = new NSSync_Ajax( $this->options, $this->client, $this->forwarder, $this->order_screen );
 		$this->admin_fields = new NSSync_Admin_Fields();
 		$this->catalog      = new NSSync_Catalog_Report( $this->client );
 	}

@@ -162,6 +162,22 @@
 		}
 	} );
 
+	// Order box: the sidecar's state is fetched after the page has loaded, so the order screen never waits.
+	$( function () {
+		$( '.nssync-order-box[data-order-id]' ).each( function () {
+			var $state = $( this ).find( '.nssync-order-state' );
+			call( 'nssync_order_state', { order_id: $( this ).data( 'order-id' ) } ).done( function ( res ) {
+				if ( res.success ) {
+					$state.html( res.data.html ); // Escaped by the server (NSSync_Order_Box_View).
+				} else {
+					$state.find( '.nssync-loading' ).text( res.data.message );
+				}
+			} ).fail( function ( xhr ) {
+				$state.find( '.nssync-loading' ).text( errorText( xhr ) );
+			} );
+		} );
+	} );
+
 	// Order box: Send to NetSuite again.
 	$( document ).on( 'click', '.nssync-resend', function () {
 		var $btn = $( this ).prop( 'disabled', true ), $r = $btn.siblings( '.nssync-result' );

@@ -650,6 +650,10 @@ function add_query_arg( $args, $url ) {
 	return $url . ( false === strpos( $url, '?' ) ? '?' : '&' ) . http_build_query( $args );
 }
 
+function add_meta_box( ...$args ) {
+	$GLOBALS['nssync_shim']['meta_boxes'][] = $args;
+}
+
 // ---- request context -----------------------------------------------------------------------------------------
 function is_admin() {
 	return true;
