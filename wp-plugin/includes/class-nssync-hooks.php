@@ -50,6 +50,11 @@ class NSSync_Hooks {
 		add_action( NSSync_Forwarder::HOOK_SWEEP, array( $p->forwarder, 'sweep' ), 10, 0 );
 		add_action( 'action_scheduler_init', array( $p->forwarder, 'ensure_sweep_scheduled' ) );
 
+		if ( defined( 'WP_CLI' ) && WP_CLI ) {
+			require_once __DIR__ . '/class-nssync-cli.php';
+			WP_CLI::add_command( 'netsuite', new NSSync_CLI( $p->client, $p->forwarder ) );
+		}
+
 		if ( ! is_admin() && ! wp_doing_ajax() ) {
 			return;
 		}

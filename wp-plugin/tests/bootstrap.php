@@ -19,5 +19,7 @@ $GLOBALS['nssync_shim_after_reset'] = static function () {
 	( new NSSync_Outbox() )->install();
 };
 require_once dirname( __DIR__ ) . '/includes/class-nssync-uninstaller.php';
+require_once __DIR__ . '/shim/wp-cli-shim.php';
+require_once dirname( __DIR__ ) . '/includes/class-nssync-cli.php';
 nssync_shim_reset();
 require_once dirname( __DIR__ ) . '/includes/class-nssync-settings-page.php';
