@@ -151,10 +151,19 @@ class NSSync_Settings_Save {
 				}
 				return true;
 			} catch ( NSSync_Sidecar_Exception $e ) {
-				$field = $e->get_field() ? $this->map->field_for_path( $section, $e->get_field() ) : null;
-				if ( $field ) {
-					$errors[ $field ] = self::strip_field_prefix( $e->getMessage(), $e->get_field() );
-				} else {
+				$elsewhere = array();
+				foreach ( $e->get_errors() as $fe ) {
+					$field = $this->map->field_for_path( $section, $fe['field'] );
+					if ( ! $field ) {
+						$elsewhere[] = $fe['field'] . ': ' . self::strip_field_prefix( $fe['message'], $fe['field'] );
+						continue;
+					}
+					$message          = $this->line_message( $section, $field, $fe['field'], $fe['message'] );
+					$errors[ $field ] = isset( $errors[ $field ] ) ? $errors[ $field ] . ' ' . $message : $message;
+				}
+				if ( $elsewhere ) {
+					WC_Admin_Settings::add_error( __( 'The sidecar refused these settings:', 'netsuite-sync-for-woocommerce' ) . ' ' . implode( '; ', $elsewhere ) );
+				} elseif ( ! $errors ) {
 					WC_Admin_Settings::add_error( __( 'The sidecar did not save the settings:', 'netsuite-sync-for-woocommerce' ) . ' ' . $e->getMessage() );
 				}
 			}
@@ -172,6 +181,24 @@ class NSSync_Settings_Save {
 		}
 		self::$rejected = $values;
 		return false;
+	}
+
+	/**
+	 * The message to show by a field: without the field's own name (it is next to it), but naming the line of a
+	 * map or list (`orders.ship_methods.flat_rate:1` → "flat_rate:1: must be …").
+	 *
+	 * @param string $section Section.
+	 * @param string $field   Form field id.
+	 * @param string $dotted  The error's dotted field.
+	 * @param string $message The error's message.
+	 * @return string
+	 */
+	private function line_message( $section, $field, $dotted, $message ) {
+		$fields  = $this->map->fields( $section );
+		$path    = $fields[ $field ][0];
+		$message = self::strip_field_prefix( $message, $dotted );
+		$line    = strlen( $dotted ) > strlen( $path ) ? substr( $dotted, strlen( $path ) + 1 ) : '';
+		return '' === $line ? $message : $line . ': ' . $message;
 	}
 
 	/**

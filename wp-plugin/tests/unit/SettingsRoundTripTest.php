@@ -149,6 +149,25 @@ class SettingsRoundTripTest extends TestCase {
 		$this->assertSame( 'abc', $field['value'] );
 	}
 
+	public function test_a_422_with_several_errors_shows_them_all_naming_the_line() {
+		$this->put_answer = array( 422, array( 'error' => array(
+			'code'    => 'invalid_field',
+			'message' => 'orders.ship_methods.flat_rate:1: must be a NetSuite internal id (digits)',
+			'field'   => 'orders.ship_methods.flat_rate:1',
+			'errors'  => array(
+				array( 'field' => 'orders.ship_methods.flat_rate:1', 'message' => 'orders.ship_methods.flat_rate:1: must be a NetSuite internal id (digits)' ),
+				array( 'field' => 'orders.ship_methods.local_pickup', 'message' => 'unknown ship item 99' ),
+				array( 'field' => 'orders.discount_item_id', 'message' => 'orders.discount_item_id: must be digits' ),
+				array( 'field' => 'inventory.safety_buffer', 'message' => 'must be ≥ 0' ),
+			),
+		) ) );
+		$this->assertFalse( $this->saver->save_sidecar_section( 'mappings', $this->untouched_post( 'mappings' ) ) );
+		$errors = NSSync_Settings_Save::field_errors();
+		$this->assertSame( 'flat_rate:1: must be a NetSuite internal id (digits) local_pickup: unknown ship item 99', $errors['nssync_orders__ship_methods'] );
+		$this->assertSame( 'must be digits', $errors['nssync_orders__discount_item_id'] );
+		$this->assertStringContainsString( 'inventory.safety_buffer: must be ≥ 0', implode( ' ', $GLOBALS['nssync_shim']['admin_errors'] ), 'an error for another section is still shown' );
+	}
+
 	public function test_a_nested_422_field_lands_on_its_table_field() {
 		$this->assertSame( 'nssync_orders__ship_methods', $this->map->field_for_path( 'mappings', 'orders.ship_methods.flat_rate' ) );
 		$this->assertSame( 'nssync_orders__rules', $this->map->field_for_path( 'mappings', 'orders.rules.0.set' ) );
