@@ -56,4 +56,49 @@ class NSSync_Admin_Fields {
 		}
 		return $html;
 	}
+
+	/**
+	 * `woocommerce_admin_field_nssync_map_table`: one row per store method (and per mapped key no longer in the
+	 * store), each with a NetSuite picker; a line the sidecar refused is marked.
+	 *
+	 * @param array $value Field: id, title, desc, value (key => NetSuite id), rows (key => label), nssync_lookup,
+	 *                     error (message naming the refused lines).
+	 */
+	public function map_table( $value ) {
+		$id      = (string) $value['id'];
+		$current = is_array( $value['value'] ) ? $value['value'] : array();
+		$rows    = isset( $value['rows'] ) && is_array( $value['rows'] ) ? $value['rows'] : array();
+		foreach ( array_keys( $current ) as $key ) {
+			if ( ! isset( $rows[ $key ] ) ) {
+				$rows[ $key ] = __( '(not a method of this store now)', 'netsuite-sync-for-woocommerce' );
+			}
+		}
+		$error = isset( $value['error'] ) ? (string) $value['error'] : '';
+		echo '<tr valign="top"><th scope="row" class="titledesc">' . esc_html( $value['title'] ) . '</th><td class="forminp">';
+		if ( '' !== $error ) {
+			echo '<span class="nssync-field-error" role="alert">' . esc_html( $error ) . '</span>';
+		}
+		if ( ! $rows ) {
+			echo '<p class="description">' . esc_html__( 'This store has none yet.', 'netsuite-sync-for-woocommerce' ) . '</p></td></tr>';
+			return;
+		}
+		echo '<table class="widefat striped nssync-map-table"><tbody>';
+		foreach ( $rows as $key => $label ) {
+			$key  = (string) $key;
+			$cur  = isset( $current[ $key ] ) ? (string) $current[ $key ] : '';
+			$bad  = '' !== $error && false !== strpos( $error, $key . ': ' );
+			echo '<tr class="' . ( $bad ? 'nssync-has-error' : '' ) . '"><td>' . esc_html( $label ) . ' <code>' . esc_html( $key ) . '</code></td><td>';
+			echo '<select name="' . esc_attr( $id . '[' . $key . ']' ) . '" class="nssync-lookup" data-nssync-lookup="' . esc_attr( $value['nssync_lookup'] ) . '" data-placeholder="' . esc_attr__( 'Search NetSuite, or type an internal id', 'netsuite-sync-for-woocommerce' ) . '" style="width:320px">';
+			echo '<option value=""></option>';
+			if ( '' !== $cur ) {
+				echo '<option value="' . esc_attr( $cur ) . '" selected="selected">#' . esc_html( $cur ) . '</option>';
+			}
+			echo '</select></td></tr>';
+		}
+		echo '</tbody></table>';
+		if ( ! empty( $value['desc'] ) ) {
+			echo '<p class="description">' . wp_kses_post( $value['desc'] ) . '</p>';
+		}
+		echo '</td></tr>';
+	}
 }

@@ -127,8 +127,9 @@ class NSSync_Admin {
 			return;
 		}
 		$base = plugins_url( 'assets/', NSSYNC_PLUGIN_FILE );
-		wp_enqueue_style( 'nssync-admin', $base . 'css/nssync-admin.css', array(), NSSYNC_VERSION );
-		wp_enqueue_script( 'nssync-admin', $base . 'js/nssync-admin.js', array( 'jquery' ), NSSYNC_VERSION, true );
+		// selectWoo (WooCommerce's Select2) for the NetSuite pickers; WooCommerce registers both on its screens.
+		wp_enqueue_style( 'nssync-admin', $base . 'css/nssync-admin.css', array( 'woocommerce_admin_styles' ), NSSYNC_VERSION );
+		wp_enqueue_script( 'nssync-admin', $base . 'js/nssync-admin.js', array( 'jquery', 'selectWoo' ), NSSYNC_VERSION, true );
 		$nonces = array();
 		foreach ( array_keys( NSSync_Ajax::ACTIONS ) as $action ) {
 			$nonces[ $action ] = wp_create_nonce( $action );
@@ -163,6 +164,9 @@ class NSSync_Admin {
 					'retried'   => __( '%d jobs sent again.', 'netsuite-sync-for-woocommerce' ),
 					'done'      => __( 'Done', 'netsuite-sync-for-woocommerce' ),
 					'causes'    => __( 'Likely causes:', 'netsuite-sync-for-woocommerce' ),
+					'typedId'   => __( '(internal id, as typed)', 'netsuite-sync-for-woocommerce' ),
+					'searching' => __( 'Searching NetSuite…', 'netsuite-sync-for-woocommerce' ),
+					'noMatch'   => __( 'Nothing in NetSuite matches; you can type an internal id.', 'netsuite-sync-for-woocommerce' ),
 				),
 			)
 		);

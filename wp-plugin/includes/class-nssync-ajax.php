@@ -26,6 +26,7 @@ class NSSync_Ajax {
 		'nssync_jobs_retry'      => 'jobs_retry',
 		'nssync_resend_order'    => 'resend_order',
 		'nssync_order_state'     => 'order_state',
+		'nssync_lookup'          => 'lookup',
 		'nssync_send_pending'    => 'send_pending',
 	);
 
@@ -285,6 +286,36 @@ class NSSync_Ajax {
 		}
 		$this->forwarder->resend_order( $order_id );
 		wp_send_json_success( array( 'queued' => true ) );
+	}
+
+	/**
+	 * A picker's search: `GET /v1/netsuite/lookups/<kind>?q=` → `{"kind", "items": [{"id", "name"}]}`.
+	 */
+	public function lookup() {
+		$this->guard( 'nssync_lookup' );
+		$kind = sanitize_key( $this->field( 'kind' ) );
+		if ( ! in_array( $kind, NSSync_Settings_Schema::LOOKUP_KINDS, true ) ) {
+			wp_send_json_error( array( 'message' => __( 'Unknown kind of NetSuite record.', 'netsuite-sync-for-woocommerce' ) ), 400 );
+		}
+		$q = substr( $this->field( 'q' ), 0, 100 );
+		$this->relay(
+			function () use ( $kind, $q ) {
+				$answer = $this->client->get( NSSync_Sidecar_Client::with_query( '/v1/netsuite/lookups/' . $kind, array( 'q' => $q ) ), 15 );
+				$items  = array();
+				foreach ( isset( $answer['items'] ) && is_array( $answer['items'] ) ? $answer['items'] : array() as $item ) {
+					if ( is_array( $item ) && isset( $item['id'] ) && is_scalar( $item['id'] ) ) {
+						$items[] = array(
+							'id'   => (string) $item['id'],
+							'name' => isset( $item['name'] ) && is_scalar( $item['name'] ) ? (string) $item['name'] : (string) $item['id'],
+						);
+					}
+				}
+				return array(
+					'kind'  => $kind,
+					'items' => $items,
+				);
+			}
+		);
 	}
 
 	/**

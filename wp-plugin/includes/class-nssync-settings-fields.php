@@ -151,7 +151,19 @@ class NSSync_Settings_Fields {
 				continue;
 			}
 			$fields[ $i ]['value'] = isset( $values[ $field['id'] ] ) ? $values[ $field['id'] ] : '';
-			$fields[ $i ]          = self::with_error( $fields[ $i ], $errors );
+			if ( isset( $field['nssync_lookup'] ) && isset( $field['options'] ) ) {
+				// The current value(s) must be options to show as chosen; the browser fills in their NetSuite names.
+				foreach ( (array) $fields[ $i ]['value'] as $v ) {
+					if ( '' !== (string) $v && ! isset( $fields[ $i ]['options'][ (string) $v ] ) ) {
+						$fields[ $i ]['options'][ (string) $v ] = '#' . $v;
+					}
+				}
+			}
+			if ( 'nssync_map_table' === $field['type'] && isset( $errors[ $field['id'] ] ) ) {
+				$fields[ $i ]['error'] = $errors[ $field['id'] ];
+				continue;
+			}
+			$fields[ $i ] = self::with_error( $fields[ $i ], $errors );
 		}
 		return $fields;
 	}
@@ -169,6 +181,47 @@ class NSSync_Settings_Fields {
 			$field['class'] = trim( ( isset( $field['class'] ) ? $field['class'] : '' ) . ' nssync-has-error' );
 		}
 		return $field;
+	}
+
+	/**
+	 * The store's shipping methods by zone: `method_id:instance_id` => "Zone — Title".
+	 *
+	 * @return array
+	 */
+	public static function shipping_methods() {
+		if ( ! class_exists( 'WC_Shipping_Zones' ) ) {
+			return array();
+		}
+		$out   = array();
+		$zones = WC_Shipping_Zones::get_zones();
+		$zones[] = array(
+			'zone_name'        => __( 'Other locations', 'netsuite-sync-for-woocommerce' ),
+			'shipping_methods' => ( new WC_Shipping_Zone( 0 ) )->get_shipping_methods(),
+		);
+		foreach ( $zones as $zone ) {
+			foreach ( (array) $zone['shipping_methods'] as $method ) {
+				if ( is_object( $method ) && isset( $method->id, $method->instance_id ) ) {
+					$out[ $method->id . ':' . $method->instance_id ] = $zone['zone_name'] . ' — ' . $method->get_title();
+				}
+			}
+		}
+		return $out;
+	}
+
+	/**
+	 * The store's payment gateways: id => title.
+	 *
+	 * @return array
+	 */
+	public static function gateways() {
+		if ( ! function_exists( 'WC' ) || ! WC()->payment_gateways() ) {
+			return array();
+		}
+		$out = array();
+		foreach ( (array) WC()->payment_gateways()->payment_gateways() as $id => $gateway ) {
+			$out[ (string) $id ] = is_object( $gateway ) && method_exists( $gateway, 'get_title' ) ? wp_strip_all_tags( $gateway->get_title() ) : (string) $id;
+		}
+		return $out;
 	}
 
 	/**
@@ -190,6 +243,8 @@ class NSSync_Settings_Fields {
 			}
 		}
 		return array(
+			'shipping_methods' => self::shipping_methods(),
+			'gateways'         => self::gateways(),
 			'statuses'         => $statuses,
 			'roles'            => $roles,
 			'refund_records'   => array(

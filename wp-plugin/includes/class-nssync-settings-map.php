@@ -136,6 +136,21 @@ class NSSync_Settings_Map {
 				$field['options'] = isset( $choices[ $def[5] ] ) ? $choices[ $def[5] ] : array();
 				$field['class']   = 'wc-enhanced-select';
 			}
+			if ( isset( NSSync_Settings_Schema::LOOKUPS[ $def[0] ] ) ) {
+				$kind                  = NSSync_Settings_Schema::LOOKUPS[ $def[0] ];
+				$field['nssync_lookup'] = $kind;
+				if ( 'nssync_map_table' === $def[2] ) {
+					$field['rows'] = isset( $def[5], $choices[ $def[5] ] ) ? $choices[ $def[5] ] : array();
+				} else {
+					$field['type']              = 'locations' === $def[1] ? 'multiselect' : 'select';
+					$field['class']             = 'nssync-lookup';
+					$field['options']           = NSSync_Settings_Schema::lookup_extras( $def[0] );
+					$field['custom_attributes'] = array(
+						'data-nssync-lookup' => $kind,
+						'data-placeholder'   => __( 'Search NetSuite by name, or type an internal id', 'netsuite-sync-for-woocommerce' ),
+					);
+				}
+			}
 			if ( isset( $errors[ $id ] ) ) {
 				$field['desc']  = '<span class="nssync-field-error" role="alert">' . esc_html( $errors[ $id ] ) . '</span> ' . $field['desc'];
 				$field['class'] = trim( $field['class'] . ' nssync-has-error' );
@@ -192,7 +207,13 @@ class NSSync_Settings_Map {
 			case 'csv':
 				return is_array( $value ) ? implode( ', ', array_map( 'strval', $value ) ) : ( null === $value ? '' : (string) $value );
 			case 'locations':
-				return is_array( $value ) ? implode( ', ', array_map( 'strval', $value ) ) : ( null === $value ? 'all' : (string) $value );
+				return is_array( $value ) && $value ? array_values( array_map( 'strval', $value ) ) : array( 'all' );
+			case 'map':
+				$map = array();
+				foreach ( (array) $value as $k => $v ) {
+					$map[ (string) $k ] = is_scalar( $v ) ? (string) $v : '';
+				}
+				return $map;
 			case 'bool':
 				return $value ? 'yes' : 'no';
 			case 'pairs':
@@ -234,11 +255,22 @@ class NSSync_Settings_Map {
 				$text = trim( sanitize_text_field( (string) $raw ) );
 				return '' === $text ? null : $text;
 			case 'locations':
-				$text = trim( sanitize_text_field( (string) $raw ) );
-				if ( '' === $text || 'all' === strtolower( $text ) ) {
-					return 'all';
+				$ids = is_array( $raw ) ? array_map( 'sanitize_text_field', $raw ) : explode( ',', sanitize_text_field( (string) $raw ) );
+				$ids = array_values( array_filter( array_map( 'trim', $ids ), 'strlen' ) );
+				return ( ! $ids || in_array( 'all', array_map( 'strtolower', $ids ), true ) ) ? 'all' : $ids;
+			case 'map':
+				if ( ! is_array( $raw ) ) {
+					return $this->parse_pairs( (string) $raw );
 				}
-				return array_values( array_filter( array_map( 'trim', explode( ',', $text ) ), 'strlen' ) );
+				$map = array();
+				foreach ( $raw as $k => $v ) {
+					$k = trim( sanitize_text_field( (string) $k ) );
+					$v = is_scalar( $v ) ? trim( sanitize_text_field( (string) $v ) ) : '';
+					if ( '' !== $k && '' !== $v ) {
+						$map[ $k ] = $v;
+					}
+				}
+				return $map ? $map : new stdClass(); // An empty map must reach the sidecar as {}, not [].
 			case 'pairs':
 				return $this->parse_pairs( (string) $raw );
 			case 'json':

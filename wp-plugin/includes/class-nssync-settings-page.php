@@ -161,46 +161,6 @@ class NSSync_Settings_Page extends WC_Settings_Page {
 			}
 		}
 		WC_Admin_Settings::output_fields( $this->fields->fill( $fields, $values, NSSync_Settings_Save::field_errors() ) );
-		if ( 'mappings' === $section ) {
-			$this->output_shipping_methods_hint();
-		} else {
-			$this->output_gateways_hint();
-		}
-	}
-
-	/**
-	 * The store's shipping method ids, to help fill the ship methods map.
-	 */
-	private function output_shipping_methods_hint() {
-		if ( ! function_exists( 'WC' ) || ! WC()->shipping() ) {
-			return;
-		}
-		$ids = array_keys( (array) WC()->shipping()->get_shipping_methods() );
-		if ( $ids ) {
-			$codes = array_map(
-				static function ( $id ) {
-					return '<code>' . esc_html( $id ) . '</code>';
-				},
-				$ids
-			);
-			echo '<p class="description">' . esc_html__( 'Shipping method ids of this store:', 'netsuite-sync-for-woocommerce' ) . ' ' . implode( ' ', $codes ) . '</p>'; // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- each id escaped above.
-		}
-	}
-
-	/**
-	 * The store's payment gateway ids, to help fill the payment methods map.
-	 */
-	private function output_gateways_hint() {
-		if ( ! function_exists( 'WC' ) || ! WC()->payment_gateways() ) {
-			return;
-		}
-		$codes = array();
-		foreach ( (array) WC()->payment_gateways()->payment_gateways() as $id => $gateway ) {
-			$codes[] = '<code>' . esc_html( $id ) . '</code> ' . esc_html( is_object( $gateway ) && method_exists( $gateway, 'get_title' ) ? $gateway->get_title() : '' );
-		}
-		if ( $codes ) {
-			echo '<p class="description">' . esc_html__( 'Payment gateway ids of this store (for Payment methods):', 'netsuite-sync-for-woocommerce' ) . ' ' . implode( ' · ', $codes ) . '</p>'; // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- escaped above.
-		}
 	}
 
 	/**

@@ -33,6 +33,50 @@ class NSSync_Settings_Schema {
 	);
 
 	/**
+	 * NetSuite references picked by name: settings path (or map) => lookup kind of
+	 * `GET /v1/netsuite/lookups/<kind>?q=`. A typed internal id is accepted as well.
+	 *
+	 * @var array
+	 */
+	const LOOKUPS = array(
+		'orders.subsidiary_id'       => 'subsidiary',
+		'orders.location_id'         => 'location',
+		'orders.guest_customer'      => 'customer',
+		'orders.shipping_item_id'    => 'shipitem',
+		'orders.ship_methods'        => 'shipitem',
+		'orders.discount_item_id'    => 'item',
+		'orders.payment_methods'     => 'paymentmethod',
+		'refunds.item_id'            => 'item',
+		'inventory.locations'        => 'location',
+		'prices.price_level_id'      => 'pricelevel',
+		'prices.sale_price_level_id' => 'pricelevel',
+		'prices.currency_id'         => 'currency',
+	);
+
+	/**
+	 * Every lookup kind the sidecar answers.
+	 *
+	 * @var string[]
+	 */
+	const LOOKUP_KINDS = array( 'subsidiary', 'location', 'department', 'classification', 'currency', 'shipitem', 'item', 'pricelevel', 'paymentmethod', 'customer' );
+
+	/**
+	 * Choices a picker offers besides NetSuite records.
+	 *
+	 * @param string $path Settings path.
+	 * @return array value => label.
+	 */
+	public static function lookup_extras( $path ) {
+		if ( 'orders.guest_customer' === $path ) {
+			return array( 'create' => __( 'Create a NetSuite customer for each guest', 'netsuite-sync-for-woocommerce' ) );
+		}
+		if ( 'inventory.locations' === $path ) {
+			return array( 'all' => __( 'All locations', 'netsuite-sync-for-woocommerce' ) );
+		}
+		return array( '' => '' );
+	}
+
+	/**
 	 * Flows with a Sync now button (`POST /v1/sync/<flow>`).
 	 *
 	 * @var string[]
@@ -68,7 +112,7 @@ class NSSync_Settings_Schema {
 		if ( 'mappings' === $section ) {
 			return array(
 				'orders.shipping_item_id' => array( 'id', 'text', __( 'Default shipping item', 'netsuite-sync-for-woocommerce' ), __( 'NetSuite internal id of the shipping item used when a method has no mapping below.', 'netsuite-sync-for-woocommerce' ) ),
-				'orders.ship_methods'     => array( 'pairs', 'textarea', __( 'Ship methods → NetSuite ship items', 'netsuite-sync-for-woocommerce' ), __( 'One per line: WooCommerce shipping method id = NetSuite ship item internal id, e.g. flat_rate = 1234.', 'netsuite-sync-for-woocommerce' ) ),
+				'orders.ship_methods'     => array( 'map', 'nssync_map_table', __( 'Ship methods → NetSuite ship items', 'netsuite-sync-for-woocommerce' ), __( 'The NetSuite ship item of each shipping method of this store; a method left empty uses the default shipping item.', 'netsuite-sync-for-woocommerce' ), 'shipping_methods' ),
 				'orders.discount_item_id' => array( 'id', 'text', __( 'Discount item', 'netsuite-sync-for-woocommerce' ), __( 'NetSuite internal id of the discount item for coupons.', 'netsuite-sync-for-woocommerce' ) ),
 				'orders.field_map'        => array( 'pairs', 'textarea', __( 'Field map', 'netsuite-sync-for-woocommerce' ), __( 'One per line: WooCommerce field or meta key = NetSuite body field id, e.g. customer_note = memo.', 'netsuite-sync-for-woocommerce' ) ),
 				'orders.rules'            => array( 'json', 'textarea', __( 'Conditional rules', 'netsuite-sync-for-woocommerce' ), __( 'JSON list: [{"field": "payment_method", "equals": "cod", "set": {"custbody_terms": "3"}}]; use one of equals, in, matches.', 'netsuite-sync-for-woocommerce' ) ),
@@ -81,12 +125,12 @@ class NSSync_Settings_Schema {
 			'orders.guest_customer'       => array( 'text', 'text', __( 'Guest orders', 'netsuite-sync-for-woocommerce' ), __( '"create" makes a NetSuite customer per guest; or the internal id of one customer record that takes every guest order.', 'netsuite-sync-for-woocommerce' ) ),
 			'orders.subsidiary_id'        => array( 'id', 'text', __( 'Subsidiary', 'netsuite-sync-for-woocommerce' ), __( 'NetSuite subsidiary internal id (OneWorld accounts).', 'netsuite-sync-for-woocommerce' ) ),
 			'orders.location_id'          => array( 'id', 'text', __( 'Order location', 'netsuite-sync-for-woocommerce' ), __( 'NetSuite location internal id set on sales orders.', 'netsuite-sync-for-woocommerce' ) ),
-			'orders.payment_methods'      => array( 'pairs', 'textarea', __( 'Payment methods', 'netsuite-sync-for-woocommerce' ), __( 'One per line: WooCommerce payment gateway id = NetSuite payment method internal id, e.g. bacs = 7.', 'netsuite-sync-for-woocommerce' ) ),
+			'orders.payment_methods'      => array( 'map', 'nssync_map_table', __( 'Payment methods', 'netsuite-sync-for-woocommerce' ), __( 'The NetSuite payment method of each payment gateway of this store.', 'netsuite-sync-for-woocommerce' ), 'gateways' ),
 			'refunds.record'              => array( 'text', 'select', __( 'Refunds become', 'netsuite-sync-for-woocommerce' ), __( 'The NetSuite record created for a WooCommerce refund.', 'netsuite-sync-for-woocommerce' ), 'refund_records' ),
 			'refunds.item_id'             => array( 'id', 'text', __( 'Refund item', 'netsuite-sync-for-woocommerce' ), __( 'NetSuite item internal id for amounts refunded without items (e.g. a goodwill refund).', 'netsuite-sync-for-woocommerce' ) ),
 			'cancellations.from_netsuite' => array( 'bool', 'checkbox', __( 'Cancel orders closed in NetSuite', 'netsuite-sync-for-woocommerce' ), __( 'When a sales order is closed or cancelled in NetSuite, cancel the WooCommerce order.', 'netsuite-sync-for-woocommerce' ) ),
 			'customers.roles'             => array( 'list', 'multiselect', __( 'Customer roles', 'netsuite-sync-for-woocommerce' ), __( 'Users with these roles are synced as NetSuite customers.', 'netsuite-sync-for-woocommerce' ), 'roles' ),
-			'inventory.locations'         => array( 'locations', 'text', __( 'Inventory locations', 'netsuite-sync-for-woocommerce' ), __( '"all", or NetSuite location internal ids separated by commas.', 'netsuite-sync-for-woocommerce' ) ),
+			'inventory.locations'         => array( 'locations', 'multiselect', __( 'Inventory locations', 'netsuite-sync-for-woocommerce' ), __( 'The NetSuite locations whose stock is added up for the store; "All locations" or none chosen counts every location.', 'netsuite-sync-for-woocommerce' ) ),
 			'inventory.safety_buffer'     => array( 'int', 'number', __( 'Safety buffer', 'netsuite-sync-for-woocommerce' ), __( 'Units held back from the stock published to the store.', 'netsuite-sync-for-woocommerce' ) ),
 			'prices.price_level_id'       => array( 'id', 'text', __( 'Price level', 'netsuite-sync-for-woocommerce' ), __( 'NetSuite price level internal id of the regular price (1 is usually Base Price).', 'netsuite-sync-for-woocommerce' ) ),
 			'prices.sale_price_level_id'  => array( 'id', 'text', __( 'Sale price level', 'netsuite-sync-for-woocommerce' ), __( 'Optional: the price level published as the sale price.', 'netsuite-sync-for-woocommerce' ) ),

@@ -62,6 +62,56 @@
 	$( document ).on( 'change', 'select.nssync-auth-mode', authMode );
 	$( authMode );
 
+	// NetSuite pickers: searchable selects filled from the sidecar (GET /v1/netsuite/lookups/<kind>?q=); a typed
+	// internal id is accepted as it is. The names of the values already chosen are looked up once.
+	function initLookups() {
+		if ( ! $.fn.selectWoo ) {
+			return;
+		}
+		$( 'select.nssync-lookup' ).each( function () {
+			var $s = $( this ), kind = $s.data( 'nssync-lookup' ), extras = {};
+			$s.find( 'option' ).each( function () {
+				if ( this.value && this.text.charAt( 0 ) !== '#' ) { extras[ this.value ] = this.text; }
+			} );
+			$s.selectWoo( {
+				width: $s.prop( 'multiple' ) ? '400px' : '320px',
+				allowClear: ! $s.prop( 'multiple' ),
+				placeholder: $s.data( 'placeholder' ) || '',
+				tags: true,
+				minimumInputLength: 0,
+				language: { searching: function () { return t.searching; }, noResults: function () { return t.noMatch; } },
+				createTag: function ( p ) {
+					var term = $.trim( p.term );
+					return /^[0-9]+$/.test( term ) || extras[ term ] ? { id: term, text: extras[ term ] || term + ' ' + t.typedId } : null;
+				},
+				ajax: {
+					url: cfg.ajaxUrl, type: 'POST', dataType: 'json', delay: 250,
+					data: function ( p ) { return { action: 'nssync_lookup', nonce: cfg.nonces.nssync_lookup, kind: kind, q: p.term || '' }; },
+					processResults: function ( res ) {
+						var out = $.map( extras, function ( text, id ) { return { id: id, text: text }; } );
+						$.each( ( res && res.success && res.data.items ) || [], function ( i, item ) {
+							out.push( { id: item.id, text: item.name + ' (' + item.id + ')' } );
+						} );
+						return { results: out };
+					}
+				}
+			} );
+			$s.find( 'option:selected' ).each( function () {
+				var opt = this;
+				if ( ! opt.value || extras[ opt.value ] ) { return; }
+				call( 'nssync_lookup', { kind: kind, q: opt.value } ).done( function ( res ) {
+					$.each( ( res && res.success && res.data.items ) || [], function ( i, item ) {
+						if ( String( item.id ) === opt.value ) {
+							$( opt ).text( item.name + ' (' + item.id + ')' );
+							$s.trigger( 'change.select2' );
+						}
+					} );
+				} );
+			} );
+		} );
+	}
+	$( initLookups );
+
 	// Sync now: start a run, poll it until it finishes, show the counts.
 	function runText( run ) {
 		var c = run.counts || run, parts = [];

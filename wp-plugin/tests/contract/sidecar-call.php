@@ -41,7 +41,7 @@ try {
 			if ( 'yes' !== $post['nssync_fulfillments__complete_order'] ) {
 				unset( $post['nssync_fulfillments__complete_order'] );
 			}
-			$post['nssync_inventory__locations'] = '3, 4';
+			$post['nssync_inventory__locations'] = array( '3', '4' ); // As the picker posts it.
 			$ok     = $page->save_sidecar_section( 'sync', $post );
 			$answer = array(
 				'saved'  => $ok,

@@ -87,7 +87,7 @@ class SettingsPageTest extends TestCase {
 			}
 		}
 		$this->assertSame( '4', $values['nssync_inventory__safety_buffer'] );
-		$this->assertSame( 'all', $values['nssync_inventory__locations'] );
+		$this->assertSame( array( 'all' ), $values['nssync_inventory__locations'] );
 	}
 
 	public function test_the_tab_is_hidden_from_the_rest_settings_api() {

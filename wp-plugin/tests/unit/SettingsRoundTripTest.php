@@ -100,11 +100,11 @@ class SettingsRoundTripTest extends TestCase {
 
 	public function test_form_values_render_each_kind() {
 		$v = $this->map->form_values( 'mappings', $this->stored );
-		$this->assertSame( "flat_rate = 1234\nlocal_pickup = 1240", $v['nssync_orders__ship_methods'] );
+		$this->assertSame( array( 'flat_rate' => '1234', 'local_pickup' => '1240' ), $v['nssync_orders__ship_methods'] );
 		$this->assertSame( 'customer_note = memo', $v['nssync_orders__field_map'] );
 		$this->assertSame( 'cod', json_decode( $v['nssync_orders__rules'], true )[0]['equals'] );
 		$v = $this->map->form_values( 'sync', $this->stored );
-		$this->assertSame( '1, 5', $v['nssync_inventory__locations'] );
+		$this->assertSame( array( '1', '5' ), $v['nssync_inventory__locations'] );
 		$this->assertSame( 'no', $v['nssync_fulfillments__complete_order'] );
 		$this->assertSame( '', $v['nssync_orders__location_id'] );
 	}
@@ -123,7 +123,7 @@ class SettingsRoundTripTest extends TestCase {
 		$this->assertTrue( $sent['fulfillments']['complete_order'] );
 
 		$post = $this->untouched_post( 'mappings' );
-		$post['nssync_orders__ship_methods'] = '';
+		$post['nssync_orders__ship_methods'] = array( 'flat_rate' => '', 'local_pickup' => ' ' );
 		$post['nssync_orders__field_map']    = "# comment\n\n billing_company = custbody_company \n";
 		$this->assertTrue( $this->saver->save_sidecar_section( 'mappings', $post ) );
 		$body = $this->last_put()['args']['body'];

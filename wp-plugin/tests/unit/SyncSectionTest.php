@@ -87,7 +87,7 @@ class SyncSectionTest extends TestCase {
 		$this->assertStringContainsString( 'name="nssync_groups_shown" value="general,orders,inventory"', $html );
 		$this->assertSame( 10, $ids['nssync_flow_inventory']['run']['counts']['seen'] );
 		$this->assertSame( 'cashSale', $ids['nssync_orders__record']['value'] );
-		$this->assertSame( 'bacs = 7', $ids['nssync_orders__payment_methods']['value'] );
+		$this->assertSame( array( 'bacs' => '7' ), $ids['nssync_orders__payment_methods']['value'] );
 		$this->assertSame( '0 * * * *', $ids['nssync_schedules__inventory']['value'] );
 	}
 
@@ -114,7 +114,7 @@ class SyncSectionTest extends TestCase {
 				unset( $post[ $id ] );
 			}
 		}
-		$post['nssync_orders__payment_methods'] = "bacs = 7\ncheque = 9";
+		$post['nssync_orders__payment_methods'] = array( 'bacs' => '7', 'cheque' => ' 9 ', 'cod' => '' );
 		$saver = new NSSync_Settings_Save( new NSSync_Options(), new NSSync_Sidecar_Client( new NSSync_Options() ), $this->map );
 		$this->assertTrue( $saver->save_sidecar_section( 'sync', $post, array( 'general', 'orders', 'inventory' ) ) );
 		$puts = array_values( array_filter( $GLOBALS['nssync_shim']['requests'], function ( $r ) {
