@@ -69,6 +69,7 @@ class NSSync_Hooks {
 		add_action( 'current_screen', array( $p->admin, 'add_help_tab' ) );
 		add_action( 'woocommerce_admin_field_nssync_flow', array( $p->admin_fields, 'flow_row' ) );
 		add_action( 'woocommerce_admin_field_nssync_map_table', array( $p->admin_fields, 'map_table' ) );
+		add_action( 'woocommerce_admin_field_nssync_rules', array( $p->rules_editor, 'render' ) );
 		add_action( 'admin_post_' . NSSync_Catalog_Report::ACTION, array( $p->catalog, 'download' ) );
 		add_filter( 'plugin_action_links_' . plugin_basename( NSSYNC_PLUGIN_FILE ), array( $p->admin, 'action_links' ) );
 

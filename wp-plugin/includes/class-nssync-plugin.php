@@ -48,6 +48,9 @@ final class NSSync_Plugin {
 	/** @var NSSync_Catalog_Report */
 	public $catalog;
 
+	/** @var NSSync_Rules_Editor */
+	public $rules_editor;
+
 	/**
 	 * Class files under includes/, loaded in order (the settings page is loaded on demand: it extends
 	 * WC_Settings_Page, which exists only inside wp-admin).
@@ -63,6 +66,7 @@ final class NSSync_Plugin {
 		'class-nssync-settings-schema.php',
 		'class-nssync-settings-map.php',
 		'class-nssync-admin-fields.php',
+		'class-nssync-rules-editor.php',
 		'class-nssync-settings-fields.php',
 		'class-nssync-connection-fields.php',
 		'class-nssync-connection-save.php',
@@ -137,6 +141,7 @@ final class NSSync_Plugin {
 		$this->ajax         = new NSSync_Ajax( $this->options, $this->client, $this->forwarder, $this->order_screen );
 		$this->admin_fields = new NSSync_Admin_Fields();
 		$this->catalog      = new NSSync_Catalog_Report( $this->client );
+		$this->rules_editor = new NSSync_Rules_Editor();
 	}
 
 	/**

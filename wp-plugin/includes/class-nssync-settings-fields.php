@@ -159,7 +159,7 @@ class NSSync_Settings_Fields {
 					}
 				}
 			}
-			if ( 'nssync_map_table' === $field['type'] && isset( $errors[ $field['id'] ] ) ) {
+			if ( in_array( $field['type'], array( 'nssync_map_table', 'nssync_rules' ), true ) && isset( $errors[ $field['id'] ] ) ) {
 				$fields[ $i ]['error'] = $errors[ $field['id'] ];
 				continue;
 			}

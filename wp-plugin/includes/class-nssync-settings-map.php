@@ -86,6 +86,10 @@ class NSSync_Settings_Map {
 	public function patch_from_post( $section, $posted, $groups = null ) {
 		$patch  = array();
 		$errors = array();
+		if ( 'mappings' === $section && isset( $posted['nssync_rules_mode'] ) && 'rows' === $posted['nssync_rules_mode'] ) {
+			// The rules were edited as rows: they win over the JSON view.
+			$posted[ $this->id( 'orders.rules' ) ] = NSSync_Rules_Editor::from_rows( isset( $posted['nssync_rules_rows'] ) ? $posted['nssync_rules_rows'] : array() );
+		}
 		foreach ( $this->fields( $section ) as $id => $def ) {
 			if ( 'sync' === $section && null !== $groups && ! in_array( NSSync_Settings_Schema::group_of( $def[0] ), $groups, true ) ) {
 				continue;
@@ -274,6 +278,9 @@ class NSSync_Settings_Map {
 			case 'pairs':
 				return $this->parse_pairs( (string) $raw );
 			case 'json':
+				if ( is_array( $raw ) ) {
+					return $raw;
+				}
 				$text = trim( sanitize_textarea_field( (string) $raw ) );
 				if ( '' === $text ) {
 					return array();

@@ -109,7 +109,7 @@ class NSSync_Settings_Save {
 		if ( 'sync' === $section || 'mappings' === $section ) {
 			$shown  = $this->posted_values( array( 'nssync_groups_shown' ) );
 			$groups = isset( $shown['nssync_groups_shown'] ) ? array_values( array_intersect( array_keys( NSSync_Settings_Schema::SYNC_GROUPS ), explode( ',', (string) $shown['nssync_groups_shown'] ) ) ) : null;
-			$this->save_sidecar_section( $section, $this->posted_values( array_keys( $this->map->fields( $section ) ) ), $groups );
+			$this->save_sidecar_section( $section, $this->posted_values( array_merge( array_keys( $this->map->fields( $section ) ), array( 'nssync_rules_mode', 'nssync_rules_rows' ) ) ), $groups );
 		} elseif ( '' === $section ) {
 			$this->save_connection( $this->posted_values( NSSync_Connection_Save::field_ids() ) );
 		}

@@ -112,6 +112,27 @@
 	}
 	$( initLookups );
 
+	// Conditional rules: add / remove rows; editing the JSON view makes it the one that is saved.
+	$( document ).on( 'click', '.nssync-rule-add', function () {
+		var $td = $( this ).closest( '.nssync-rules' ), $tbody = $td.find( '.nssync-rules-table tbody' ),
+			i = Date.now(), $row = $( '<tr class="nssync-rule">' ).html( $td.find( '.nssync-rule-template' ).html().replace( /__i__/g, i ) );
+		$row.find( ':input' ).prop( 'disabled', false );
+		$tbody.append( $row );
+		$td.find( 'input[name="nssync_rules_mode"]' ).val( 'rows' );
+		$row.find( 'input' ).first().trigger( 'focus' );
+	} );
+	$( document ).on( 'click', '.nssync-rule-remove', function () {
+		var $td = $( this ).closest( '.nssync-rules' );
+		$( this ).closest( 'tr' ).remove();
+		$td.find( 'input[name="nssync_rules_mode"]' ).val( 'rows' );
+	} );
+	$( document ).on( 'input change', '.nssync-rules-table :input', function () {
+		$( this ).closest( '.nssync-rules' ).find( 'input[name="nssync_rules_mode"]' ).val( 'rows' );
+	} );
+	$( document ).on( 'input', '.nssync-rules-json textarea', function () {
+		$( this ).closest( '.nssync-rules' ).find( 'input[name="nssync_rules_mode"]' ).val( 'json' );
+	} );
+
 	// Sync now: start a run, poll it until it finishes, show the counts.
 	function runText( run ) {
 		var c = run.counts || run, parts = [];
