@@ -102,7 +102,7 @@
 				call( 'nssync_lookup', { kind: kind, q: opt.value } ).done( function ( res ) {
 					$.each( ( res && res.success && res.data.items ) || [], function ( i, item ) {
 						if ( String( item.id ) === opt.value ) {
-							$( opt ).text( item.name + ' (' + item.id + ')' );
+							$( opt ).text( item.name + ' (' + item.id + ')' ).removeData( 'data' ); // Select2 caches the label.
 							$s.trigger( 'change.select2' );
 						}
 					} );
