@@ -150,7 +150,7 @@ class NSSync_Admin {
 					'failed'    => __( 'Failed', 'netsuite-sync-for-woocommerce' ),
 					'starting'  => __( 'Starting…', 'netsuite-sync-for-woocommerce' ),
 					'running'   => __( 'Running…', 'netsuite-sync-for-woocommerce' ),
-					'queued'    => __( 'Queued: it will be sent within a minute.', 'netsuite-sync-for-woocommerce' ),
+					'queued'    => __( 'Queued: it is being sent now.', 'netsuite-sync-for-woocommerce' ),
 					'error'     => __( 'The request failed:', 'netsuite-sync-for-woocommerce' ),
 					'counts'    => array(
 						'seen'      => __( 'seen', 'netsuite-sync-for-woocommerce' ),

@@ -342,6 +342,7 @@ class NSSync_Ajax {
 			$args = array( $entry['topic'], (int) $entry['resource_id'] );
 			as_unschedule_all_actions( NSSync_Forwarder::HOOK_SEND, $args, NSSync_Forwarder::GROUP );
 			as_enqueue_async_action( NSSync_Forwarder::HOOK_SEND, $args, NSSync_Forwarder::GROUP );
+			do_action( 'nssync_event_queued', $args[0], $args[1] ); // Sent right after this answer.
 			++$count;
 		}
 		wp_send_json_success( array( 'queued' => $count ) );

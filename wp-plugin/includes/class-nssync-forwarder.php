@@ -148,6 +148,13 @@ class NSSync_Forwarder {
 		$entry = $this->payloads->new_entry( $topic, $resource_id, $extra );
 		if ( $this->outbox->add( $entry ) ) {
 			as_enqueue_async_action( self::HOOK_SEND, array( $topic, $resource_id ), self::GROUP );
+			/**
+			 * An event was queued: NSSync_Immediate_Send starts its send once the response has gone out.
+			 *
+			 * @param string $topic       Topic.
+			 * @param int    $resource_id Resource id.
+			 */
+			do_action( 'nssync_event_queued', $topic, $resource_id );
 			return true;
 		}
 		$pending = $this->outbox->get( $topic, $resource_id );

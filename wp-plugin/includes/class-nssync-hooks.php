@@ -50,6 +50,12 @@ class NSSync_Hooks {
 		add_action( NSSync_Forwarder::HOOK_SWEEP, array( $p->forwarder, 'sweep' ), 10, 0 );
 		add_action( 'action_scheduler_init', array( $p->forwarder, 'ensure_sweep_scheduled' ) );
 
+		// Start the send right after the response (checkout does not wait; cron is not waited for either).
+		add_action( 'nssync_event_queued', array( $p->immediate, 'note' ), 10, 2 );
+		add_action( 'shutdown', array( $p->immediate, 'on_shutdown' ), 20, 0 );
+		add_action( 'wp_ajax_nopriv_' . NSSync_Immediate_Send::ACTION, array( $p->immediate, 'ajax' ) );
+		add_action( 'wp_ajax_' . NSSync_Immediate_Send::ACTION, array( $p->immediate, 'ajax' ) );
+
 		if ( defined( 'WP_CLI' ) && WP_CLI ) {
 			require_once __DIR__ . '/class-nssync-cli.php';
 			WP_CLI::add_command( 'netsuite', new NSSync_CLI( $p->client, $p->forwarder ) );

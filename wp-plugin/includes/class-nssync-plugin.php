@@ -51,6 +51,9 @@ final class NSSync_Plugin {
 	/** @var NSSync_Rules_Editor */
 	public $rules_editor;
 
+	/** @var NSSync_Immediate_Send */
+	public $immediate;
+
 	/**
 	 * Class files under includes/, loaded in order (the settings page is loaded on demand: it extends
 	 * WC_Settings_Page, which exists only inside wp-admin).
@@ -74,6 +77,7 @@ final class NSSync_Plugin {
 		'class-nssync-status-panel.php',
 		'class-nssync-payloads.php',
 		'class-nssync-forwarder.php',
+		'class-nssync-immediate-send.php',
 		'class-nssync-admin.php',
 		'class-nssync-ajax.php',
 		'class-nssync-order-box-view.php',
@@ -142,6 +146,7 @@ final class NSSync_Plugin {
 		$this->admin_fields = new NSSync_Admin_Fields();
 		$this->catalog      = new NSSync_Catalog_Report( $this->client );
 		$this->rules_editor = new NSSync_Rules_Editor();
+		$this->immediate    = new NSSync_Immediate_Send( $this->forwarder );
 	}
 
 	/**

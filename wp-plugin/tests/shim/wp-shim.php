@@ -307,6 +307,18 @@ function _deprecated_function( $function, $version, $replacement = '' ) {
 }
 function _doing_it_wrong( $function, $message, $version ) {
 }
+function wp_remote_post( $url, $args = array() ) {
+	return wp_remote_request( $url, array_merge( array( 'method' => 'POST', 'headers' => array() ), $args ) );
+}
+function wp_salt( $scheme = 'auth' ) {
+	return 'test-salt-' . $scheme;
+}
+function doing_action( $hook = null ) {
+	return false;
+}
+function wp_send_json( $response, $status = null ) {
+	throw new NSSync_Shim_Json( true, $response, $status );
+}
 function wp_parse_url( $url, $component = -1 ) {
 	return parse_url( $url, $component );
 }

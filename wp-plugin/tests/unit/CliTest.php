@@ -124,6 +124,12 @@ class CliTest extends TestCase {
 		} ) );
 	}
 
+	/**
+	 * In its own process: WP_CLI stays defined once defined.
+	 *
+	 * @runInSeparateProcess
+	 * @preserveGlobalState disabled
+	 */
 	public function test_the_command_is_registered_when_wp_cli_runs() {
 		if ( ! defined( 'WP_CLI' ) ) {
 			define( 'WP_CLI', true );
