@@ -70,7 +70,21 @@ class NSSync_Admin {
 			return;
 		}
 		$summary = $this->forwarder->summary();
-		if ( ! $summary['alert'] ) {
+		$contact = $this->options->contact();
+		$down    = (int) $contact['down_since'] > 0;
+		if ( $down && ! $this->on_status_section() ) {
+			// Said once, at the top, in plain words; the Status section says it itself.
+			printf(
+				'<div class="notice notice-error nssync-notice"><p><strong>%s</strong> %s %s <a href="%s">%s</a></p></div>',
+				esc_html__( 'NetSuite Sync:', 'netsuite-sync-for-woocommerce' ),
+				esc_html( NSSync_Status_View::down_text( $contact + array( 'url' => $this->options->sidecar_url() ) ) ),
+				$summary['pending'] > 0 ? esc_html( self::backlog_text( $summary ) ) : '',
+				esc_url( self::settings_url( 'status' ) ),
+				esc_html__( 'See the status', 'netsuite-sync-for-woocommerce' )
+			);
+			return;
+		}
+		if ( $down || ! $summary['alert'] ) {
 			return;
 		}
 		printf(
@@ -87,6 +101,19 @@ class NSSync_Admin {
 			esc_url( self::settings_url( 'status' ) ),
 			esc_html__( 'See the status', 'netsuite-sync-for-woocommerce' )
 		);
+	}
+
+	/**
+	 * The NetSuite tab's Status section is showing (it says itself that the sidecar is down).
+	 *
+	 * @return bool
+	 */
+	private function on_status_section() {
+		// phpcs:disable WordPress.Security.NonceVerification.Recommended -- only decides where a notice goes.
+		$tab     = isset( $_GET['tab'] ) ? sanitize_key( wp_unslash( $_GET['tab'] ) ) : '';
+		$section = isset( $_GET['section'] ) ? sanitize_key( wp_unslash( $_GET['section'] ) ) : '';
+		// phpcs:enable
+		return 'nssync' === $tab && 'status' === $section;
 	}
 
 	/**

@@ -189,7 +189,12 @@ class NSSync_Forwarder {
 		try {
 			$answer = $this->client->post( '/v1/events', $envelope, self::SEND_TIMEOUT );
 		} catch ( NSSync_Sidecar_Exception $e ) {
-			$this->failed( $entry, $e->getMessage() );
+			$this->failed(
+				$entry,
+				$e->is_bad_secret()
+					? __( 'The shared secret does not match the sidecar\'s: paste the sidecar\'s secret under WooCommerce → Settings → NetSuite.', 'netsuite-sync-for-woocommerce' )
+					: $e->getMessage()
+			);
 			return 'retry';
 		}
 		$this->succeeded( $entry, $answer );
@@ -283,6 +288,14 @@ class NSSync_Forwarder {
 	 * @return int Entries re-enqueued.
 	 */
 	public function sweep() {
+		if ( (int) $this->options->contact()['down_since'] > 0 && $this->options->is_paired() ) {
+			// The sidecar was last seen down: look again, so the admin notice ends when it is back.
+			try {
+				$this->client->get( '/v1/status', 5 );
+			} catch ( NSSync_Sidecar_Exception $e ) {
+				unset( $e ); // Still down: the notice stays.
+			}
+		}
 		$count = 0;
 		foreach ( $this->outbox->due( time() ) as $entry ) {
 			$args = array( $entry['topic'], (int) $entry['resource_id'] );
