@@ -158,6 +158,14 @@
 				show( $p, t.done, res.data.status === 'failed' ? 'nssync-bad' : 'nssync-ok' );
 				$row.find( '.nssync-run-result' ).text( runText( res.data ) );
 				$row.find( '.nssync-run-when' ).text( t.justNow );
+				$row.find( '.nssync-run-errors' ).remove();
+				if ( res.data.errors && res.data.errors.length ) {
+					var $ul = $( '<ul class="nssync-run-errors">' );
+					$.each( res.data.errors.slice( 0, 3 ), function ( i, e ) {
+						$ul.append( $( '<li>' ).text( typeof e === 'string' ? e : ( ( e.sku || e.ref || e.id || '' ) + ( e.message ? ': ' + e.message : '' ) ) ) );
+					} );
+					$row.find( '.nssync-run-when' ).after( $ul );
+				}
 				$btn.prop( 'disabled', false );
 				return;
 			}
