@@ -1,7 +1,8 @@
 <?php
 /**
- * Uninstall: remove every option the plugin stored (sidecar URL, shared secret, outbox, health) and its
- * scheduled actions. Nothing is stored in the sidecar by WordPress, so nothing else needs cleaning here.
+ * Uninstall: remove everything the plugin stored — its options, the outbox table, its scheduled actions and
+ * the display state it kept on orders (`_nssync_state`, in both order storages). Nothing is stored in the
+ * sidecar by WordPress, so nothing else needs cleaning here.
  *
  * @package NSSync
  */
@@ -9,11 +10,6 @@
 defined( 'WP_UNINSTALL_PLUGIN' ) || exit;
 defined( 'ABSPATH' ) || exit;
 
-require_once __DIR__ . '/includes/class-nssync-options.php';
-require_once __DIR__ . '/includes/class-nssync-forwarder.php';
+require_once __DIR__ . '/includes/class-nssync-uninstaller.php';
 
-( new NSSync_Options() )->delete_all();
-
-if ( function_exists( 'as_unschedule_all_actions' ) ) {
-	as_unschedule_all_actions( '', array(), NSSync_Forwarder::GROUP );
-}
+( new NSSync_Uninstaller() )->run();

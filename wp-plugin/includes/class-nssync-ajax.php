@@ -23,7 +23,10 @@ class NSSync_Ajax {
 		'nssync_sync_now'        => 'sync_now',
 		'nssync_run_status'      => 'run_status',
 		'nssync_job_action'      => 'job_action',
+		'nssync_jobs_retry'      => 'jobs_retry',
 		'nssync_resend_order'    => 'resend_order',
+		'nssync_order_state'     => 'order_state',
+		'nssync_lookup'          => 'lookup',
 		'nssync_send_pending'    => 'send_pending',
 	);
 
@@ -38,15 +41,20 @@ class NSSync_Ajax {
 	/** @var NSSync_Forwarder */
 	private $forwarder;
 
+	/** @var NSSync_Order_Screen */
+	private $order_screen;
+
 	/**
-	 * @param NSSync_Options        $options   Options.
-	 * @param NSSync_Sidecar_Client $client    Sidecar client.
-	 * @param NSSync_Forwarder      $forwarder Forwarder.
+	 * @param NSSync_Options           $options      Options.
+	 * @param NSSync_Sidecar_Client    $client       Sidecar client.
+	 * @param NSSync_Forwarder         $forwarder    Forwarder.
+	 * @param NSSync_Order_Screen|null $order_screen Order box.
 	 */
-	public function __construct( NSSync_Options $options, NSSync_Sidecar_Client $client, NSSync_Forwarder $forwarder ) {
-		$this->options   = $options;
-		$this->client    = $client;
-		$this->forwarder = $forwarder;
+	public function __construct( NSSync_Options $options, NSSync_Sidecar_Client $client, NSSync_Forwarder $forwarder, $order_screen = null ) {
+		$this->options      = $options;
+		$this->client       = $client;
+		$this->forwarder    = $forwarder;
+		$this->order_screen = $order_screen ? $order_screen : new NSSync_Order_Screen( $options, $client, $forwarder );
 	}
 
 	/**
@@ -103,9 +111,56 @@ class NSSync_Ajax {
 		$this->guard( 'nssync_test_connection' );
 		$this->relay(
 			function () {
-				return $this->client->post( '/v1/credentials/test', null, 60 );
+				$answer         = $this->client->post( '/v1/credentials/test', null, 60 );
+				$answer['rows'] = self::test_rows( $answer );
+				return $answer;
 			}
 		);
+	}
+
+	/**
+	 * The Test connection answer as rows to show: per system, ok, the error and the likely causes the sidecar
+	 * diagnosed (`diagnosis.likely_causes`, in the system's half or at the top level).
+	 *
+	 * @param array $answer `POST /v1/credentials/test` answer.
+	 * @return array[] `['system', 'label', 'ok', 'error', 'causes' => string[]]`.
+	 */
+	public static function test_rows( $answer ) {
+		$labels = array(
+			'netsuite'    => 'NetSuite',
+			'woocommerce' => 'WooCommerce',
+		);
+		$rows   = array();
+		foreach ( $labels as $system => $label ) {
+			if ( ! isset( $answer[ $system ] ) || ! is_array( $answer[ $system ] ) ) {
+				continue;
+			}
+			$half   = $answer[ $system ];
+			$ok     = ! empty( $half['ok'] );
+			$causes = self::causes( isset( $half['diagnosis'] ) ? $half['diagnosis'] : null );
+			if ( ! $ok && ! $causes && isset( $answer['diagnosis'] ) ) {
+				$causes = self::causes( isset( $answer['diagnosis'][ $system ] ) ? $answer['diagnosis'][ $system ] : $answer['diagnosis'] );
+			}
+			$rows[] = array(
+				'system' => $system,
+				'label'  => $label,
+				'ok'     => $ok,
+				'error'  => isset( $half['error'] ) && is_scalar( $half['error'] ) ? (string) $half['error'] : '',
+				'causes' => $ok ? array() : $causes,
+			);
+		}
+		return $rows;
+	}
+
+	/**
+	 * @param mixed $diagnosis `{"likely_causes": [...]}`.
+	 * @return string[]
+	 */
+	private static function causes( $diagnosis ) {
+		if ( ! is_array( $diagnosis ) || ! isset( $diagnosis['likely_causes'] ) || ! is_array( $diagnosis['likely_causes'] ) ) {
+			return array();
+		}
+		return array_values( array_map( 'strval', array_filter( $diagnosis['likely_causes'], 'is_scalar' ) ) );
 	}
 
 	/**
@@ -141,19 +196,82 @@ class NSSync_Ajax {
 	}
 
 	/**
-	 * `POST /v1/jobs/<id>/retry|skip`.
+	 * Job ids from a comma-separated field (digits, letters, - and _ only).
+	 *
+	 * @param string $name Field.
+	 * @return string[]
+	 */
+	private function ids( $name ) {
+		$ids = array();
+		foreach ( explode( ',', $this->field( $name ) ) as $id ) {
+			$id = preg_replace( '/[^A-Za-z0-9_-]/', '', $id );
+			if ( '' !== $id ) {
+				$ids[] = $id;
+			}
+		}
+		return array_slice( array_values( array_unique( $ids ) ), 0, 500 );
+	}
+
+	/**
+	 * Retry or Skip the jobs of one row: `POST /v1/jobs/<id>/retry|skip` for one id; several ids are retried
+	 * with one `POST /v1/jobs/retry` and skipped one by one.
 	 */
 	public function job_action() {
 		$this->guard( 'nssync_job_action' );
-		$job_id = preg_replace( '/[^A-Za-z0-9_-]/', '', $this->field( 'job_id' ) );
-		$verb   = $this->field( 'verb' );
-		if ( '' === $job_id || ! in_array( $verb, array( 'retry', 'skip' ), true ) ) {
+		$ids  = $this->ids( isset( $_POST['job_ids'] ) ? 'job_ids' : 'job_id' ); // phpcs:ignore WordPress.Security.NonceVerification.Missing -- guard() ran.
+		$verb = $this->field( 'verb' );
+		if ( ! $ids || ! in_array( $verb, array( 'retry', 'skip' ), true ) ) {
 			wp_send_json_error( array( 'message' => __( 'Missing job id or action.', 'netsuite-sync-for-woocommerce' ) ), 400 );
 		}
 		$this->relay(
-			function () use ( $job_id, $verb ) {
-				return $this->client->post( '/v1/jobs/' . rawurlencode( $job_id ) . '/' . $verb, null, 15 );
+			function () use ( $ids, $verb ) {
+				if ( 1 === count( $ids ) ) {
+					return $this->client->post( '/v1/jobs/' . rawurlencode( $ids[0] ) . '/' . $verb, null, 15 );
+				}
+				if ( 'retry' === $verb ) {
+					return $this->client->post( '/v1/jobs/retry', array( 'ids' => $this->numeric( $ids ) ), 30 );
+				}
+				foreach ( $ids as $id ) {
+					$this->client->post( '/v1/jobs/' . rawurlencode( $id ) . '/skip', null, 15 );
+				}
+				return array( 'skipped' => count( $ids ) );
 			}
+		);
+	}
+
+	/**
+	 * Bulk retry: the selected ids, or every failed job (`{"all": true, "status": "failed"}`) → `{"retried": n}`.
+	 */
+	public function jobs_retry() {
+		$this->guard( 'nssync_jobs_retry' );
+		$all  = 'yes' === $this->field( 'all' );
+		$ids  = $this->ids( 'job_ids' );
+		if ( ! $all && ! $ids ) {
+			wp_send_json_error( array( 'message' => __( 'Select the jobs to retry first.', 'netsuite-sync-for-woocommerce' ) ), 400 );
+		}
+		$body = $all ? array(
+			'all'    => true,
+			'status' => 'failed',
+		) : array( 'ids' => $this->numeric( $ids ) );
+		$this->relay(
+			function () use ( $body ) {
+				return $this->client->post( '/v1/jobs/retry', $body, 30 );
+			}
+		);
+	}
+
+	/**
+	 * Ids as numbers where they are numbers (the sidecar's job ids are integers).
+	 *
+	 * @param string[] $ids Ids.
+	 * @return array
+	 */
+	private function numeric( $ids ) {
+		return array_map(
+			static function ( $id ) {
+				return ctype_digit( $id ) ? (int) $id : $id;
+			},
+			$ids
 		);
 	}
 
@@ -171,17 +289,60 @@ class NSSync_Ajax {
 	}
 
 	/**
+	 * A picker's search: `GET /v1/netsuite/lookups/<kind>?q=` → `{"kind", "items": [{"id", "name"}]}`.
+	 */
+	public function lookup() {
+		$this->guard( 'nssync_lookup' );
+		$kind = sanitize_key( $this->field( 'kind' ) );
+		if ( ! in_array( $kind, NSSync_Settings_Schema::LOOKUP_KINDS, true ) ) {
+			wp_send_json_error( array( 'message' => __( 'Unknown kind of NetSuite record.', 'netsuite-sync-for-woocommerce' ) ), 400 );
+		}
+		$q = substr( $this->field( 'q' ), 0, 100 );
+		$this->relay(
+			function () use ( $kind, $q ) {
+				$answer = $this->client->get( NSSync_Sidecar_Client::with_query( '/v1/netsuite/lookups/' . $kind, array( 'q' => $q ) ), 15 );
+				$items  = array();
+				foreach ( isset( $answer['items'] ) && is_array( $answer['items'] ) ? $answer['items'] : array() as $item ) {
+					if ( is_array( $item ) && isset( $item['id'] ) && is_scalar( $item['id'] ) ) {
+						$items[] = array(
+							'id'   => (string) $item['id'],
+							'name' => isset( $item['name'] ) && is_scalar( $item['name'] ) ? (string) $item['name'] : (string) $item['id'],
+						);
+					}
+				}
+				return array(
+					'kind'  => $kind,
+					'items' => $items,
+				);
+			}
+		);
+	}
+
+	/**
+	 * The order box's content, asked by the browser after the order screen has loaded.
+	 */
+	public function order_state() {
+		$this->guard( 'nssync_order_state' );
+		$order_id = absint( $this->field( 'order_id' ) );
+		if ( ! $order_id || ! wc_get_order( $order_id ) ) {
+			wp_send_json_error( array( 'message' => __( 'Order not found.', 'netsuite-sync-for-woocommerce' ) ), 404 );
+		}
+		wp_send_json_success( array( 'html' => $this->order_screen->state_html( $order_id ) ) );
+	}
+
+	/**
 	 * "Send now" in the Status section: every waiting event becomes due immediately.
 	 */
 	public function send_pending() {
 		$this->guard( 'nssync_send_pending' );
 		$count = 0;
-		foreach ( $this->options->outbox_entries() as $entry ) {
+		foreach ( $this->forwarder->outbox()->entries() as $entry ) {
 			$entry['next_attempt'] = 0;
-			$this->options->update_outbox_entry( $entry );
+			$this->forwarder->outbox()->update( $entry );
 			$args = array( $entry['topic'], (int) $entry['resource_id'] );
 			as_unschedule_all_actions( NSSync_Forwarder::HOOK_SEND, $args, NSSync_Forwarder::GROUP );
 			as_enqueue_async_action( NSSync_Forwarder::HOOK_SEND, $args, NSSync_Forwarder::GROUP );
+			do_action( 'nssync_event_queued', $args[0], $args[1] ); // Sent right after this answer.
 			++$count;
 		}
 		wp_send_json_success( array( 'queued' => $count ) );

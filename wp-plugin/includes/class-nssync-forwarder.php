@@ -8,8 +8,8 @@
 defined( 'ABSPATH' ) || exit;
 
 /**
- * The hook callbacks never make an HTTP call: they add an outbox entry (one wp_options row per topic and
- * resource, so a second change while one is pending joins it) and enqueue an async action. The action sends
+ * The hook callbacks never make an HTTP call: they add an outbox entry (one row of the nssync_outbox table per
+ * topic and resource, so a second change while one is pending joins it) and enqueue an async action. The action sends
  * the event; on failure it re-schedules itself with exponential back-off (Action Scheduler never retries a
  * single action), so nothing is dropped while the sidecar is down. A recurring sweep re-enqueues any entry
  * whose action was lost.
@@ -35,15 +35,29 @@ class NSSync_Forwarder {
 	/** @var NSSync_Payloads */
 	private $payloads;
 
+	/** @var NSSync_Outbox */
+	private $outbox;
+
 	/**
-	 * @param NSSync_Options        $options  Outbox and health storage.
+	 * @param NSSync_Options        $options  Health storage.
 	 * @param NSSync_Sidecar_Client $client   The sidecar.
 	 * @param NSSync_Payloads       $payloads Envelope builder.
+	 * @param NSSync_Outbox|null    $outbox   The outbox table.
 	 */
-	public function __construct( NSSync_Options $options, NSSync_Sidecar_Client $client, NSSync_Payloads $payloads ) {
+	public function __construct( NSSync_Options $options, NSSync_Sidecar_Client $client, NSSync_Payloads $payloads, $outbox = null ) {
 		$this->options  = $options;
 		$this->client   = $client;
 		$this->payloads = $payloads;
+		$this->outbox   = $outbox ? $outbox : new NSSync_Outbox();
+	}
+
+	/**
+	 * The outbox table.
+	 *
+	 * @return NSSync_Outbox
+	 */
+	public function outbox() {
+		return $this->outbox;
 	}
 
 	// ---- WooCommerce / WordPress hook callbacks (no HTTP here) -------------------------------------------
@@ -132,15 +146,22 @@ class NSSync_Forwarder {
 			return false;
 		}
 		$entry = $this->payloads->new_entry( $topic, $resource_id, $extra );
-		if ( $this->options->add_outbox_entry( $entry ) ) {
+		if ( $this->outbox->add( $entry ) ) {
 			as_enqueue_async_action( self::HOOK_SEND, array( $topic, $resource_id ), self::GROUP );
+			/**
+			 * An event was queued: NSSync_Immediate_Send starts its send once the response has gone out.
+			 *
+			 * @param string $topic       Topic.
+			 * @param int    $resource_id Resource id.
+			 */
+			do_action( 'nssync_event_queued', $topic, $resource_id );
 			return true;
 		}
-		$pending = $this->options->outbox_entry( $topic, $resource_id );
+		$pending = $this->outbox->get( $topic, $resource_id );
 		if ( $pending ) {
 			$pending['changed'] = true;
 			$pending            = array_merge( $pending, $extra );
-			$this->options->update_outbox_entry( $pending );
+			$this->outbox->update( $pending );
 		}
 		if ( ! as_has_scheduled_action( self::HOOK_SEND, array( $topic, $resource_id ), self::GROUP ) ) {
 			as_enqueue_async_action( self::HOOK_SEND, array( $topic, $resource_id ), self::GROUP );
@@ -156,19 +177,24 @@ class NSSync_Forwarder {
 	 * @return string Outcome: sent, gone, nothing, retry.
 	 */
 	public function send( $topic, $resource_id ) {
-		$entry = $this->options->outbox_entry( $topic, $resource_id );
+		$entry = $this->outbox->get( $topic, $resource_id );
 		if ( ! $entry ) {
 			return 'nothing';
 		}
 		$envelope = $this->payloads->envelope( $entry );
 		if ( null === $envelope ) {
-			$this->options->delete_outbox_entry( $topic, $resource_id );
+			$this->outbox->delete( $topic, $resource_id );
 			return 'gone';
 		}
 		try {
 			$answer = $this->client->post( '/v1/events', $envelope, self::SEND_TIMEOUT );
 		} catch ( NSSync_Sidecar_Exception $e ) {
-			$this->failed( $entry, $e->getMessage() );
+			$this->failed(
+				$entry,
+				$e->is_bad_secret()
+					? __( 'The shared secret does not match the sidecar\'s: paste the sidecar\'s secret under WooCommerce → Settings → NetSuite.', 'netsuite-sync-for-woocommerce' )
+					: $e->getMessage()
+			);
 			return 'retry';
 		}
 		$this->succeeded( $entry, $answer );
@@ -194,7 +220,7 @@ class NSSync_Forwarder {
 		$entry['attempts']     = (int) $entry['attempts'] + 1;
 		$entry['last_error']   = $message;
 		$entry['next_attempt'] = time() + self::backoff( $entry['attempts'] );
-		$this->options->update_outbox_entry( $entry );
+		$this->outbox->update( $entry );
 		as_schedule_single_action( $entry['next_attempt'], self::HOOK_SEND, array( $entry['topic'], (int) $entry['resource_id'] ), self::GROUP );
 
 		$health                         = $this->options->health();
@@ -210,14 +236,14 @@ class NSSync_Forwarder {
 	 * @param array $answer Sidecar answer (`event_id`, `status`).
 	 */
 	private function succeeded( $entry, $answer ) {
-		$current = $this->options->outbox_entry( $entry['topic'], $entry['resource_id'] );
+		$current = $this->outbox->get( $entry['topic'], $entry['resource_id'] );
 		if ( $current && ! empty( $current['changed'] ) ) {
 			// The resource changed while this send was pending or running: send it once more as a new event.
 			$next = $this->payloads->new_entry( $entry['topic'], $entry['resource_id'] );
-			$this->options->update_outbox_entry( $next );
+			$this->outbox->update( $next );
 			as_enqueue_async_action( self::HOOK_SEND, array( $entry['topic'], (int) $entry['resource_id'] ), self::GROUP );
 		} else {
-			$this->options->delete_outbox_entry( $entry['topic'], $entry['resource_id'] );
+			$this->outbox->delete( $entry['topic'], $entry['resource_id'] );
 		}
 		$health                         = $this->options->health();
 		$health['consecutive_failures'] = 0;
@@ -262,10 +288,18 @@ class NSSync_Forwarder {
 	 * @return int Entries re-enqueued.
 	 */
 	public function sweep() {
+		if ( (int) $this->options->contact()['down_since'] > 0 && $this->options->is_paired() ) {
+			// The sidecar was last seen down: look again, so the admin notice ends when it is back.
+			try {
+				$this->client->get( '/v1/status', 5 );
+			} catch ( NSSync_Sidecar_Exception $e ) {
+				unset( $e ); // Still down: the notice stays.
+			}
+		}
 		$count = 0;
-		foreach ( $this->options->outbox_entries() as $entry ) {
+		foreach ( $this->outbox->due( time() ) as $entry ) {
 			$args = array( $entry['topic'], (int) $entry['resource_id'] );
-			if ( (int) $entry['next_attempt'] <= time() && ! as_has_scheduled_action( self::HOOK_SEND, $args, self::GROUP ) ) {
+			if ( ! as_has_scheduled_action( self::HOOK_SEND, $args, self::GROUP ) ) {
 				as_enqueue_async_action( self::HOOK_SEND, $args, self::GROUP );
 				++$count;
 			}
@@ -302,7 +336,7 @@ class NSSync_Forwarder {
 	public function pending_for_order( $order_id ) {
 		$found = null;
 		foreach ( array( 'order.created', 'order.updated', 'order.refunded', 'order.cancelled' ) as $topic ) {
-			$entry = $this->options->outbox_entry( $topic, $order_id );
+			$entry = $this->outbox->get( $topic, $order_id );
 			if ( $entry && ( null === $found || $entry['attempts'] > $found['attempts'] ) ) {
 				$found = $entry;
 			}
@@ -311,27 +345,26 @@ class NSSync_Forwarder {
 	}
 
 	/**
-	 * What the admin notice and the Status section show about forwarding.
+	 * What the admin notice and the Status section show about forwarding, in one indexed query.
 	 *
-	 * @return array pending (int), failing (entries with ≥ ALERT_ATTEMPTS failed attempts), health, alert (bool).
+	 * @return array pending (events), orders (distinct orders waiting), failing (entries with ≥ ALERT_ATTEMPTS
+	 *               failed attempts), oldest (unix time), health, alert (bool).
 	 */
 	public function summary() {
-		$entries = $this->options->outbox_entries();
-		$failing = array_values(
-			array_filter(
-				$entries,
-				static function ( $e ) {
-					return (int) $e['attempts'] >= self::ALERT_ATTEMPTS;
-				}
-			)
+		$counts = $this->outbox->counts( self::ALERT_ATTEMPTS );
+		$health = $this->options->health();
+		// Alert after the first failed cycle while something waits, on a persistent failure, or on a backlog.
+		$alert = $counts['pending'] > 0 && (
+			(int) $health['consecutive_failures'] >= 1
+			|| $counts['failing'] > 0
+			|| $counts['pending'] >= self::BACKLOG_ALERT
 		);
-		$health  = $this->options->health();
-		return array(
-			'pending' => count( $entries ),
-			'entries' => $entries,
-			'failing' => $failing,
-			'health'  => $health,
-			'alert'   => count( $entries ) >= self::BACKLOG_ALERT || ! empty( $failing ) || (int) $health['consecutive_failures'] >= self::ALERT_ATTEMPTS,
+		return array_merge(
+			$counts,
+			array(
+				'health' => $health,
+				'alert'  => $alert,
+			)
 		);
 	}
 }

@@ -50,14 +50,33 @@ class NSSync_Hooks {
 		add_action( NSSync_Forwarder::HOOK_SWEEP, array( $p->forwarder, 'sweep' ), 10, 0 );
 		add_action( 'action_scheduler_init', array( $p->forwarder, 'ensure_sweep_scheduled' ) );
 
+		// Start the send right after the response (checkout does not wait; cron is not waited for either).
+		add_action( 'nssync_event_queued', array( $p->immediate, 'note' ), 10, 2 );
+		add_action( 'shutdown', array( $p->immediate, 'on_shutdown' ), 20, 0 );
+		add_action( 'wp_ajax_nopriv_' . NSSync_Immediate_Send::ACTION, array( $p->immediate, 'ajax' ) );
+		add_action( 'wp_ajax_' . NSSync_Immediate_Send::ACTION, array( $p->immediate, 'ajax' ) );
+
+		if ( defined( 'WP_CLI' ) && WP_CLI ) {
+			require_once __DIR__ . '/class-nssync-cli.php';
+			WP_CLI::add_command( 'netsuite', new NSSync_CLI( $p->client, $p->forwarder ) );
+		}
+
 		if ( ! is_admin() && ! wp_doing_ajax() ) {
 			return;
 		}
 
 		// Settings tab, notices, assets.
 		add_filter( 'woocommerce_get_settings_pages', array( $this, 'add_settings_page' ) );
+		// The tab's fields are not WooCommerce options: keep them (and the shared secret) out of /wc/v3/settings.
+		add_filter( 'woocommerce_settings_groups', array( $this, 'hide_rest_settings_group' ), 100 );
+		add_filter( 'woocommerce_settings-nssync', array( $this, 'hide_rest_settings' ), 100 );
 		add_action( 'admin_notices', array( $p->admin, 'forwarding_notice' ) );
 		add_action( 'admin_enqueue_scripts', array( $p->admin, 'enqueue_assets' ) );
+		add_action( 'current_screen', array( $p->admin, 'add_help_tab' ) );
+		add_action( 'woocommerce_admin_field_nssync_flow', array( $p->admin_fields, 'flow_row' ) );
+		add_action( 'woocommerce_admin_field_nssync_map_table', array( $p->admin_fields, 'map_table' ) );
+		add_action( 'woocommerce_admin_field_nssync_rules', array( $p->rules_editor, 'render' ) );
+		add_action( 'admin_post_' . NSSync_Catalog_Report::ACTION, array( $p->catalog, 'download' ) );
 		add_filter( 'plugin_action_links_' . plugin_basename( NSSYNC_PLUGIN_FILE ), array( $p->admin, 'action_links' ) );
 
 		// AJAX actions (logged-in administrators only: no nopriv variants).
@@ -78,6 +97,33 @@ class NSSync_Hooks {
 	 */
 	public function load_textdomain() {
 		load_plugin_textdomain( 'netsuite-sync-for-woocommerce', false, dirname( plugin_basename( NSSYNC_PLUGIN_FILE ) ) . '/languages' );
+	}
+
+	/**
+	 * `woocommerce_settings_groups`: WooCommerce registers every settings page as a REST settings group; ours
+	 * is not made of WooCommerce options, and its option ids include the shared secret.
+	 *
+	 * @param array $groups REST settings groups.
+	 * @return array
+	 */
+	public function hide_rest_settings_group( $groups ) {
+		return array_values(
+			array_filter(
+				(array) $groups,
+				static function ( $group ) {
+					return ! ( is_array( $group ) && isset( $group['id'] ) && 'nssync' === $group['id'] );
+				}
+			)
+		);
+	}
+
+	/**
+	 * `woocommerce_settings-nssync`: no REST settings for the tab.
+	 *
+	 * @return array
+	 */
+	public function hide_rest_settings() {
+		return array();
 	}
 
 	/**

@@ -8,9 +8,9 @@
 defined( 'ABSPATH' ) || exit;
 
 /**
- * The plugin's stored state. By design (DESIGN.md §7) it holds only the sidecar URL, the shared secret and
- * non-secret state: the event outbox, forwarding health and cached display values. NetSuite and WooCommerce
- * credentials live in the sidecar only.
+ * The plugin's stored options. By design (DESIGN.md §7) they hold only the sidecar URL, the shared secret and
+ * non-secret state: forwarding health and cached display values (the event outbox is NSSync_Outbox's table).
+ * NetSuite and WooCommerce credentials live in the sidecar only.
  */
 class NSSync_Options {
 
@@ -18,7 +18,9 @@ class NSSync_Options {
 	const SHARED_SECRET  = 'nssync_shared_secret';
 	const HEALTH         = 'nssync_forwarding_health';
 	const CUSTOMER_ROLES = 'nssync_customer_roles';
-	const OUTBOX_PREFIX  = 'nssync_outbox_';
+	const CONTACT        = 'nssync_sidecar_contact';
+	const RUNS_CACHE     = 'nssync_last_runs';
+	const OUTBOX_PREFIX  = 'nssync_outbox_'; // 0.1.0's outbox rows; moved into NSSync_Outbox's table on upgrade.
 	const DEFAULT_URL    = 'http://127.0.0.1:8765';
 
 	/**
@@ -26,7 +28,7 @@ class NSSync_Options {
 	 *
 	 * @var string[]
 	 */
-	const ALL = array( self::SIDECAR_URL, self::SHARED_SECRET, self::HEALTH, self::CUSTOMER_ROLES );
+	const ALL = array( self::SIDECAR_URL, self::SHARED_SECRET, self::HEALTH, self::CUSTOMER_ROLES, self::CONTACT, self::RUNS_CACHE, 'nssync_db_version' );
 
 	/**
 	 * The sidecar's base URL without a trailing slash.
@@ -64,7 +66,8 @@ class NSSync_Options {
 	}
 
 	/**
-	 * @param string $secret Already sanitized secret; stored not autoloaded.
+	 * @param string $secret The secret exactly as typed (never sanitized: it must match the sidecar's byte for
+	 *                       byte); stored not autoloaded.
 	 */
 	public function set_shared_secret( $secret ) {
 		update_option( self::SHARED_SECRET, (string) $secret, false );
@@ -111,73 +114,63 @@ class NSSync_Options {
 	}
 
 	/**
-	 * Option name of one outbox entry: one row per (topic, resource), so a second event for a resource that
-	 * is still pending finds the row (add_option() returns false) and joins the pending send.
+	 * When the sidecar last answered and since when it has not: `['last_ok' => t, 'down_since' => t|0]`.
 	 *
-	 * @param string $topic       Event topic.
-	 * @param int    $resource_id WooCommerce id.
-	 * @return string
+	 * @return array
 	 */
-	public function outbox_key( $topic, $resource_id ) {
-		return self::OUTBOX_PREFIX . str_replace( '.', '_', $topic ) . '_' . absint( $resource_id );
-	}
-
-	/**
-	 * Add an outbox entry unless one is pending for the same topic and resource.
-	 *
-	 * @param array $entry Entry with topic and resource_id.
-	 * @return bool True when added, false when one was already pending.
-	 */
-	public function add_outbox_entry( $entry ) {
-		return (bool) add_option( $this->outbox_key( $entry['topic'], $entry['resource_id'] ), $entry, '', false );
-	}
-
-	/**
-	 * @param string $topic       Event topic.
-	 * @param int    $resource_id WooCommerce id.
-	 * @return array|null
-	 */
-	public function outbox_entry( $topic, $resource_id ) {
-		$entry = get_option( $this->outbox_key( $topic, $resource_id ), null );
-		return is_array( $entry ) ? $entry : null;
-	}
-
-	/**
-	 * @param array $entry Entry with topic and resource_id.
-	 */
-	public function update_outbox_entry( $entry ) {
-		update_option( $this->outbox_key( $entry['topic'], $entry['resource_id'] ), $entry, false );
-	}
-
-	/**
-	 * @param string $topic       Event topic.
-	 * @param int    $resource_id WooCommerce id.
-	 */
-	public function delete_outbox_entry( $topic, $resource_id ) {
-		delete_option( $this->outbox_key( $topic, $resource_id ) );
-	}
-
-	/**
-	 * Every pending outbox entry, oldest first.
-	 *
-	 * @return array[]
-	 */
-	public function outbox_entries() {
-		global $wpdb;
-		$names   = $wpdb->get_col(
-			$wpdb->prepare(
-				"SELECT option_name FROM {$wpdb->options} WHERE option_name LIKE %s ORDER BY option_id",
-				$wpdb->esc_like( self::OUTBOX_PREFIX ) . '%'
-			)
+	public function contact() {
+		$stored = get_option( self::CONTACT, array() );
+		return array_merge(
+			array(
+				'last_ok'    => 0,
+				'down_since' => 0,
+			),
+			is_array( $stored ) ? $stored : array()
 		);
-		$entries = array();
-		foreach ( (array) $names as $name ) {
-			$entry = get_option( $name, null );
-			if ( is_array( $entry ) && isset( $entry['topic'], $entry['resource_id'] ) ) {
-				$entries[] = $entry;
+	}
+
+	/**
+	 * Record one call's outcome, writing only on a change of state or at most once a minute when it is up.
+	 *
+	 * @param bool $answered The sidecar answered.
+	 * @param int  $now      Unix time.
+	 */
+	public function record_contact( $answered, $now ) {
+		$c = $this->contact();
+		if ( $answered ) {
+			if ( $c['down_since'] || $now - (int) $c['last_ok'] >= 60 ) {
+				update_option(
+					self::CONTACT,
+					array(
+						'last_ok'    => $now,
+						'down_since' => 0,
+					),
+					true
+				);
 			}
+		} elseif ( ! $c['down_since'] ) {
+			$c['down_since'] = $now;
+			update_option( self::CONTACT, $c, true );
 		}
-		return $entries;
+	}
+
+	/**
+	 * The last run of each flow as last seen (shown while the sidecar does not answer).
+	 *
+	 * @return array flow => run.
+	 */
+	public function cached_runs() {
+		$runs = get_option( self::RUNS_CACHE, array() );
+		return is_array( $runs ) ? $runs : array();
+	}
+
+	/**
+	 * @param array $runs flow => run.
+	 */
+	public function set_cached_runs( $runs ) {
+		if ( $runs !== $this->cached_runs() ) {
+			update_option( self::RUNS_CACHE, $runs, false );
+		}
 	}
 
 	/**

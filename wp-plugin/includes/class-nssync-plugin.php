@@ -42,6 +42,18 @@ final class NSSync_Plugin {
 	/** @var NSSync_Order_Screen */
 	public $order_screen;
 
+	/** @var NSSync_Admin_Fields */
+	public $admin_fields;
+
+	/** @var NSSync_Catalog_Report */
+	public $catalog;
+
+	/** @var NSSync_Rules_Editor */
+	public $rules_editor;
+
+	/** @var NSSync_Immediate_Send */
+	public $immediate;
+
 	/**
 	 * Class files under includes/, loaded in order (the settings page is loaded on demand: it extends
 	 * WC_Settings_Page, which exists only inside wp-admin).
@@ -51,14 +63,29 @@ final class NSSync_Plugin {
 	const FILES = array(
 		'class-nssync-sidecar-exception.php',
 		'class-nssync-options.php',
+		'class-nssync-outbox.php',
 		'class-nssync-sidecar-client.php',
+		'class-nssync-format.php',
+		'class-nssync-settings-schema.php',
 		'class-nssync-settings-map.php',
+		'class-nssync-admin-fields.php',
+		'class-nssync-rules-editor.php',
+		'class-nssync-settings-fields.php',
+		'class-nssync-connection-fields.php',
+		'class-nssync-connection-save.php',
+		'class-nssync-settings-save.php',
+		'class-nssync-status-panel.php',
 		'class-nssync-payloads.php',
 		'class-nssync-forwarder.php',
+		'class-nssync-immediate-send.php',
 		'class-nssync-admin.php',
 		'class-nssync-ajax.php',
+		'class-nssync-order-box-view.php',
 		'class-nssync-order-screen.php',
 		'class-nssync-status-view.php',
+		'class-nssync-error-hints.php',
+		'class-nssync-error-queue-view.php',
+		'class-nssync-catalog-report.php',
 		'class-nssync-hooks.php',
 	);
 
@@ -80,7 +107,15 @@ final class NSSync_Plugin {
 			NSSync_Hooks::register_without_woocommerce();
 			return;
 		}
-		self::instance();
+		self::instance()->forwarder->outbox()->maybe_upgrade();
+	}
+
+	/**
+	 * `register_activation_hook`: create the outbox table (dbDelta).
+	 */
+	public static function activate() {
+		self::load_files();
+		( new NSSync_Outbox() )->install();
 	}
 
 	/**
@@ -106,8 +141,12 @@ final class NSSync_Plugin {
 		$this->payloads     = new NSSync_Payloads();
 		$this->forwarder    = new NSSync_Forwarder( $this->options, $this->client, $this->payloads );
 		$this->admin        = new NSSync_Admin( $this->options, $this->client, $this->forwarder );
-		$this->ajax         = new NSSync_Ajax( $this->options, $this->client, $this->forwarder );
 		$this->order_screen = new NSSync_Order_Screen( $this->options, $this->client, $this->forwarder );
+		$this->ajax         = new NSSync_Ajax( $this->options, $this->client, $this->forwarder, $this->order_screen );
+		$this->admin_fields = new NSSync_Admin_Fields();
+		$this->catalog      = new NSSync_Catalog_Report( $this->client );
+		$this->rules_editor = new NSSync_Rules_Editor();
+		$this->immediate    = new NSSync_Immediate_Send( $this->forwarder );
 	}
 
 	/**

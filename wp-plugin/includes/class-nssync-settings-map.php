@@ -14,49 +14,17 @@ defined( 'ABSPATH' ) || exit;
  */
 class NSSync_Settings_Map {
 
-	const FLOWS = array( 'orders', 'customers', 'cancellations', 'fulfillments', 'inventory', 'prices', 'products' );
-
 	/**
-	 * Field definitions of one section: field id => [path, kind, type, title, desc, options].
-	 *
-	 * Kinds: text, id (NetSuite internal id or empty → null), list, locations, int, bool, pairs, json.
+	 * Field definitions of one section: field id => [path, kind, type, title, desc, options] (from
+	 * NSSync_Settings_Schema).
 	 *
 	 * @param string $section `sync` or `mappings`.
 	 * @return array
 	 */
 	public function fields( $section ) {
-		if ( 'mappings' === $section ) {
-			return array(
-				$this->id( 'orders.shipping_item_id' ) => array( 'orders.shipping_item_id', 'id', 'text', __( 'Default shipping item', 'netsuite-sync-for-woocommerce' ), __( 'NetSuite internal id of the shipping item used when a method has no mapping below.', 'netsuite-sync-for-woocommerce' ) ),
-				$this->id( 'orders.ship_methods' )     => array( 'orders.ship_methods', 'pairs', 'textarea', __( 'Ship methods → NetSuite ship items', 'netsuite-sync-for-woocommerce' ), __( 'One per line: WooCommerce shipping method id = NetSuite ship item internal id, e.g. flat_rate = 1234.', 'netsuite-sync-for-woocommerce' ) ),
-				$this->id( 'orders.discount_item_id' ) => array( 'orders.discount_item_id', 'id', 'text', __( 'Discount item', 'netsuite-sync-for-woocommerce' ), __( 'NetSuite internal id of the discount item for coupons.', 'netsuite-sync-for-woocommerce' ) ),
-				$this->id( 'orders.field_map' )        => array( 'orders.field_map', 'pairs', 'textarea', __( 'Field map', 'netsuite-sync-for-woocommerce' ), __( 'One per line: WooCommerce field or meta key = NetSuite body field id, e.g. customer_note = memo.', 'netsuite-sync-for-woocommerce' ) ),
-				$this->id( 'orders.rules' )            => array( 'orders.rules', 'json', 'textarea', __( 'Conditional rules', 'netsuite-sync-for-woocommerce' ), __( 'JSON list: [{"field": "payment_method", "equals": "cod", "set": {"custbody_terms": "3"}}]; use one of equals, in, matches.', 'netsuite-sync-for-woocommerce' ) ),
-			);
-		}
-		$fields = array(
-			$this->id( 'orders.export_statuses' )   => array( 'orders.export_statuses', 'list', 'multiselect', __( 'Order statuses to export', 'netsuite-sync-for-woocommerce' ), __( 'An order becomes a NetSuite sales order when it reaches one of these statuses.', 'netsuite-sync-for-woocommerce' ), 'statuses' ),
-			$this->id( 'orders.guest_customer' )    => array( 'orders.guest_customer', 'text', 'text', __( 'Guest orders', 'netsuite-sync-for-woocommerce' ), __( '"create" makes a NetSuite customer per guest; or the internal id of one customer record that takes every guest order.', 'netsuite-sync-for-woocommerce' ) ),
-			$this->id( 'orders.subsidiary_id' )     => array( 'orders.subsidiary_id', 'id', 'text', __( 'Subsidiary', 'netsuite-sync-for-woocommerce' ), __( 'NetSuite subsidiary internal id (OneWorld accounts).', 'netsuite-sync-for-woocommerce' ) ),
-			$this->id( 'orders.location_id' )       => array( 'orders.location_id', 'id', 'text', __( 'Order location', 'netsuite-sync-for-woocommerce' ), __( 'NetSuite location internal id set on sales orders.', 'netsuite-sync-for-woocommerce' ) ),
-			$this->id( 'customers.roles' )          => array( 'customers.roles', 'list', 'multiselect', __( 'Customer roles', 'netsuite-sync-for-woocommerce' ), __( 'Users with these roles are synced as NetSuite customers.', 'netsuite-sync-for-woocommerce' ), 'roles' ),
-			$this->id( 'items.match_by' )           => array( 'items.match_by', 'text', 'text', __( 'Match SKU to', 'netsuite-sync-for-woocommerce' ), __( 'NetSuite item field holding the WooCommerce SKU: itemid, upccode, externalid or a custom field such as custitem_woo_sku.', 'netsuite-sync-for-woocommerce' ) ),
-			$this->id( 'inventory.locations' )      => array( 'inventory.locations', 'locations', 'text', __( 'Inventory locations', 'netsuite-sync-for-woocommerce' ), __( '"all", or NetSuite location internal ids separated by commas.', 'netsuite-sync-for-woocommerce' ) ),
-			$this->id( 'inventory.safety_buffer' )  => array( 'inventory.safety_buffer', 'int', 'number', __( 'Safety buffer', 'netsuite-sync-for-woocommerce' ), __( 'Units held back from the stock published to the store.', 'netsuite-sync-for-woocommerce' ) ),
-			$this->id( 'prices.price_level_id' )    => array( 'prices.price_level_id', 'id', 'text', __( 'Price level', 'netsuite-sync-for-woocommerce' ), __( 'NetSuite price level internal id (1 is usually Base Price).', 'netsuite-sync-for-woocommerce' ) ),
-			$this->id( 'prices.currency_id' )       => array( 'prices.currency_id', 'id', 'text', __( 'Price currency', 'netsuite-sync-for-woocommerce' ), __( 'NetSuite currency internal id of the prices to publish.', 'netsuite-sync-for-woocommerce' ) ),
-			$this->id( 'refunds.record' )           => array( 'refunds.record', 'text', 'select', __( 'Refunds become', 'netsuite-sync-for-woocommerce' ), __( 'The NetSuite record created for a WooCommerce refund.', 'netsuite-sync-for-woocommerce' ), 'refund_records' ),
-			$this->id( 'fulfillments.complete_order' ) => array( 'fulfillments.complete_order', 'bool', 'checkbox', __( 'Complete orders on fulfillment', 'netsuite-sync-for-woocommerce' ), __( 'Mark the WooCommerce order completed when NetSuite fulfills it.', 'netsuite-sync-for-woocommerce' ) ),
-		);
-		foreach ( self::FLOWS as $flow ) {
-			$fields[ $this->id( 'schedules.' . $flow ) ] = array(
-				'schedules.' . $flow,
-				'text',
-				'text',
-				/* translators: %s: flow name such as inventory */
-				sprintf( __( 'Schedule: %s', 'netsuite-sync-for-woocommerce' ), $flow ),
-				__( 'Cron expression (e.g. */15 * * * *) or "off".', 'netsuite-sync-for-woocommerce' ),
-			);
+		$fields = array();
+		foreach ( NSSync_Settings_Schema::definitions( $section ) as $path => $def ) {
+			$fields[ $this->id( $path ) ] = array_merge( array( $path ), $def );
 		}
 		return $fields;
 	}
@@ -109,14 +77,23 @@ class NSSync_Settings_Map {
 	/**
 	 * Turn posted form values (already unslashed) into a settings patch for `PUT /v1/settings`.
 	 *
-	 * @param string $section `sync` or `mappings`.
-	 * @param array  $posted  field id => raw posted value (absent checkbox / multiselect = not set).
+	 * @param string        $section `sync` or `mappings`.
+	 * @param array         $posted  field id => raw posted value (absent checkbox / multiselect = not set).
+	 * @param string[]|null $groups  Sync groups that were on the form (null: all); fields of other groups are
+	 *                               left out of the patch, so the sidecar keeps their values.
 	 * @return array [ patch, errors ]: errors are field id => message for values that cannot be parsed.
 	 */
-	public function patch_from_post( $section, $posted ) {
+	public function patch_from_post( $section, $posted, $groups = null ) {
 		$patch  = array();
 		$errors = array();
+		if ( 'mappings' === $section && isset( $posted['nssync_rules_mode'] ) && 'rows' === $posted['nssync_rules_mode'] ) {
+			// The rules were edited as rows: they win over the JSON view.
+			$posted[ $this->id( 'orders.rules' ) ] = NSSync_Rules_Editor::from_rows( isset( $posted['nssync_rules_rows'] ) ? $posted['nssync_rules_rows'] : array() );
+		}
 		foreach ( $this->fields( $section ) as $id => $def ) {
+			if ( 'sync' === $section && null !== $groups && ! in_array( NSSync_Settings_Schema::group_of( $def[0] ), $groups, true ) ) {
+				continue;
+			}
 			$raw = array_key_exists( $id, $posted ) ? $posted[ $id ] : null;
 			try {
 				$value = $this->from_form( $def[1], $raw );
@@ -151,6 +128,9 @@ class NSSync_Settings_Map {
 				'class'    => 'textarea' === $def[2] ? 'nssync-code' : '',
 				'css'      => 'textarea' === $def[2] ? 'min-width:400px;min-height:90px;font-family:monospace;' : '',
 			);
+			if ( 'sync' === $section ) {
+				$field['nssync_group'] = NSSync_Settings_Schema::group_of( $def[0] );
+			}
 			if ( 'checkbox' === $def[2] ) {
 				$field['desc']  = esc_html( $def[3] );
 				$field['title'] = '';
@@ -159,6 +139,21 @@ class NSSync_Settings_Map {
 			if ( isset( $def[5] ) ) {
 				$field['options'] = isset( $choices[ $def[5] ] ) ? $choices[ $def[5] ] : array();
 				$field['class']   = 'wc-enhanced-select';
+			}
+			if ( isset( NSSync_Settings_Schema::LOOKUPS[ $def[0] ] ) ) {
+				$kind                  = NSSync_Settings_Schema::LOOKUPS[ $def[0] ];
+				$field['nssync_lookup'] = $kind;
+				if ( 'nssync_map_table' === $def[2] ) {
+					$field['rows'] = isset( $def[5], $choices[ $def[5] ] ) ? $choices[ $def[5] ] : array();
+				} else {
+					$field['type']              = 'locations' === $def[1] ? 'multiselect' : 'select';
+					$field['class']             = 'nssync-lookup';
+					$field['options']           = NSSync_Settings_Schema::lookup_extras( $def[0] );
+					$field['custom_attributes'] = array(
+						'data-nssync-lookup' => $kind,
+						'data-placeholder'   => __( 'Search NetSuite by name, or type an internal id', 'netsuite-sync-for-woocommerce' ),
+					);
+				}
 			}
 			if ( isset( $errors[ $id ] ) ) {
 				$field['desc']  = '<span class="nssync-field-error" role="alert">' . esc_html( $errors[ $id ] ) . '</span> ' . $field['desc'];
@@ -213,8 +208,16 @@ class NSSync_Settings_Map {
 		switch ( $kind ) {
 			case 'list':
 				return is_array( $value ) ? array_values( array_map( 'strval', $value ) ) : array();
+			case 'csv':
+				return is_array( $value ) ? implode( ', ', array_map( 'strval', $value ) ) : ( null === $value ? '' : (string) $value );
 			case 'locations':
-				return is_array( $value ) ? implode( ', ', array_map( 'strval', $value ) ) : ( null === $value ? 'all' : (string) $value );
+				return is_array( $value ) && $value ? array_values( array_map( 'strval', $value ) ) : array( 'all' );
+			case 'map':
+				$map = array();
+				foreach ( (array) $value as $k => $v ) {
+					$map[ (string) $k ] = is_scalar( $v ) ? (string) $v : '';
+				}
+				return $map;
 			case 'bool':
 				return $value ? 'yes' : 'no';
 			case 'pairs':
@@ -242,6 +245,8 @@ class NSSync_Settings_Map {
 		switch ( $kind ) {
 			case 'list':
 				return array_values( array_filter( array_map( 'sanitize_text_field', (array) $raw ), 'strlen' ) );
+			case 'csv':
+				return array_values( array_filter( array_map( 'trim', explode( ',', sanitize_text_field( (string) $raw ) ) ), 'strlen' ) );
 			case 'bool':
 				return in_array( $raw, array( 'yes', '1', 1, true ), true );
 			case 'int':
@@ -254,14 +259,28 @@ class NSSync_Settings_Map {
 				$text = trim( sanitize_text_field( (string) $raw ) );
 				return '' === $text ? null : $text;
 			case 'locations':
-				$text = trim( sanitize_text_field( (string) $raw ) );
-				if ( '' === $text || 'all' === strtolower( $text ) ) {
-					return 'all';
+				$ids = is_array( $raw ) ? array_map( 'sanitize_text_field', $raw ) : explode( ',', sanitize_text_field( (string) $raw ) );
+				$ids = array_values( array_filter( array_map( 'trim', $ids ), 'strlen' ) );
+				return ( ! $ids || in_array( 'all', array_map( 'strtolower', $ids ), true ) ) ? 'all' : $ids;
+			case 'map':
+				if ( ! is_array( $raw ) ) {
+					return $this->parse_pairs( (string) $raw );
 				}
-				return array_values( array_filter( array_map( 'trim', explode( ',', $text ) ), 'strlen' ) );
+				$map = array();
+				foreach ( $raw as $k => $v ) {
+					$k = trim( sanitize_text_field( (string) $k ) );
+					$v = is_scalar( $v ) ? trim( sanitize_text_field( (string) $v ) ) : '';
+					if ( '' !== $k && '' !== $v ) {
+						$map[ $k ] = $v;
+					}
+				}
+				return $map ? $map : new stdClass(); // An empty map must reach the sidecar as {}, not [].
 			case 'pairs':
 				return $this->parse_pairs( (string) $raw );
 			case 'json':
+				if ( is_array( $raw ) ) {
+					return $raw;
+				}
 				$text = trim( sanitize_textarea_field( (string) $raw ) );
 				if ( '' === $text ) {
 					return array();

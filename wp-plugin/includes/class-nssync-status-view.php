@@ -8,35 +8,64 @@
 defined( 'ABSPATH' ) || exit;
 
 /**
- * Prints the sidecar's status, the Sync now buttons, the plugin's forwarding outbox, the failed jobs with
- * Retry / Skip, and the API log. Tolerant of missing keys: a panel whose call failed shows why.
+ * Prints the sidecar's status, each flow's last run with Sync now, the plugin's forwarding outbox, the error
+ * queue (NSSync_Error_Queue_View) and the API log. Tolerant of missing keys: a panel whose call failed shows
+ * why; an unreachable sidecar is said once, at the top, with the time it last answered.
  */
 class NSSync_Status_View {
 
 	/**
-	 * @param array $status  `GET /v1/status` (or `_error`).
-	 * @param array $jobs    `GET /v1/jobs?status=failed` (or `_error`).
-	 * @param array $log     `GET /v1/log` (or `_error`).
-	 * @param array $summary NSSync_Forwarder::summary().
-	 * @param array $flows   Flows with a Sync now button.
+	 * @param array $data status (`GET /v1/status` or `_error`), runs (flow => run|null), stale (bool), jobs
+	 *                    (NSSync_Error_Queue_View data or null), log (`GET /v1/log` or `_error`), summary
+	 *                    (NSSync_Forwarder::summary() + entries), contact (NSSync_Options::contact() + url).
 	 */
-	public function render( $status, $jobs, $log, $summary, $flows ) {
+	public function render( $data ) {
+		$status = $data['status'];
 		echo '<div class="nssync-status">';
-		$this->connections( $status );
-		$this->runs( $status, $flows );
-		$this->forwarding( $summary );
-		$this->jobs( $jobs );
-		$this->log( $log );
+		$down = isset( $status['_error'] ) && 0 === (int) $status['_status'];
+		if ( $down ) {
+			// Said once, here; the panels below do not repeat the transport error.
+			echo '<div class="notice notice-error inline nssync-down"><p>' . esc_html( self::down_text( $data['contact'] ) ) . '</p></div>';
+		}
+		$this->connections( $status, $down );
+		$this->runs( $data['runs'], ! empty( $data['stale'] ) );
+		$this->forwarding( $data['summary'], $down );
+		if ( null !== $data['jobs'] ) {
+			( new NSSync_Error_Queue_View() )->render( $data['jobs'], $down );
+		}
+		$this->log( $data['log'], $down );
 		echo '</div>';
 	}
 
 	/**
-	 * @param array $status Status answer.
+	 * "The sidecar at http://… has not answered since 14:05." (site timezone; a date when not today).
+	 *
+	 * @param array $contact last_ok, down_since, url.
+	 * @return string
 	 */
-	private function connections( $status ) {
+	public static function down_text( $contact ) {
+		$since = (int) $contact['last_ok'] ? (int) $contact['last_ok'] : (int) $contact['down_since'];
+		if ( ! $since ) {
+			/* translators: %s: sidecar URL */
+			return sprintf( __( 'The sidecar at %s does not answer. Check that it is running (sidecar serve) and that this URL reaches it.', 'netsuite-sync-for-woocommerce' ), $contact['url'] );
+		}
+		$format = wp_date( 'Y-m-d', $since ) === wp_date( 'Y-m-d' ) ? get_option( 'time_format', 'H:i' ) : get_option( 'date_format', 'Y-m-d' ) . ' ' . get_option( 'time_format', 'H:i' );
+		return sprintf(
+			/* translators: 1: sidecar URL, 2: time */
+			__( 'The sidecar at %1$s has not answered since %2$s. Check that it is running (sidecar serve) and that this URL reaches it; orders wait in WordPress meanwhile and nothing is lost.', 'netsuite-sync-for-woocommerce' ),
+			$contact['url'],
+			wp_date( $format, $since )
+		);
+	}
+
+	/**
+	 * @param array $status Status answer.
+	 * @param bool  $down   The sidecar does not answer.
+	 */
+	private function connections( $status, $down ) {
 		echo '<h2>' . esc_html__( 'Connections', 'netsuite-sync-for-woocommerce' ) . '</h2>';
 		if ( isset( $status['_error'] ) ) {
-			$this->unavailable( $status );
+			self::unavailable( $status, $down );
 			return;
 		}
 		$conns = isset( $status['connections'] ) && is_array( $status['connections'] ) ? $status['connections'] : $status;
@@ -76,6 +105,11 @@ class NSSync_Status_View {
 			$state = $c['ok'] ? 'ok' : 'error';
 		}
 		$configured = isset( $c['configured'] ) ? (bool) $c['configured'] : null;
+		$last       = isset( $c['last_call'] ) && is_array( $c['last_call'] ) ? $c['last_call'] : $c;
+		if ( 'error' === $state && ! self::is_connection_failure( $last ) ) {
+			// A 404 of a lookup that found nothing (or any other answer about data) proves the connection works.
+			$state = 'ok';
+		}
 		if ( 'ok' === $state || 'connected' === $state ) {
 			$ok    = true;
 			$label = __( 'Connected', 'netsuite-sync-for-woocommerce' );
@@ -90,96 +124,99 @@ class NSSync_Status_View {
 			$label = $configured ? __( 'Configured, not used yet', 'netsuite-sync-for-woocommerce' ) : __( 'Unknown', 'netsuite-sync-for-woocommerce' );
 		}
 		$html = '<mark class="nssync-state nssync-state-' . ( $ok ? 'done' : 'failed' ) . '">' . esc_html( $label ) . '</mark>';
-		$last = isset( $c['last_call'] ) && is_array( $c['last_call'] ) ? $c['last_call'] : $c;
-		foreach ( array( 'at' => __( 'last call', 'netsuite-sync-for-woocommerce' ), 'status' => __( 'HTTP', 'netsuite-sync-for-woocommerce' ), 'error' => __( 'error', 'netsuite-sync-for-woocommerce' ) ) as $key => $name ) {
-			if ( ! empty( $last[ $key ] ) && is_scalar( $last[ $key ] ) ) {
-				$html .= ' <span class="description">' . esc_html( $name . ': ' . $last[ $key ] ) . '</span>';
+		if ( ! empty( $last['at'] ) ) {
+			/* translators: %s: time in words */
+			$html .= ' <span class="description">' . esc_html( sprintf( __( 'last call %s', 'netsuite-sync-for-woocommerce' ), NSSync_Format::ago( $last['at'] ) ) ) . '</span>';
+		}
+		if ( ! $ok ) {
+			foreach ( array( 'status' => __( 'HTTP', 'netsuite-sync-for-woocommerce' ), 'error' => __( 'error', 'netsuite-sync-for-woocommerce' ) ) as $key => $name ) {
+				if ( ! empty( $last[ $key ] ) && is_scalar( $last[ $key ] ) ) {
+					$html .= ' <span class="description">' . esc_html( $name . ': ' . $last[ $key ] ) . '</span>';
+				}
 			}
 		}
 		return $html;
 	}
 
 	/**
-	 * Last run of each flow, with its Sync now button and a live progress cell.
+	 * Whether a last call shows a broken connection: no answer (transport), refused credentials (401/403) or
+	 * a server error — not an answer about data such as a lookup's 404.
 	 *
-	 * @param array $status Status answer.
-	 * @param array $flows  Flows.
+	 * @param array $last Last call: status, error.
+	 * @return bool
 	 */
-	private function runs( $status, $flows ) {
+	public static function is_connection_failure( $last ) {
+		$status = isset( $last['status'] ) ? (int) $last['status'] : 0;
+		if ( 0 === $status ) {
+			return true;
+		}
+		return 401 === $status || 403 === $status || 407 === $status || 429 === $status || $status >= 500;
+	}
+
+	/**
+	 * Last run of each installed flow: counts, when, first errors, Sync now.
+	 *
+	 * @param array $runs  flow => run|null.
+	 * @param bool  $stale The last known runs (the sidecar does not answer).
+	 */
+	private function runs( $runs, $stale ) {
 		echo '<h2>' . esc_html__( 'Sync runs', 'netsuite-sync-for-woocommerce' ) . '</h2>';
-		$runs = isset( $status['_error'] ) ? array() : $this->first( $status, array( 'last_runs', 'runs', 'flows' ) );
-		$runs = is_array( $runs ) ? $runs : array();
+		if ( ! $runs ) {
+			echo '<p>' . esc_html__( 'No flow has run yet.', 'netsuite-sync-for-woocommerce' ) . '</p>';
+			return;
+		}
 		echo '<table class="widefat striped nssync-table"><thead><tr>';
-		foreach ( array( __( 'Flow', 'netsuite-sync-for-woocommerce' ), __( 'Last run', 'netsuite-sync-for-woocommerce' ), __( 'Result', 'netsuite-sync-for-woocommerce' ), '' ) as $h ) {
+		foreach ( array( __( 'Flow', 'netsuite-sync-for-woocommerce' ), __( 'Last run', 'netsuite-sync-for-woocommerce' ), '' ) as $h ) {
 			echo '<th>' . esc_html( $h ) . '</th>';
 		}
 		echo '</tr></thead><tbody>';
-		foreach ( $flows as $flow ) {
-			$run = $this->run_for( $runs, $flow );
-			echo '<tr data-flow="' . esc_attr( $flow ) . '"><td><strong>' . esc_html( 'orders' === $flow ? __( 'orders (catch-up)', 'netsuite-sync-for-woocommerce' ) : $flow ) . '</strong></td>';
-			echo '<td class="nssync-run-when">' . esc_html( $run ? $this->flat( $this->pick( $run, array( 'finished_at', 'started_at' ) ) ) : '—' ) . '</td>';
-			echo '<td class="nssync-run-result">' . esc_html( $run ? $this->run_text( $run ) : __( 'never run', 'netsuite-sync-for-woocommerce' ) ) . '</td>';
-			echo '<td><button type="button" class="button nssync-sync-now" data-flow="' . esc_attr( $flow ) . '">' . esc_html__( 'Sync now', 'netsuite-sync-for-woocommerce' ) . '</button> <span class="nssync-progress" aria-live="polite"></span></td></tr>';
+		$labels = NSSync_Settings_Schema::group_labels();
+		foreach ( $runs as $flow => $run ) {
+			$label = isset( $labels[ $flow ] ) ? $labels[ $flow ][0] : $flow;
+			echo '<tr data-flow="' . esc_attr( $flow ) . '"><td><strong>' . esc_html( $label ) . '</strong></td><td>';
+			echo NSSync_Admin_Fields::run_html( is_array( $run ) ? $run : null, $stale ); // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- escaped in run_html().
+			echo '</td><td>';
+			if ( in_array( $flow, NSSync_Settings_Schema::SYNC_NOW_FLOWS, true ) ) {
+				echo '<button type="button" class="button nssync-sync-now" data-flow="' . esc_attr( $flow ) . '">' . esc_html__( 'Sync now', 'netsuite-sync-for-woocommerce' ) . '</button> <span class="nssync-progress" aria-live="polite"></span>';
+			}
+			echo '</td></tr>';
 		}
 		echo '</tbody></table>';
 	}
 
 	/**
-	 * @param array  $runs Runs by flow or a list.
-	 * @param string $flow Flow.
-	 * @return array|null
-	 */
-	private function run_for( $runs, $flow ) {
-		if ( isset( $runs[ $flow ] ) && is_array( $runs[ $flow ] ) ) {
-			return $runs[ $flow ];
-		}
-		foreach ( $runs as $run ) {
-			if ( is_array( $run ) && isset( $run['flow'] ) && $flow === $run['flow'] ) {
-				return $run;
-			}
-		}
-		return null;
-	}
-
-	/**
-	 * "done · seen 10, changed 2, failed 0".
+	 * "done · seen 10, changed 2, …" (see NSSync_Format::run_text()).
 	 *
 	 * @param array $run Run.
 	 * @return string
 	 */
 	public function run_text( $run ) {
-		$text   = isset( $run['status'] ) ? (string) $run['status'] : '';
-		$counts = isset( $run['counts'] ) && is_array( $run['counts'] ) ? $run['counts'] : $run;
-		$parts  = array();
-		foreach ( array( 'seen', 'changed', 'failed' ) as $k ) {
-			if ( isset( $counts[ $k ] ) && is_scalar( $counts[ $k ] ) ) {
-				$parts[] = $k . ' ' . $counts[ $k ];
-			}
-		}
-		return trim( $text . ( $parts ? ' · ' . implode( ', ', $parts ) : '' ) );
+		return NSSync_Format::run_text( $run );
 	}
 
 	/**
 	 * The plugin's own outbox.
 	 *
 	 * @param array $summary Forwarder summary.
+	 * @param bool  $down    The sidecar does not answer (the error is said once, at the top).
 	 */
-	private function forwarding( $summary ) {
+	private function forwarding( $summary, $down ) {
 		echo '<h2>' . esc_html__( 'Events waiting in WordPress', 'netsuite-sync-for-woocommerce' ) . '</h2>';
 		$h = $summary['health'];
 		echo '<p>' . esc_html(
 			sprintf(
-				/* translators: 1: number of events, 2: consecutive failures */
-				__( '%1$d waiting; %2$d failed sends in a row.', 'netsuite-sync-for-woocommerce' ),
+				/* translators: 1: number of events, 2: number of orders, 3: consecutive failures */
+				__( '%1$d waiting (%2$d orders); %3$d failed sends in a row.', 'netsuite-sync-for-woocommerce' ),
 				$summary['pending'],
+				isset( $summary['orders'] ) ? (int) $summary['orders'] : 0,
 				(int) $h['consecutive_failures']
 			)
 		);
 		if ( $h['last_success_at'] ) {
-			/* translators: %s: date */
-			echo ' ' . esc_html( sprintf( __( 'Last accepted by the sidecar: %s.', 'netsuite-sync-for-woocommerce' ), gmdate( 'Y-m-d H:i:s', (int) $h['last_success_at'] ) . ' UTC' ) );
+			/* translators: %s: time in words */
+			echo ' ' . esc_html( sprintf( __( 'Last accepted by the sidecar: %s.', 'netsuite-sync-for-woocommerce' ), NSSync_Format::ago( (int) $h['last_success_at'] ) ) );
 		}
-		if ( '' !== $h['last_error'] && $h['consecutive_failures'] > 0 ) {
+		if ( ! $down && '' !== $h['last_error'] && $h['consecutive_failures'] > 0 ) {
 			/* translators: %s: error */
 			echo ' <span class="nssync-error">' . esc_html( sprintf( __( 'Last error: %s', 'netsuite-sync-for-woocommerce' ), $h['last_error'] ) ) . '</span>';
 		}
@@ -194,52 +231,23 @@ class NSSync_Status_View {
 		echo '</tr></thead><tbody>';
 		foreach ( array_slice( $summary['entries'], 0, 50 ) as $e ) {
 			echo '<tr><td>' . esc_html( $e['topic'] ) . '</td><td>' . esc_html( (string) $e['resource_id'] ) . '</td><td>' . esc_html( (string) $e['attempts'] ) . '</td><td>'
-				. esc_html( $e['next_attempt'] ? gmdate( 'Y-m-d H:i:s', (int) $e['next_attempt'] ) . ' UTC' : __( 'now', 'netsuite-sync-for-woocommerce' ) ) . '</td><td>' . esc_html( (string) $e['last_error'] ) . '</td></tr>';
+				. esc_html( $e['next_attempt'] > time() ? NSSync_Format::ago( (int) $e['next_attempt'] ) : __( 'now', 'netsuite-sync-for-woocommerce' ) ) . '</td><td>' . esc_html( $down && $e['attempts'] > 0 ? __( 'the sidecar does not answer', 'netsuite-sync-for-woocommerce' ) : (string) $e['last_error'] ) . '</td></tr>';
 		}
 		echo '</tbody></table>';
 		echo '<p><button type="button" class="button" id="nssync-send-pending">' . esc_html__( 'Send waiting events now', 'netsuite-sync-for-woocommerce' ) . '</button> <span class="nssync-result" aria-live="polite"></span></p>';
-	}
-
-	/**
-	 * Failed jobs with Retry / Skip.
-	 *
-	 * @param array $jobs Jobs answer.
-	 */
-	private function jobs( $jobs ) {
-		echo '<h2 id="nssync-failed-jobs">' . esc_html__( 'Failed jobs', 'netsuite-sync-for-woocommerce' ) . '</h2>';
-		if ( isset( $jobs['_error'] ) ) {
-			$this->unavailable( $jobs );
-			return;
-		}
-		$list = $this->items( $jobs, array( 'jobs', 'items', 'results' ) );
-		if ( ! $list ) {
-			echo '<p>' . esc_html__( 'No failed jobs.', 'netsuite-sync-for-woocommerce' ) . '</p>';
-			return;
-		}
-		echo '<table class="widefat striped nssync-table"><thead><tr>';
-		foreach ( array( __( 'Job', 'netsuite-sync-for-woocommerce' ), __( 'What', 'netsuite-sync-for-woocommerce' ), __( 'Attempts', 'netsuite-sync-for-woocommerce' ), __( 'Reason', 'netsuite-sync-for-woocommerce' ), '' ) as $col ) {
-			echo '<th>' . esc_html( $col ) . '</th>';
-		}
-		echo '</tr></thead><tbody>';
-		foreach ( $list as $job ) {
-			$id = (string) $this->pick( $job, array( 'id', 'job_id', 'event_id' ) );
-			echo '<tr><td>' . esc_html( $id ) . '</td><td>' . esc_html( trim( $this->flat( $this->pick( $job, array( 'topic', 'kind', 'flow' ) ) ) . ' ' . $this->flat( $this->pick( $job, array( 'resource_id' ) ) ) ) ) . '</td><td>'
-				. esc_html( $this->flat( $this->pick( $job, array( 'attempts' ) ) ) ) . '</td><td class="nssync-error">' . esc_html( $this->flat( $this->pick( $job, array( 'last_error', 'error', 'reason' ) ) ) ) . '</td><td class="nssync-job-actions">'
-				. '<button type="button" class="button nssync-job" data-job-id="' . esc_attr( $id ) . '" data-verb="retry">' . esc_html__( 'Retry', 'netsuite-sync-for-woocommerce' ) . '</button> '
-				. '<button type="button" class="button nssync-job" data-job-id="' . esc_attr( $id ) . '" data-verb="skip">' . esc_html__( 'Skip', 'netsuite-sync-for-woocommerce' ) . '</button> <span class="nssync-result" aria-live="polite"></span></td></tr>';
-		}
-		echo '</tbody></table>';
+		echo '<p class="description">' . esc_html__( 'Sends them on the next background run, which starts right away when WordPress can call itself, otherwise on the next page load or cron run.', 'netsuite-sync-for-woocommerce' ) . '</p>';
 	}
 
 	/**
 	 * The API log (already redacted by the sidecar).
 	 *
-	 * @param array $log Log answer.
+	 * @param array $log  Log answer.
+	 * @param bool  $down The sidecar does not answer.
 	 */
-	private function log( $log ) {
+	private function log( $log, $down ) {
 		echo '<h2 id="nssync-api-log">' . esc_html__( 'API log', 'netsuite-sync-for-woocommerce' ) . '</h2>';
 		if ( isset( $log['_error'] ) ) {
-			$this->unavailable( $log );
+			self::unavailable( $log, $down );
 			return;
 		}
 		$list = $this->items( $log, array( 'calls', 'entries', 'log', 'items' ) );
@@ -269,7 +277,8 @@ class NSSync_Status_View {
 					'status' => array( 'status', 'status_code' ),
 					'ms'     => array( 'ms', 'duration_ms', 'elapsed_ms' ),
 				);
-				echo '<td>' . esc_html( $this->flat( $this->pick( $row, isset( $alts[ $key ] ) ? $alts[ $key ] : array( $key ) ) ) ) . '</td>';
+				$cell = $this->pick( $row, isset( $alts[ $key ] ) ? $alts[ $key ] : array( $key ) );
+				echo '<td>' . ( 'at' === $key ? NSSync_Format::when_html( $cell ) : esc_html( $this->flat( $cell ) ) ) . '</td>'; // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- when_html() escapes.
 			}
 			echo '</tr>';
 		}
@@ -277,11 +286,17 @@ class NSSync_Status_View {
 	}
 
 	/**
-	 * A panel whose call failed: say why (a 404 means this sidecar version has no such endpoint yet).
+	 * A panel whose call failed: say why (a 404 means this sidecar version has no such endpoint yet; an
+	 * unreachable sidecar was said once at the top).
 	 *
 	 * @param array $answer `['_error', '_status']`.
+	 * @param bool  $down   The sidecar does not answer.
 	 */
-	private function unavailable( $answer ) {
+	public static function unavailable( $answer, $down = false ) {
+		if ( $down ) {
+			echo '<p class="description">' . esc_html__( 'Not available while the sidecar does not answer.', 'netsuite-sync-for-woocommerce' ) . '</p>';
+			return;
+		}
 		$msg = 404 === (int) $answer['_status']
 			? __( 'This sidecar version does not provide this yet.', 'netsuite-sync-for-woocommerce' )
 			: (string) $answer['_error'];

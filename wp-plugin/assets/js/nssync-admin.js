@@ -34,11 +34,14 @@
 				$body.append( $( '<tr>' ).append( $( '<td colspan="2" class="nssync-bad">' ).text( res.data.message ) ) );
 				return;
 			}
-			$.each( res.data, function ( system, result ) {
-				var ok = result && result.ok;
-				$body.append( $( '<tr>' )
-					.append( $( '<th>' ).text( ( cfg.systems && cfg.systems[ system ] ) || system ) )
-					.append( $( '<td>' ).addClass( ok ? 'nssync-ok' : 'nssync-bad' ).text( ok ? t.ok : t.failed + ( result && result.error ? ': ' + result.error : '' ) ) ) );
+			$.each( res.data.rows || [], function ( i, row ) {
+				var $td = $( '<td>' ).addClass( row.ok ? 'nssync-ok' : 'nssync-bad' ).text( row.ok ? t.ok : t.failed + ( row.error ? ': ' + row.error : '' ) );
+				if ( row.causes && row.causes.length ) {
+					var $ul = $( '<ul class="nssync-causes">' );
+					$.each( row.causes, function ( j, cause ) { $ul.append( $( '<li>' ).text( cause ) ); } );
+					$td.append( $( '<p>' ).text( t.causes ) ).append( $ul );
+				}
+				$body.append( $( '<tr>' ).append( $( '<th>' ).text( row.label ) ).append( $td ) );
 			} );
 		} ).fail( function ( xhr ) {
 			$body.empty().append( $( '<tr>' ).append( $( '<td colspan="2" class="nssync-bad">' ).text( errorText( xhr ) ) ) );
@@ -47,12 +50,95 @@
 		} );
 	} );
 
+	// Connection: show the fields of the chosen NetSuite authentication only.
+	function authMode() {
+		var mode = $( 'select.nssync-auth-mode' ).val();
+		if ( ! mode ) {
+			return;
+		}
+		$( '.nssync-auth-tba' ).closest( 'tr' ).toggle( mode === 'tba' );
+		$( '.nssync-auth-oauth2' ).closest( 'tr' ).toggle( mode === 'oauth2' );
+	}
+	$( document ).on( 'change', 'select.nssync-auth-mode', authMode );
+	$( authMode );
+
+	// NetSuite pickers: searchable selects filled from the sidecar (GET /v1/netsuite/lookups/<kind>?q=); a typed
+	// internal id is accepted as it is. The names of the values already chosen are looked up once.
+	function initLookups() {
+		if ( ! $.fn.selectWoo ) {
+			return;
+		}
+		$( 'select.nssync-lookup' ).each( function () {
+			var $s = $( this ), kind = $s.data( 'nssync-lookup' ), extras = {};
+			$s.find( 'option' ).each( function () {
+				if ( this.value && this.text.charAt( 0 ) !== '#' ) { extras[ this.value ] = this.text; }
+			} );
+			$s.selectWoo( {
+				width: $s.prop( 'multiple' ) ? '400px' : '320px',
+				allowClear: ! $s.prop( 'multiple' ),
+				placeholder: $s.data( 'placeholder' ) || '',
+				tags: true,
+				minimumInputLength: 0,
+				language: { searching: function () { return t.searching; }, noResults: function () { return t.noMatch; } },
+				createTag: function ( p ) {
+					var term = $.trim( p.term );
+					return /^[0-9]+$/.test( term ) || extras[ term ] ? { id: term, text: extras[ term ] || term + ' ' + t.typedId } : null;
+				},
+				ajax: {
+					url: cfg.ajaxUrl, type: 'POST', dataType: 'json', delay: 250,
+					data: function ( p ) { return { action: 'nssync_lookup', nonce: cfg.nonces.nssync_lookup, kind: kind, q: p.term || '' }; },
+					processResults: function ( res ) {
+						var out = $.map( extras, function ( text, id ) { return { id: id, text: text }; } );
+						$.each( ( res && res.success && res.data.items ) || [], function ( i, item ) {
+							out.push( { id: item.id, text: item.name + ' (' + item.id + ')' } );
+						} );
+						return { results: out };
+					}
+				}
+			} );
+			$s.find( 'option:selected' ).each( function () {
+				var opt = this;
+				if ( ! opt.value || extras[ opt.value ] ) { return; }
+				call( 'nssync_lookup', { kind: kind, q: opt.value } ).done( function ( res ) {
+					$.each( ( res && res.success && res.data.items ) || [], function ( i, item ) {
+						if ( String( item.id ) === opt.value ) {
+							$( opt ).text( item.name + ' (' + item.id + ')' ).removeData( 'data' ); // Select2 caches the label.
+							$s.trigger( 'change.select2' );
+						}
+					} );
+				} );
+			} );
+		} );
+	}
+	$( initLookups );
+
+	// Conditional rules: add / remove rows; editing the JSON view makes it the one that is saved.
+	$( document ).on( 'click', '.nssync-rule-add', function () {
+		var $td = $( this ).closest( '.nssync-rules' ), $tbody = $td.find( '.nssync-rules-table tbody' ),
+			i = Date.now(), $row = $( '<tr class="nssync-rule">' ).html( $td.find( '.nssync-rule-template' ).html().replace( /__i__/g, i ) );
+		$row.find( ':input' ).prop( 'disabled', false );
+		$tbody.append( $row );
+		$td.find( 'input[name="nssync_rules_mode"]' ).val( 'rows' );
+		$row.find( 'input' ).first().trigger( 'focus' );
+	} );
+	$( document ).on( 'click', '.nssync-rule-remove', function () {
+		var $td = $( this ).closest( '.nssync-rules' );
+		$( this ).closest( 'tr' ).remove();
+		$td.find( 'input[name="nssync_rules_mode"]' ).val( 'rows' );
+	} );
+	$( document ).on( 'input change', '.nssync-rules-table :input', function () {
+		$( this ).closest( '.nssync-rules' ).find( 'input[name="nssync_rules_mode"]' ).val( 'rows' );
+	} );
+	$( document ).on( 'input', '.nssync-rules-json textarea', function () {
+		$( this ).closest( '.nssync-rules' ).find( 'input[name="nssync_rules_mode"]' ).val( 'json' );
+	} );
+
 	// Sync now: start a run, poll it until it finishes, show the counts.
 	function runText( run ) {
 		var c = run.counts || run, parts = [];
-		if ( c.seen !== undefined ) { parts.push( t.seen + ' ' + c.seen ); }
-		if ( c.changed !== undefined ) { parts.push( t.changed + ' ' + c.changed ); }
-		if ( c.failed !== undefined ) { parts.push( t.failedCnt + ' ' + c.failed ); }
+		$.each( [ 'seen', 'changed', 'unchanged', 'unmatched', 'failed' ], function ( i, k ) {
+			if ( c[ k ] !== undefined ) { parts.push( ( t.counts[ k ] || k ) + ' ' + c[ k ] ); }
+		} );
 		return ( run.status || '' ) + ( parts.length ? ' · ' + parts.join( ', ' ) : '' );
 	}
 
@@ -71,7 +157,15 @@
 			if ( finished( res.data ) || tries > 300 ) {
 				show( $p, t.done, res.data.status === 'failed' ? 'nssync-bad' : 'nssync-ok' );
 				$row.find( '.nssync-run-result' ).text( runText( res.data ) );
-				$row.find( '.nssync-run-when' ).text( res.data.finished_at || res.data.started_at || '' );
+				$row.find( '.nssync-run-when' ).text( t.justNow );
+				$row.find( '.nssync-run-errors' ).remove();
+				if ( res.data.errors && res.data.errors.length ) {
+					var $ul = $( '<ul class="nssync-run-errors">' );
+					$.each( res.data.errors.slice( 0, 3 ), function ( i, e ) {
+						$ul.append( $( '<li>' ).text( typeof e === 'string' ? e : ( ( e.sku || e.ref || e.id || '' ) + ( e.message ? ': ' + e.message : '' ) ) ) );
+					} );
+					$row.find( '.nssync-run-when' ).after( $ul );
+				}
 				$btn.prop( 'disabled', false );
 				return;
 			}
@@ -99,13 +193,17 @@
 		} );
 	} );
 
-	// Failed jobs: Retry / Skip.
+	// Error queue: Retry / Skip one row (Skip asks first), Retry selected, Retry all failed.
 	$( document ).on( 'click', '.nssync-job', function () {
 		var $btn = $( this ), $cell = $btn.closest( 'td' ), $r = $cell.find( '.nssync-result' );
+		if ( $btn.data( 'confirm' ) && ! window.confirm( $btn.data( 'confirm' ) ) ) {
+			return;
+		}
 		$cell.find( 'button' ).prop( 'disabled', true );
-		call( 'nssync_job_action', { job_id: $btn.data( 'job-id' ), verb: $btn.data( 'verb' ) } ).done( function ( res ) {
+		call( 'nssync_job_action', { job_ids: String( $btn.data( 'job-ids' ) ), verb: $btn.data( 'verb' ) } ).done( function ( res ) {
 			if ( res.success ) {
 				show( $r, res.data.status || t.done, 'nssync-ok' );
+				$btn.closest( 'tr' ).addClass( 'nssync-done' );
 			} else {
 				show( $r, res.data.message, 'nssync-bad' );
 				$cell.find( 'button' ).prop( 'disabled', false );
@@ -113,6 +211,49 @@
 		} ).fail( function ( xhr ) {
 			show( $r, errorText( xhr ), 'nssync-bad' );
 			$cell.find( 'button' ).prop( 'disabled', false );
+		} );
+	} );
+
+	$( document ).on( 'change', '.nssync-check-all', function () {
+		$( this ).closest( 'table' ).find( '.nssync-check' ).prop( 'checked', this.checked );
+	} );
+
+	function bulkRetry( data, $btn ) {
+		var $r = $btn.siblings( '.nssync-result' );
+		$btn.prop( 'disabled', true );
+		call( 'nssync_jobs_retry', data ).done( function ( res ) {
+			show( $r, res.success ? t.retried.replace( '%d', res.data.retried ) : res.data.message, res.success ? 'nssync-ok' : 'nssync-bad' );
+		} ).fail( function ( xhr ) {
+			show( $r, errorText( xhr ), 'nssync-bad' );
+		} ).always( function () {
+			$btn.prop( 'disabled', false );
+		} );
+	}
+
+	$( document ).on( 'click', '#nssync-retry-selected', function () {
+		var ids = $( '.nssync-check:checked' ).map( function () { return this.value; } ).get().join( ',' );
+		bulkRetry( { job_ids: ids }, $( this ) );
+	} );
+
+	$( document ).on( 'click', '#nssync-retry-all', function () {
+		if ( window.confirm( $( this ).data( 'confirm' ) ) ) {
+			bulkRetry( { all: 'yes' }, $( this ) );
+		}
+	} );
+
+	// Order box: the sidecar's state is fetched after the page has loaded, so the order screen never waits.
+	$( function () {
+		$( '.nssync-order-box[data-order-id]' ).each( function () {
+			var $state = $( this ).find( '.nssync-order-state' );
+			call( 'nssync_order_state', { order_id: $( this ).data( 'order-id' ) } ).done( function ( res ) {
+				if ( res.success ) {
+					$state.html( res.data.html ); // Escaped by the server (NSSync_Order_Box_View).
+				} else {
+					$state.find( '.nssync-loading' ).text( res.data.message );
+				}
+			} ).fail( function ( xhr ) {
+				$state.find( '.nssync-loading' ).text( errorText( xhr ) );
+			} );
 		} );
 	} );
 

@@ -5,7 +5,9 @@
  *
  *   php sidecar-call.php <sidecar url> <shared secret> <step>
  *
- * Steps print one JSON object: get-settings, put-settings, put-invalid, wrong-secret, event.
+ * Steps print one JSON object: get-settings, put-settings, put-invalid, wrong-secret, round-trip, event, and
+ * (second release) status, runs, jobs, jobs-retry-all, catalog, catalog-csv, order-box, credentials-oauth2,
+ * save-wrong-secret, lookup, cli-status.
  *
  * @package NSSync
  */
@@ -33,22 +35,22 @@ try {
 			// The settings page's own save path: the form as shown, one field changed, PUT back.
 			$map      = new NSSync_Settings_Map();
 			$options  = new NSSync_Options();
-			$page     = new NSSync_Settings_Page( $options, $client, $map );
+			$page     = new NSSync_Settings_Save( $options, $client, $map );
 			$settings = $client->get( '/v1/settings', 10 );
 			$post     = $map->form_values( 'sync', $settings );
 			if ( 'yes' !== $post['nssync_fulfillments__complete_order'] ) {
 				unset( $post['nssync_fulfillments__complete_order'] );
 			}
-			$post['nssync_inventory__locations'] = '3, 4';
+			$post['nssync_inventory__locations'] = array( '3', '4' ); // As the picker posts it.
 			$ok     = $page->save_sidecar_section( 'sync', $post );
 			$answer = array(
 				'saved'  => $ok,
-				'errors' => NSSync_Settings_Page::field_errors(),
+				'errors' => NSSync_Settings_Save::field_errors(),
 				'after'  => $client->get( '/v1/settings', 10 ),
 			);
 			$post['nssync_orders__guest_customer'] = 'nobody';
 			$answer['bad_saved']  = $page->save_sidecar_section( 'sync', $post );
-			$answer['bad_errors'] = NSSync_Settings_Page::field_errors();
+			$answer['bad_errors'] = NSSync_Settings_Save::field_errors();
 			break;
 		case 'event':
 			// The forwarding path: hook → outbox → Action Scheduler (shim) → signed POST /v1/events, then the
@@ -59,16 +61,95 @@ try {
 			$forwarder = new NSSync_Forwarder( $options, $client, $payloads );
 			add_action( NSSync_Forwarder::HOOK_SEND, array( $forwarder, 'send' ), 10, 2 );
 			$forwarder->on_status_changed( 1043, 'pending', 'processing' );
-			$entry    = $options->outbox_entry( 'order.updated', 1043 );
+			$entry    = $forwarder->outbox()->get( 'order.updated', 1043 );
 			$envelope = $payloads->envelope( $entry );
 			nssync_shim_run_due( time() );
 			$answer = array(
 				'event_id'     => $entry['id'],
-				'outbox_after' => count( $options->outbox_entries() ),
+				'outbox_after' => count( $forwarder->outbox()->entries() ),
 				'state'        => $GLOBALS['nssync_shim']['orders'][1043]->meta['_nssync_state']['state'],
 				'again'        => $client->post( '/v1/events', $envelope, 10 ),
 				'order'        => $client->get( '/v1/orders/1043', 10 ),
 			);
+			break;
+		case 'status':
+			$answer = $client->get( '/v1/status', 10 );
+			break;
+		case 'runs':
+			// What the Status section asks for each installed flow.
+			$answer = $client->get( NSSync_Sidecar_Client::with_query( '/v1/runs', array( 'flow' => 'inventory', 'limit' => 1 ) ), 10 );
+			break;
+		case 'jobs':
+			// The error queue's first page with every filter set: flow, topic, dates, paging, grouped by order.
+			$filters = NSSync_Error_Queue_View::filters( array( 'nssync_flow' => 'orders', 'nssync_topic' => 'order.created', 'nssync_since' => '2020-01-01', 'nssync_until' => '2100-01-01' ) );
+			$answer  = $client->get( NSSync_Error_Queue_View::path( $filters ), 10 );
+			break;
+		case 'jobs-retry-all':
+			$answer = $client->post( '/v1/jobs/retry', array( 'all' => true, 'status' => 'failed' ), 10 );
+			break;
+		case 'catalog':
+			$answer = $client->get( '/v1/reports/catalog', 30 );
+			break;
+		case 'catalog-csv':
+			list( $name, $csv ) = ( new NSSync_Catalog_Report( $client ) )->csv();
+			$answer             = array( 'filename' => $name, 'csv' => $csv );
+			break;
+		case 'order-box':
+			// The order box's content as the browser receives it (after the `event` step sent order 1043).
+			$options   = new NSSync_Options();
+			$forwarder = new NSSync_Forwarder( $options, $client, new NSSync_Payloads() );
+			$answer    = array(
+				'state' => $client->get( '/v1/orders/1043', 10 ),
+				'html'  => ( new NSSync_Order_Screen( $options, $client, $forwarder ) )->state_html( 1043 ),
+			);
+			break;
+		case 'credentials-oauth2':
+			// The Connection save of an OAuth 2.0 M2M setup, then what the sidecar says it holds.
+			$saver = new NSSync_Connection_Save( new NSSync_Options(), $client );
+			$ok    = $saver->save(
+				array(
+					'nssync_sidecar_url'        => $url,
+					'nssync_ns_account_id'      => '1234567_SB1',
+					'nssync_ns_auth'            => 'oauth2',
+					'nssync_ns_auth_was'        => 'tba',
+					'nssync_ns_client_id'       => 'contract-client-id',
+					'nssync_ns_certificate_id'  => 'contract-certificate-id',
+					'nssync_ns_private_key_pem' => "-----BEGIN PRIVATE KEY-----\r\nMIIBVQIBADANBgkqhkiG9w0BAQEFAASCAT8wggE7AgEAAkEA\r\n-----END PRIVATE KEY-----\r\n",
+					'nssync_wc_webhook_secret'  => 'wh <%41>  "x\'\\ü',
+				)
+			);
+			$answer = array(
+				'saved'  => $ok,
+				'errors' => NSSync_Settings_Save::field_errors(),
+				'view'   => $client->get( '/v1/credentials', 10 ),
+			);
+			break;
+		case 'save-wrong-secret':
+			// A secret the sidecar refuses: not stored, nothing sent.
+			update_option( NSSync_Options::SHARED_SECRET, $secret );
+			$options = new NSSync_Options();
+			$ok      = ( new NSSync_Connection_Save( $options, $client ) )->save(
+				array(
+					'nssync_sidecar_url'   => $url,
+					'nssync_shared_secret' => 'not-the-sidecars-secret',
+					'nssync_ns_account_id' => '7654321',
+				)
+			);
+			$answer  = array(
+				'saved'         => $ok,
+				'errors'        => NSSync_Settings_Save::field_errors(),
+				'secret_stored' => $options->shared_secret() === $secret,
+			);
+			break;
+		case 'lookup':
+			$answer = $client->get( NSSync_Sidecar_Client::with_query( '/v1/netsuite/lookups/location', array( 'q' => 'ware house' ) ), 15 );
+			break;
+		case 'cli-status':
+			require_once dirname( __DIR__ ) . '/shim/wp-cli-shim.php';
+			require_once dirname( __DIR__, 2 ) . '/includes/class-nssync-cli.php';
+			$options = new NSSync_Options();
+			( new NSSync_CLI( $client, new NSSync_Forwarder( $options, $client, new NSSync_Payloads() ) ) )->status();
+			$answer = array( 'lines' => WP_CLI::$out );
 			break;
 		default:
 			throw new InvalidArgumentException( 'unknown step ' . $step );
@@ -77,10 +158,11 @@ try {
 } catch ( NSSync_Sidecar_Exception $e ) {
 	echo json_encode(
 		array(
-			'ok'     => false,
-			'status' => $e->get_status(),
-			'code'   => $e->get_error_code(),
-			'field'  => $e->get_field(),
+			'ok'      => false,
+			'status'  => $e->get_status(),
+			'code'    => $e->get_error_code(),
+			'field'   => $e->get_field(),
+			'errors'  => $e->get_errors(),
 			'message' => $e->getMessage(),
 		),
 		JSON_UNESCAPED_UNICODE | JSON_UNESCAPED_SLASHES

@@ -25,6 +25,13 @@ class AjaxTest extends TestCase {
 			if ( '/v1/sync/inventory' === $path ) {
 				return nssync_shim_response( 202, array( 'run_id' => 41, 'status' => 'pending' ) );
 			}
+			if ( '/v1/jobs/retry' === $path ) {
+				$body = json_decode( $args['body'], true );
+				return nssync_shim_response( 200, array( 'retried' => isset( $body['all'] ) ? 99 : count( $body['ids'] ) ) );
+			}
+			if ( preg_match( '#^/v1/jobs/(\d+)/skip$#', $path, $m ) ) {
+				return nssync_shim_response( 200, array( 'id' => (int) $m[1], 'status' => 'skipped' ) );
+			}
 			if ( '/v1/runs/41' === $path ) {
 				return nssync_shim_response( 200, array( 'id' => 41, 'status' => 'done', 'seen' => 10, 'changed' => 2, 'failed' => 0 ) );
 			}
@@ -43,7 +50,7 @@ class AjaxTest extends TestCase {
 	}
 
 	public function test_every_handler_refuses_a_bad_nonce_and_a_missing_capability() {
-		$post = array( 'flow' => 'inventory', 'run_id' => '41', 'job_id' => '7', 'verb' => 'retry', 'order_id' => '13' );
+		$post = array( 'flow' => 'inventory', 'run_id' => '41', 'job_id' => '7', 'job_ids' => '7', 'verb' => 'retry', 'order_id' => '13', 'all' => 'yes', 'kind' => 'location', 'q' => 'a' );
 		foreach ( NSSync_Ajax::ACTIONS as $action => $method ) {
 			foreach ( array( 'nonce_ok', 'can' ) as $switch ) {
 				nssync_shim_reset();
@@ -80,6 +87,26 @@ class AjaxTest extends TestCase {
 		$this->assertFalse( $sent->success );
 		$this->assertSame( 404, $sent->data['status'] );
 		$this->assertSame( '/v1/jobs/7/retry', parse_url( $GLOBALS['nssync_shim']['requests'][0]['url'], PHP_URL_PATH ) );
+	}
+
+	public function test_bulk_retry_sends_the_ids_or_all_failed() {
+		$sent = $this->call( 'jobs_retry', array( 'job_ids' => '41,42,x-1' ) );
+		$this->assertSame( 3, $sent->data['retried'] );
+		$this->assertSame( '{"ids":[41,42,"x-1"]}', $GLOBALS['nssync_shim']['requests'][0]['args']['body'] );
+		$sent = $this->call( 'jobs_retry', array( 'all' => 'yes' ) );
+		$this->assertSame( 99, $sent->data['retried'] );
+		$this->assertSame( '{"all":true,"status":"failed"}', $GLOBALS['nssync_shim']['requests'][1]['args']['body'] );
+		$this->assertFalse( $this->call( 'jobs_retry', array() )->success, 'nothing selected' );
+	}
+
+	public function test_a_row_of_several_jobs_is_retried_in_one_call_and_skipped_one_by_one() {
+		$this->call( 'job_action', array( 'job_ids' => '41,42', 'verb' => 'retry' ) );
+		$this->assertSame( '/v1/jobs/retry', parse_url( $GLOBALS['nssync_shim']['requests'][0]['url'], PHP_URL_PATH ) );
+		$sent = $this->call( 'job_action', array( 'job_ids' => '41,42', 'verb' => 'skip' ) );
+		$this->assertSame( 2, $sent->data['skipped'] );
+		$this->assertSame( array( '/v1/jobs/41/skip', '/v1/jobs/42/skip' ), array_map( function ( $r ) {
+			return parse_url( $r['url'], PHP_URL_PATH );
+		}, array_slice( $GLOBALS['nssync_shim']['requests'], 1 ) ) );
 	}
 
 	public function test_resend_queues_a_fresh_event_without_calling_the_sidecar() {

@@ -40,7 +40,8 @@ class ForwarderRetryTest extends TestCase {
 			}
 			// The fake sidecar checks the signature as sidecar/security.py verify() does.
 			$h = $args['headers'];
-			if ( NSSync_Sidecar_Client::sign( self::SECRET, $h['X-NSSync-Timestamp'], $args['body'] ) !== $h['X-NSSync-Signature'] ) {
+			list( $path, $query ) = NSSync_Sidecar_Client::signed_target( $url, 'http://127.0.0.1:8765' );
+			if ( NSSync_Sidecar_Client::sign( self::SECRET, $h['X-NSSync-Timestamp'], $args['method'], $path, $query, (string) $args['body'] ) !== $h['X-NSSync-Signature'] ) {
 				return nssync_shim_response( 401, array( 'error' => array( 'code' => 'invalid_signature', 'message' => 'bad' ) ) );
 			}
 			$event = json_decode( $args['body'], true );
@@ -62,7 +63,7 @@ class ForwarderRetryTest extends TestCase {
 	public function test_sidecar_down_reschedules_with_backoff_and_delivers_once_up() {
 		$this->forwarder->on_status_changed( 1043, 'pending', 'processing' );
 		$this->assertCount( 1, $this->pending_sends() );
-		$event_id = $this->options->outbox_entry( 'order.updated', 1043 )['id'];
+		$event_id = $this->forwarder->outbox()->get( 'order.updated', 1043 )['id'];
 
 		$now    = time();
 		$delays = array();
@@ -71,7 +72,7 @@ class ForwarderRetryTest extends TestCase {
 			$next = $this->pending_sends();
 			$this->assertCount( 1, $next, 'a failed send schedules exactly one retry' );
 			$delays[] = $next[0]['when'] - time();
-			$entry    = $this->options->outbox_entry( 'order.updated', 1043 );
+			$entry    = $this->forwarder->outbox()->get( 'order.updated', 1043 );
 			$this->assertSame( $attempt, $entry['attempts'] );
 			$this->assertStringContainsString( 'Failed to connect', $entry['last_error'] );
 			$this->assertSame( $event_id, $entry['id'], 'a retry keeps the event id so the sidecar can de-duplicate' );
@@ -82,13 +83,14 @@ class ForwarderRetryTest extends TestCase {
 		$this->assertSame( 7, $this->options->health()['consecutive_failures'] );
 		$summary = $this->forwarder->summary();
 		$this->assertTrue( $summary['alert'], 'a persistent failure raises the admin notice' );
-		$this->assertCount( 1, $summary['failing'] );
+		$this->assertSame( 1, $summary['failing'] );
+		$this->assertSame( 1, $summary['orders'] );
 		$this->assertSame( 'retrying', $GLOBALS['nssync_shim']['orders'][1043]->meta['_nssync_state']['state'] );
 
 		$this->sidecar_up = true;
 		$this->assertSame( 1, nssync_shim_run_due( $now + 10000000 ) );
 		$this->assertSame( array(), $this->pending_sends() );
-		$this->assertNull( $this->options->outbox_entry( 'order.updated', 1043 ), 'delivered: the outbox entry is gone' );
+		$this->assertNull( $this->forwarder->outbox()->get( 'order.updated', 1043 ), 'delivered: the outbox entry is gone' );
 		$this->assertArrayHasKey( $event_id, $this->accepted );
 		$this->assertSame( 'order.updated', $this->accepted[ $event_id ]['topic'] );
 		$this->assertSame( 0, $this->options->health()['consecutive_failures'] );
@@ -101,7 +103,7 @@ class ForwarderRetryTest extends TestCase {
 		$this->assertFalse( $this->forwarder->queue( 'order.updated', 1043 ) );
 		$this->assertFalse( $this->forwarder->queue( 'order.updated', 1043 ) );
 		$this->assertCount( 1, $this->pending_sends(), 'one pending send per topic and resource' );
-		$this->assertCount( 1, $this->options->outbox_entries() );
+		$this->assertCount( 1, $this->forwarder->outbox()->entries() );
 
 		$this->sidecar_up = true;
 		nssync_shim_run_due( time() );
@@ -110,7 +112,7 @@ class ForwarderRetryTest extends TestCase {
 		nssync_shim_run_due( time() );
 		$this->assertSame( array(), $this->pending_sends() );
 		$this->assertCount( 2, $this->accepted );
-		$this->assertSame( array(), $this->options->outbox_entries() );
+		$this->assertSame( array(), $this->forwarder->outbox()->entries() );
 	}
 
 	public function test_different_resources_and_topics_are_not_merged() {
@@ -139,9 +141,9 @@ class ForwarderRetryTest extends TestCase {
 		update_option( NSSync_Options::SHARED_SECRET, 'a-wrong-secret' );
 		$this->forwarder->queue( 'order.updated', 1043 );
 		nssync_shim_run_due( time() );
-		$entry = $this->options->outbox_entry( 'order.updated', 1043 );
+		$entry = $this->forwarder->outbox()->get( 'order.updated', 1043 );
 		$this->assertSame( 1, $entry['attempts'] );
-		$this->assertSame( 'bad', $entry['last_error'] );
+		$this->assertStringStartsWith( "The shared secret does not match the sidecar's", $entry['last_error'] );
 		$this->assertCount( 1, $this->pending_sends() );
 		$this->assertSame( array(), $this->accepted );
 
@@ -156,7 +158,7 @@ class ForwarderRetryTest extends TestCase {
 		$this->sidecar_up = true;
 		$this->assertSame( 'gone', $this->forwarder->send( 'order.updated', 1043 ) );
 		$this->assertSame( array(), $GLOBALS['nssync_shim']['requests'] );
-		$this->assertSame( array(), $this->options->outbox_entries() );
+		$this->assertSame( array(), $this->forwarder->outbox()->entries() );
 	}
 
 	public function test_a_large_backlog_raises_the_alert() {
@@ -169,10 +171,12 @@ class ForwarderRetryTest extends TestCase {
 		$this->assertTrue( $summary['alert'] );
 	}
 
-	public function test_uninstall_removes_every_option() {
+	public function test_uninstall_removes_every_option_the_outbox_table_and_the_actions() {
 		$this->forwarder->queue( 'order.updated', 1043 );
 		$this->options->set_customer_roles( array( 'customer' ) );
-		$this->options->delete_all();
+		( new NSSync_Uninstaller() )->run();
 		$this->assertSame( array(), $GLOBALS['nssync_shim']['options'] );
+		$this->assertFalse( $GLOBALS['wpdb']->has_table( 'wp_nssync_outbox' ) );
+		$this->assertSame( array(), $this->pending_sends() );
 	}
 }

@@ -1,6 +1,7 @@
 <?php
 /**
- * The order box and the orders-list column.
+ * The order box (rendered without a sidecar call, filled over admin-ajax, no order meta written on view,
+ * export / fulfillments / refunds / cancellation in words) and the orders-list column.
  *
  * @package NSSync
  */
@@ -15,16 +16,22 @@ class OrderScreenTest extends TestCase {
 	/** @var NSSync_Forwarder */
 	private $forwarder;
 
+	/** @var NSSync_Ajax */
+	private $ajax;
+
 	/** @var array|null Answer of the fake sidecar to GET /v1/orders/<id>: [status, body]. */
 	private $answer;
 
 	protected function setUp(): void {
 		nssync_shim_reset();
+		$_POST = array();
 		update_option( NSSync_Options::SHARED_SECRET, 's' );
+		update_option( 'timezone_string', 'Europe/Berlin' );
 		$options         = new NSSync_Options();
 		$client          = new NSSync_Sidecar_Client( $options );
 		$this->forwarder = new NSSync_Forwarder( $options, $client, new NSSync_Payloads() );
 		$this->screen    = new NSSync_Order_Screen( $options, $client, $this->forwarder );
+		$this->ajax      = new NSSync_Ajax( $options, $client, $this->forwarder, $this->screen );
 		$GLOBALS['nssync_shim']['http'] = function ( $url, $args ) {
 			return nssync_shim_response( $this->answer[0], $this->answer[1] );
 		};
@@ -42,29 +49,85 @@ class OrderScreenTest extends TestCase {
 		return ob_get_clean();
 	}
 
-	public function test_box_shows_the_sales_order_state_error_and_resend_button() {
-		$order        = nssync_shim_add_order( array( 'id' => 13, 'status' => 'processing' ) );
-		$this->answer = array( 200, array( 'woo_id' => 13, 'ns_id' => '1', 'ns_number' => 'SO1', 'status' => 'failed', 'last_error' => 'Unknown SKU <b>X-1</b>', 'history' => array( array( 'topic' => 'order.updated', 'status' => 'failed', 'at' => '2026-11-28T03:36:28Z' ) ) ) );
-		$html         = $this->box( $order );
-		$this->assertStringContainsString( 'SO1', $html );
-		$this->assertStringContainsString( '(internal id 1)', $html );
-		$this->assertStringContainsString( 'nssync-state-failed', $html );
-		$this->assertStringContainsString( 'Unknown SKU &lt;b&gt;X-1&lt;/b&gt;', $html, 'the sidecar error is escaped' );
-		$this->assertStringNotContainsString( '<b>X-1</b>', $html );
-		$this->assertStringContainsString( 'data-order-id="13"', $html );
-		$this->assertStringContainsString( 'Send to NetSuite again', $html );
-		$this->assertSame( '/v1/orders/13', parse_url( $GLOBALS['nssync_shim']['requests'][0]['url'], PHP_URL_PATH ) );
-		$this->assertSame( 'failed', $order->meta['_nssync_state']['state'], 'the state is remembered for the list column' );
-		$this->assertStringContainsString( 'Failed', $this->cell( $order ) );
+	private function state( $order_id ) {
+		$_POST = array( 'order_id' => (string) $order_id );
+		try {
+			$this->ajax->order_state();
+		} catch ( NSSync_Shim_Json $sent ) {
+			return $sent;
+		}
+		$this->fail( 'no JSON sent' );
 	}
 
-	public function test_box_when_the_sidecar_does_not_know_the_order_yet() {
-		$order        = nssync_shim_add_order( array( 'id' => 20, 'status' => 'processing' ) );
-		$this->answer = array( 404, array( 'error' => array( 'code' => 'not_found', 'message' => 'no such order' ) ) );
+	public function test_the_box_renders_without_asking_the_sidecar_and_is_filled_over_ajax() {
+		$order = nssync_shim_add_order( array( 'id' => 13, 'status' => 'processing' ) );
+		$html  = $this->box( $order );
+		$this->assertSame( array(), $GLOBALS['nssync_shim']['requests'], 'the order screen does not wait on the sidecar' );
+		$this->assertStringContainsString( 'data-order-id="13"', $html );
+		$this->assertStringContainsString( 'Asking the sidecar', $html );
+		$this->assertStringContainsString( 'Send to NetSuite again', $html );
+
+		$this->answer = array( 200, array(
+			'woo_id'       => 13,
+			'ns_id'        => '1',
+			'ns_number'    => 'SO1',
+			'status'       => 'exported',
+			'exported_at'  => gmdate( 'Y-m-d\TH:i:s.u+00:00', time() - 120 ),
+			'fulfillments' => array( array( 'ns_number' => 'IF7', 'carrier' => 'UPS', 'tracking' => array( '1Z<9>' ), 'at' => gmdate( 'c', time() - 60 ) ) ),
+			'refunds'      => array( array( 'ns_number' => 'CM2', 'record' => 'creditMemo', 'amount' => '5.00', 'status' => 'failed', 'last_error' => 'refunds.item_id is not set' ) ),
+			'cancellation' => array( 'direction' => 'from_netsuite', 'status' => 'done', 'at' => gmdate( 'c', time() - 30 ) ),
+			'history'      => array( array( 'topic' => 'order.created', 'status' => 'done', 'at' => gmdate( 'c', time() - 130 ) ) ),
+		) );
+		$sent = $this->state( 13 );
+		$this->assertTrue( $sent->success );
+		$box = $sent->data['html'];
+		$this->assertStringContainsString( 'Exported as SO1</mark> · <time', $box );
+		$this->assertStringContainsString( '>2 mins ago</time>', $box, 'human time, not raw ISO with microseconds' );
+		$this->assertStringNotContainsString( '.000000', strip_tags( $box ) );
+		$this->assertStringContainsString( '(internal id 1)', $box );
+		$this->assertStringContainsString( 'IF7 · UPS · 1Z&lt;9&gt;', $box );
+		$this->assertStringContainsString( 'CM2 · credit memo · 5.00 · Failed', $box );
+		$this->assertStringContainsString( 'refunds.item_id is not set', $box );
+		$this->assertStringContainsString( 'Cancelled in NetSuite · Exported', $box );
+		$this->assertSame( '/v1/orders/13', parse_url( $GLOBALS['nssync_shim']['requests'][0]['url'], PHP_URL_PATH ) );
+		$this->assertSame( 0, $order->meta_saves, 'viewing an order writes no order meta' );
+		$this->assertSame( array(), $order->meta );
+	}
+
+	public function test_the_box_renders_an_older_answer_without_the_new_parts() {
+		nssync_shim_add_order( array( 'id' => 14, 'status' => 'processing' ) );
+		$this->answer = array( 200, array( 'woo_id' => 14, 'status' => 'failed', 'last_error' => 'Unknown SKU <b>X-1</b>', 'fulfillments' => 'nonsense', 'cancellation' => null ) );
+		$box          = $this->state( 14 )->data['html'];
+		$this->assertStringContainsString( 'nssync-state-failed', $box );
+		$this->assertStringContainsString( 'Unknown SKU &lt;b&gt;X-1&lt;/b&gt;', $box, 'the sidecar error is escaped' );
+		$this->assertStringContainsString( 'Create the item in NetSuite', $box, 'with the fix' );
+		$this->assertStringNotContainsString( 'Fulfillments', $box );
+	}
+
+	public function test_the_box_is_the_sidecars_state_only() {
+		$order = nssync_shim_add_order( array( 'id' => 15, 'status' => 'processing' ) );
+		$order->update_meta_data( '_netsuite_sales_order_number', 'SO-FROM-ANOTHER-SIDECAR' );
+		$this->answer = array( 200, array( 'woo_id' => 15, 'status' => 'failed', 'last_error' => 'x' ) );
+		$this->assertStringNotContainsString( 'SO-FROM-ANOTHER-SIDECAR', $this->state( 15 )->data['html'] );
+	}
+
+	public function test_box_when_the_sidecar_does_not_know_the_order_yet_or_is_down() {
+		nssync_shim_add_order( array( 'id' => 20, 'status' => 'processing' ) );
 		$this->forwarder->queue( 'order.created', 20 );
-		$html = $this->box( $order );
-		$this->assertStringContainsString( 'no record of this order yet', $html );
-		$this->assertStringContainsString( 'Queued for the sidecar', $html );
+		$this->answer = array( 404, array( 'error' => array( 'code' => 'not_found', 'message' => 'no such order' ) ) );
+		$box          = $this->state( 20 )->data['html'];
+		$this->assertStringContainsString( 'no record of this order yet', $box );
+		$this->assertStringContainsString( 'Queued for the sidecar', $box );
+		$GLOBALS['nssync_shim']['http'] = function () {
+			return new WP_Error( 'http_request_failed', 'cURL error 7' );
+		};
+		$this->assertStringContainsString( 'does not answer', $this->state( 20 )->data['html'] );
+	}
+
+	public function test_the_box_is_high_in_the_sidebar() {
+		$GLOBALS['nssync_shim']['meta_boxes'] = array();
+		$this->screen->add_meta_box();
+		$this->assertSame( array( 'side', 'high' ), array_slice( $GLOBALS['nssync_shim']['meta_boxes'][0], 4, 2 ) );
 	}
 
 	public function test_column_prefers_pending_then_written_back_number() {
@@ -86,5 +149,9 @@ class OrderScreenTest extends TestCase {
 	public function test_column_is_added_after_the_status_column() {
 		$cols = $this->screen->add_column( array( 'cb' => '', 'order_number' => 'Order', 'order_status' => 'Status', 'order_total' => 'Total' ) );
 		$this->assertSame( array( 'cb', 'order_number', 'order_status', 'nssync', 'order_total' ), array_keys( $cols ) );
+	}
+
+	protected function tearDown(): void {
+		$_POST = array();
 	}
 }

@@ -112,7 +112,9 @@ class PayloadsTest extends TestCase {
 
 	public function test_hooks_registers_the_reliable_order_trigger_and_the_send_action() {
 		$plugin = NSSync_Plugin::instance();
-		$hooks  = $GLOBALS['nssync_shim']['hooks'];
+		$GLOBALS['nssync_shim']['hooks'] = array();
+		( new NSSync_Hooks( $plugin ) )->register();
+		$hooks = $GLOBALS['nssync_shim']['hooks'];
 		foreach ( array( 'woocommerce_order_status_changed', 'woocommerce_new_order', 'woocommerce_order_refunded', 'woocommerce_created_customer', 'woocommerce_update_customer', NSSync_Forwarder::HOOK_SEND ) as $hook ) {
 			$this->assertArrayHasKey( $hook, $hooks, $hook );
 		}

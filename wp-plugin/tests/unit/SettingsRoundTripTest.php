@@ -19,8 +19,11 @@ class SettingsRoundTripTest extends TestCase {
 	/** @var NSSync_Settings_Map */
 	private $map;
 
-	/** @var NSSync_Settings_Page */
-	private $page;
+	/** @var NSSync_Settings_Save */
+	private $saver;
+
+	/** @var NSSync_Settings_Fields */
+	private $fields;
 
 	/** @var NSSync_Options */
 	private $options;
@@ -59,7 +62,9 @@ class SettingsRoundTripTest extends TestCase {
 		};
 		$this->options = new NSSync_Options();
 		$this->map     = new NSSync_Settings_Map();
-		$this->page    = new NSSync_Settings_Page( $this->options, new NSSync_Sidecar_Client( $this->options ), $this->map );
+		$this->saver   = new NSSync_Settings_Save( $this->options, new NSSync_Sidecar_Client( $this->options ), $this->map );
+		$this->fields  = new NSSync_Settings_Fields( $this->map );
+		NSSync_Settings_Save::reset();
 	}
 
 	/** What a browser posts back for an untouched form (unchecked checkboxes are absent). */
@@ -82,7 +87,7 @@ class SettingsRoundTripTest extends TestCase {
 
 	public function test_an_untouched_form_puts_back_exactly_what_it_showed() {
 		foreach ( array( 'sync', 'mappings' ) as $section ) {
-			$this->assertTrue( $this->page->save_sidecar_section( $section, $this->untouched_post( $section ) ), $section );
+			$this->assertTrue( $this->saver->save_sidecar_section( $section, $this->untouched_post( $section ) ), $section );
 			$sent = json_decode( $this->last_put()['args']['body'], true );
 			foreach ( $this->map->fields( $section ) as $def ) {
 				if ( 0 === strpos( $def[0], 'schedules.' ) || null !== $this->map->lookup( $this->stored, $def[0] ) ) {
@@ -95,11 +100,11 @@ class SettingsRoundTripTest extends TestCase {
 
 	public function test_form_values_render_each_kind() {
 		$v = $this->map->form_values( 'mappings', $this->stored );
-		$this->assertSame( "flat_rate = 1234\nlocal_pickup = 1240", $v['nssync_orders__ship_methods'] );
+		$this->assertSame( array( 'flat_rate' => '1234', 'local_pickup' => '1240' ), $v['nssync_orders__ship_methods'] );
 		$this->assertSame( 'customer_note = memo', $v['nssync_orders__field_map'] );
 		$this->assertSame( 'cod', json_decode( $v['nssync_orders__rules'], true )[0]['equals'] );
 		$v = $this->map->form_values( 'sync', $this->stored );
-		$this->assertSame( '1, 5', $v['nssync_inventory__locations'] );
+		$this->assertSame( array( '1', '5' ), $v['nssync_inventory__locations'] );
 		$this->assertSame( 'no', $v['nssync_fulfillments__complete_order'] );
 		$this->assertSame( '', $v['nssync_orders__location_id'] );
 	}
@@ -110,7 +115,7 @@ class SettingsRoundTripTest extends TestCase {
 		$post['nssync_inventory__safety_buffer']   = ' 7 ';
 		$post['nssync_orders__subsidiary_id']      = '';
 		$post['nssync_fulfillments__complete_order'] = 'yes';
-		$this->assertTrue( $this->page->save_sidecar_section( 'sync', $post ) );
+		$this->assertTrue( $this->saver->save_sidecar_section( 'sync', $post ) );
 		$sent = json_decode( $this->last_put()['args']['body'], true );
 		$this->assertSame( 'all', $sent['inventory']['locations'] );
 		$this->assertSame( 7, $sent['inventory']['safety_buffer'] );
@@ -118,9 +123,9 @@ class SettingsRoundTripTest extends TestCase {
 		$this->assertTrue( $sent['fulfillments']['complete_order'] );
 
 		$post = $this->untouched_post( 'mappings' );
-		$post['nssync_orders__ship_methods'] = '';
+		$post['nssync_orders__ship_methods'] = array( 'flat_rate' => '', 'local_pickup' => ' ' );
 		$post['nssync_orders__field_map']    = "# comment\n\n billing_company = custbody_company \n";
-		$this->assertTrue( $this->page->save_sidecar_section( 'mappings', $post ) );
+		$this->assertTrue( $this->saver->save_sidecar_section( 'mappings', $post ) );
 		$body = $this->last_put()['args']['body'];
 		$this->assertStringContainsString( '"ship_methods":{}', $body, 'an emptied map is sent as {} (the sidecar wants an object)' );
 		$this->assertSame( array( 'billing_company' => 'custbody_company' ), json_decode( $body, true )['orders']['field_map'] );
@@ -130,18 +135,37 @@ class SettingsRoundTripTest extends TestCase {
 		$this->put_answer = array( 422, array( 'error' => array( 'code' => 'invalid_field', 'message' => 'orders.subsidiary_id: must be a NetSuite internal id (digits)', 'field' => 'orders.subsidiary_id' ) ) );
 		$post                                 = $this->untouched_post( 'sync' );
 		$post['nssync_orders__subsidiary_id'] = 'abc';
-		$this->assertFalse( $this->page->save_sidecar_section( 'sync', $post ) );
-		$this->assertSame( array( 'nssync_orders__subsidiary_id' => 'must be a NetSuite internal id (digits)' ), NSSync_Settings_Page::field_errors() );
+		$this->assertFalse( $this->saver->save_sidecar_section( 'sync', $post ) );
+		$this->assertSame( array( 'nssync_orders__subsidiary_id' => 'must be a NetSuite internal id (digits)' ), NSSync_Settings_Save::field_errors() );
 		$this->assertNotEmpty( $GLOBALS['nssync_shim']['admin_errors'] );
 
 		// The form is rendered again with the error beside the field and the rejected value kept.
-		$fields = $this->map->admin_fields( 'sync', array( 'nssync_orders__subsidiary_id' => 'abc' ), NSSync_Settings_Page::field_errors(), array() );
+		$fields = $this->map->admin_fields( 'sync', array( 'nssync_orders__subsidiary_id' => 'abc' ), NSSync_Settings_Save::field_errors(), array() );
 		$field  = array_values( array_filter( $fields, function ( $f ) {
 			return 'nssync_orders__subsidiary_id' === $f['id'];
 		} ) )[0];
 		$this->assertStringContainsString( 'nssync-field-error', $field['desc'] );
 		$this->assertStringContainsString( 'must be a NetSuite internal id', $field['desc'] );
 		$this->assertSame( 'abc', $field['value'] );
+	}
+
+	public function test_a_422_with_several_errors_shows_them_all_naming_the_line() {
+		$this->put_answer = array( 422, array( 'error' => array(
+			'code'    => 'invalid_field',
+			'message' => 'orders.ship_methods.flat_rate:1: must be a NetSuite internal id (digits)',
+			'field'   => 'orders.ship_methods.flat_rate:1',
+			'errors'  => array(
+				array( 'field' => 'orders.ship_methods.flat_rate:1', 'message' => 'orders.ship_methods.flat_rate:1: must be a NetSuite internal id (digits)' ),
+				array( 'field' => 'orders.ship_methods.local_pickup', 'message' => 'unknown ship item 99' ),
+				array( 'field' => 'orders.discount_item_id', 'message' => 'orders.discount_item_id: must be digits' ),
+				array( 'field' => 'inventory.safety_buffer', 'message' => 'must be ≥ 0' ),
+			),
+		) ) );
+		$this->assertFalse( $this->saver->save_sidecar_section( 'mappings', $this->untouched_post( 'mappings' ) ) );
+		$errors = NSSync_Settings_Save::field_errors();
+		$this->assertSame( 'flat_rate:1: must be a NetSuite internal id (digits) local_pickup: unknown ship item 99', $errors['nssync_orders__ship_methods'] );
+		$this->assertSame( 'must be digits', $errors['nssync_orders__discount_item_id'] );
+		$this->assertStringContainsString( 'inventory.safety_buffer: must be ≥ 0', implode( ' ', $GLOBALS['nssync_shim']['admin_errors'] ), 'an error for another section is still shown' );
 	}
 
 	public function test_a_nested_422_field_lands_on_its_table_field() {
@@ -155,9 +179,9 @@ class SettingsRoundTripTest extends TestCase {
 		$post                          = $this->untouched_post( 'mappings' );
 		$post['nssync_orders__rules']  = '[{"field": "x", ';
 		$post['nssync_orders__ship_methods'] = "flat_rate 1234";
-		$this->assertFalse( $this->page->save_sidecar_section( 'mappings', $post ) );
+		$this->assertFalse( $this->saver->save_sidecar_section( 'mappings', $post ) );
 		$this->assertNull( $this->last_put() );
-		$errors = NSSync_Settings_Page::field_errors();
+		$errors = NSSync_Settings_Save::field_errors();
 		$this->assertStringContainsString( 'not valid JSON', $errors['nssync_orders__rules'] );
 		$this->assertStringContainsString( 'Line 1', $errors['nssync_orders__ship_methods'] );
 	}
@@ -175,12 +199,12 @@ class SettingsRoundTripTest extends TestCase {
 			'nssync_wc_consumer_key'    => 'ck_WOOKEY',
 			'nssync_wc_consumer_secret' => '',
 		);
-		$this->assertTrue( $this->page->save_connection( $post ) );
+		$this->assertTrue( $this->saver->save_connection( $post ) );
 		$put = $this->last_put();
 		$this->assertSame( 'http://127.0.0.1:8765/v1/credentials', $put['url'] );
 		$this->assertSame(
 			array(
-				'netsuite'    => array( 'account_id' => '1234567_SB1', 'consumer_key' => 'CK-SECRET-VALUE', 'consumer_secret' => 'CS-SECRET-VALUE' ),
+				'netsuite'    => array( 'account_id' => '1234567_SB1', 'consumer_key' => 'CK-SECRET-VALUE', 'consumer_secret' => 'CS-SECRET-VALUE', 'auth' => 'tba' ),
 				'woocommerce' => array( 'url' => 'http://shop.test', 'consumer_key' => 'ck_WOOKEY' ),
 			),
 			json_decode( $put['args']['body'], true ),
@@ -194,7 +218,7 @@ class SettingsRoundTripTest extends TestCase {
 		}
 		// Signed with the secret just saved.
 		$h = $put['args']['headers'];
-		$this->assertSame( NSSync_Sidecar_Client::sign( 'new-shared-secret', $h['X-NSSync-Timestamp'], $put['args']['body'] ), $h['X-NSSync-Signature'] );
+		$this->assertSame( NSSync_Sidecar_Client::sign( 'new-shared-secret', $h['X-NSSync-Timestamp'], 'PUT', '/v1/credentials', '', $put['args']['body'] ), $h['X-NSSync-Signature'] );
 	}
 
 	public function test_stored_credentials_show_as_stored_and_a_credentials_422_lands_on_its_field() {
@@ -203,24 +227,25 @@ class SettingsRoundTripTest extends TestCase {
 			'woocommerce' => array( 'url' => 'http://shop.test', 'set' => array( 'consumer_key' => true ), 'configured' => false ),
 		);
 		$fields = array();
-		foreach ( $this->page->connection_fields( $view ) as $f ) {
+		$connection = new NSSync_Connection_Fields();
+		foreach ( $connection->fill_connection( $connection->fields(), $view, $this->options->sidecar_url(), true, array() ) as $f ) {
 			$fields[ $f['id'] ] = $f;
 		}
 		$this->assertSame( '1234567_SB1', $fields['nssync_ns_account_id']['value'] );
 		$this->assertStringContainsString( 'Stored in the sidecar', $fields['nssync_ns_consumer_key']['desc'] );
 		$this->assertSame( '', $fields['nssync_ns_consumer_key']['value'], 'a secret is never echoed back' );
-		$this->assertSame( '', $fields['nssync_ns_token_id']['desc'] );
+		$this->assertStringNotContainsString( 'Stored in the sidecar', $fields['nssync_ns_token_id']['desc'] );
 		$this->assertSame( 'password', $fields['nssync_ns_token_secret']['type'] );
 
 		$this->put_answer = array( 422, array( 'error' => array( 'code' => 'invalid_field', 'message' => 'netsuite.account_id: must be a NetSuite account id such as 1234567 or 1234567_SB1', 'field' => 'netsuite.account_id' ) ) );
-		$this->assertFalse( $this->page->save_connection( array( 'nssync_sidecar_url' => 'http://127.0.0.1:8765', 'nssync_ns_account_id' => 'not an id' ) ) );
-		$this->assertSame( array( 'nssync_ns_account_id' => 'must be a NetSuite account id such as 1234567 or 1234567_SB1' ), NSSync_Settings_Page::field_errors() );
+		$this->assertFalse( $this->saver->save_connection( array( 'nssync_sidecar_url' => 'http://127.0.0.1:8765', 'nssync_ns_account_id' => 'not an id' ) ) );
+		$this->assertSame( array( 'nssync_ns_account_id' => 'must be a NetSuite account id such as 1234567 or 1234567_SB1' ), NSSync_Settings_Save::field_errors() );
 	}
 
 	public function test_save_checks_nonce_and_capability_first() {
 		$GLOBALS['nssync_shim']['nonce_ok'] = false;
 		try {
-			$this->page->save();
+			$this->saver->handle( '' );
 			$this->fail( 'save() ran without a valid nonce' );
 		} catch ( RuntimeException $e ) {
 			$this->assertSame( 'nonce rejected', $e->getMessage() );
@@ -228,7 +253,7 @@ class SettingsRoundTripTest extends TestCase {
 		$GLOBALS['nssync_shim']['nonce_ok'] = true;
 		$GLOBALS['nssync_shim']['can']      = false;
 		try {
-			$this->page->save();
+			$this->saver->handle( '' );
 			$this->fail( 'save() ran without manage_woocommerce' );
 		} catch ( RuntimeException $e ) {
 			$this->assertStringStartsWith( 'wp_die', $e->getMessage() );

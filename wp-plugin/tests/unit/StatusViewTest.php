@@ -1,6 +1,8 @@
 <?php
 /**
- * The Status section renders the sidecar's real answer shapes (sidecar/api/status.py, jobs.py, log.py).
+ * The Status section: connections, each installed flow's last run from /v1/runs (all counts, first errors),
+ * the outbox, the error queue and the API log; a sidecar that does not answer is said once, at the top, with
+ * the time it last answered, and the last known runs stay.
  *
  * @package NSSync
  */
@@ -9,66 +11,122 @@ use PHPUnit\Framework\TestCase;
 
 class StatusViewTest extends TestCase {
 
-	private function render( $status, $jobs, $log, $summary = null ) {
-		$summary = $summary ? $summary : array(
-			'pending' => 0,
-			'entries' => array(),
-			'failing' => array(),
-			'health'  => array( 'consecutive_failures' => 0, 'last_error' => '', 'last_failure_at' => 0, 'last_success_at' => 0 ),
-			'alert'   => false,
-		);
+	/** @var bool */
+	private $up = true;
+
+	/** @var NSSync_Status_Panel */
+	private $panel;
+
+	/** @var NSSync_Options */
+	private $options;
+
+	protected function setUp(): void {
+		nssync_shim_reset();
+		update_option( NSSync_Options::SHARED_SECRET, 's' );
+		update_option( 'timezone_string', 'Europe/Berlin' );
+		update_option( 'time_format', 'H:i' );
+		$this->options = new NSSync_Options();
+		$client        = new NSSync_Sidecar_Client( $this->options );
+		$forwarder     = new NSSync_Forwarder( $this->options, $client, new NSSync_Payloads() );
+		$this->panel   = new NSSync_Status_Panel( $this->options, $client, $forwarder );
+		$GLOBALS['nssync_shim']['http'] = function ( $url, $args ) {
+			if ( ! $this->up ) {
+				return new WP_Error( 'http_request_failed', 'cURL error 7: Failed to connect to 127.0.0.1 port 8765' );
+			}
+			$path = parse_url( $url, PHP_URL_PATH );
+			parse_str( (string) parse_url( $url, PHP_URL_QUERY ), $q );
+			switch ( $path ) {
+				case '/v1/status':
+					return nssync_shim_response( 200, array(
+						'queue'       => array( 'depth' => 2, 'pending' => 1, 'running' => 1 ),
+						'flows'       => array( 'orders' => null, 'inventory' => array( 'id' => 1, 'status' => 'done' ) ),
+						'connections' => array(
+							'netsuite'    => array( 'configured' => true, 'state' => 'error', 'last_call' => array( 'status' => 404, 'error' => 'RCRD_DSNT_EXIST' ) ),
+							'woocommerce' => array( 'configured' => true, 'state' => 'error', 'last_call' => array( 'status' => 401, 'error' => 'woocommerce_rest_cannot_view' ) ),
+						),
+					) );
+				case '/v1/runs':
+					$runs = array(
+						'inventory' => array( 'id' => 7, 'flow' => 'inventory', 'trigger' => 'manual', 'status' => 'done', 'started_at' => gmdate( 'c', time() - 600 ), 'finished_at' => gmdate( 'c', time() - 590 ), 'counts' => array( 'seen' => 10, 'changed' => 2, 'unchanged' => 7, 'unmatched' => 1, 'failed' => 0 ), 'errors' => array( 'SKU <X> unmatched' ) ),
+					);
+					return nssync_shim_response( 200, array( 'runs' => isset( $runs[ $q['flow'] ] ) && '1' === $q['limit'] ? array( $runs[ $q['flow'] ] ) : array() ) );
+				case '/v1/jobs':
+					return nssync_shim_response( 200, array( 'jobs' => array( array( 'id' => 14, 'topic' => 'order.refunded', 'resource_id' => 15, 'status' => 'failed', 'attempts' => 1, 'last_error' => 'No flow handles <order.refunded>' ) ), 'total' => 1 ) );
+				case '/v1/log':
+					return nssync_shim_response( 200, array( 'calls' => array( array( 'system' => 'netsuite', 'method' => 'POST', 'path' => '/services/rest/record/v1/salesOrder', 'status' => 204, 'ms' => 6 ) ) ) );
+			}
+			return nssync_shim_response( 404, array( 'error' => array( 'code' => 'not_found', 'message' => 'no' ) ) );
+		};
+	}
+
+	private function render( $get = array() ) {
 		ob_start();
-		( new NSSync_Status_View() )->render( $status, $jobs, $log, $summary, array( 'inventory', 'orders' ) );
+		$this->panel->output( $get );
 		return ob_get_clean();
 	}
 
-	public function test_the_sidecar_status_jobs_and_log() {
-		$status = array(
-			'queue'       => array( 'depth' => 2, 'pending' => 1, 'running' => 1 ),
-			'failed'      => 1,
-			'flows'       => array(
-				'orders'    => array( 'id' => 3, 'flow' => 'orders', 'status' => 'done', 'seen' => 4, 'changed' => 1, 'failed' => 0, 'finished_at' => '2026-11-28T03:37:00+00:00' ),
-				'inventory' => null,
-			),
-			'connections' => array(
-				'netsuite'    => array( 'configured' => true, 'state' => 'ok', 'last_call' => array( 'status' => 200, 'at' => '2026-11-28T03:36:28+00:00', 'error' => null ) ),
-				'woocommerce' => array( 'configured' => true, 'state' => 'error', 'last_call' => array( 'status' => 401, 'at' => '2026-11-28T03:36:29+00:00', 'error' => 'woocommerce_rest_cannot_view' ) ),
-			),
-		);
-		$jobs   = array( 'jobs' => array( array( 'id' => 14, 'topic' => 'order.refunded', 'resource_id' => '15', 'status' => 'failed', 'attempts' => 1, 'last_error' => 'No flow handles <order.refunded>' ) ) );
-		$log    = array( 'calls' => array( array( 'id' => 1, 'system' => 'netsuite', 'method' => 'POST', 'path' => '/services/rest/record/v1/salesOrder', 'status' => 204, 'ms' => 6, 'error' => null, 'at' => '2026-11-28T03:36:28+00:00' ) ) );
-		$html   = $this->render( $status, $jobs, $log );
-
-		$this->assertStringContainsString( 'Connected', $html );
-		$this->assertStringContainsString( 'Last call failed', $html );
+	public function test_connections_runs_from_v1_runs_queue_and_log() {
+		$html = $this->render();
+		$this->assertStringContainsString( 'Connected', $html, "NetSuite's lookup 404 does not make it look broken" );
+		$this->assertSame( 1, substr_count( $html, 'Last call failed' ), 'only WooCommerce (401)' );
+		$this->assertStringNotContainsString( 'RCRD_DSNT_EXIST', $html );
 		$this->assertStringContainsString( 'woocommerce_rest_cannot_view', $html );
 		$this->assertStringContainsString( 'depth: 2, pending: 1, running: 1', $html );
-		$this->assertStringContainsString( 'done · seen 4, changed 1, failed 0', $html );
-		$this->assertStringContainsString( 'never run', $html );
-		$this->assertStringContainsString( 'data-job-id="14" data-verb="retry"', $html );
-		$this->assertStringContainsString( 'data-job-id="14" data-verb="skip"', $html );
+		$this->assertStringContainsString( 'done · seen 10, changed 2, unchanged 7, unmatched 1, failed 0', $html );
+		$this->assertStringContainsString( '10 mins ago', $html );
+		$this->assertStringContainsString( 'SKU &lt;X&gt; unmatched', $html );
+		$this->assertStringContainsString( 'Not run yet', $html, 'orders is installed but has not run' );
+		$this->assertSame( 2, substr_count( $html, 'class="button nssync-sync-now"' ) );
 		$this->assertStringContainsString( 'No flow handles &lt;order.refunded&gt;', $html );
 		$this->assertStringContainsString( '/services/rest/record/v1/salesOrder', $html );
-		$this->assertSame( 2, substr_count( $html, 'class="button nssync-sync-now"' ) );
+		$paths = array_map( function ( $r ) {
+			return parse_url( $r['url'], PHP_URL_PATH ) . '?' . parse_url( $r['url'], PHP_URL_QUERY );
+		}, $GLOBALS['nssync_shim']['requests'] );
+		$this->assertContains( '/v1/runs?flow=inventory&limit=1', $paths );
+		$this->assertContains( '/v1/runs?flow=orders&limit=1', $paths );
+		$this->assertContains( '/v1/jobs?status=failed&limit=20&offset=0&group=order', $paths );
 	}
 
-	public function test_a_failed_call_shows_why_and_a_404_says_the_sidecar_lacks_it() {
-		$html = $this->render(
-			array( '_error' => 'The sidecar could not be reached: refused', '_status' => 0 ),
-			array( '_error' => 'not found', '_status' => 404 ),
-			array( '_error' => 'not found', '_status' => 404 ),
-			array(
-				'pending' => 1,
-				'entries' => array( array( 'topic' => 'order.created', 'resource_id' => 14, 'attempts' => 3, 'next_attempt' => 1795837109, 'last_error' => 'refused' ) ),
-				'failing' => array(),
-				'health'  => array( 'consecutive_failures' => 3, 'last_error' => 'refused', 'last_failure_at' => 1, 'last_success_at' => 0 ),
-				'alert'   => false,
-			)
-		);
-		$this->assertStringContainsString( 'The sidecar could not be reached: refused', $html );
-		$this->assertSame( 2, substr_count( $html, 'This sidecar version does not provide this yet.' ) );
-		$this->assertStringContainsString( '1 waiting; 3 failed sends in a row.', $html );
+	public function test_sidecar_down_is_said_once_with_the_time_and_the_runs_stay() {
+		$this->render(); // Seen up once: runs cached, contact recorded.
+		$this->options->record_contact( true, mktime( 12, 5, 0, 6, 1, 2030 ) ); // 14:05 in Berlin (summer).
+		update_option( NSSync_Options::CONTACT, array( 'last_ok' => mktime( 12, 5, 0, 6, 1, 2030 ), 'down_since' => 0 ) );
+		$this->up = false;
+		nssync_shim_add_order( array( 'id' => 3, 'status' => 'processing' ) );
+		$html = $this->render();
+		$this->assertStringContainsString( 'The sidecar at http://127.0.0.1:8765 has not answered since', $html );
+		$this->assertStringContainsString( '14:05', $html, 'site timezone' );
+		$this->assertSame( 0, substr_count( $html, 'cURL error 7' ), 'the raw transport error is not repeated in every panel' );
+		$this->assertSame( 1, substr_count( $html, 'has not answered since' ) );
+		$this->assertStringContainsString( 'unmatched 1', $html, 'last known run kept' );
+		$this->assertStringContainsString( '(last known)', $html );
+	}
+
+	public function test_a_lookup_404_is_not_a_broken_connection_but_401_and_5xx_are() {
+		$this->assertFalse( NSSync_Status_View::is_connection_failure( array( 'status' => 404, 'error' => 'customer not found' ) ) );
+		$this->assertFalse( NSSync_Status_View::is_connection_failure( array( 'status' => 400 ) ) );
+		$this->assertTrue( NSSync_Status_View::is_connection_failure( array( 'status' => 401 ) ) );
+		$this->assertTrue( NSSync_Status_View::is_connection_failure( array( 'status' => 503 ) ) );
+		$this->assertTrue( NSSync_Status_View::is_connection_failure( array( 'status' => 0, 'error' => 'timed out' ) ) );
+	}
+
+	public function test_a_404_panel_says_the_sidecar_lacks_it() {
+		$GLOBALS['nssync_shim']['http'] = function () {
+			return nssync_shim_response( 404, array( 'error' => array( 'code' => 'not_found', 'message' => 'no' ) ) );
+		};
+		$html = $this->render();
+		$this->assertGreaterThanOrEqual( 2, substr_count( $html, 'This sidecar version does not provide this yet.' ) );
+	}
+
+	public function test_the_outbox_lists_waiting_events() {
+		$this->up = false;
+		nssync_shim_add_order( array( 'id' => 14, 'status' => 'processing' ) );
+		$forwarder = new NSSync_Forwarder( $this->options, new NSSync_Sidecar_Client( $this->options ), new NSSync_Payloads() );
+		$forwarder->queue( 'order.created', 14 );
+		$forwarder->send( 'order.created', 14 );
+		$html = $this->render();
+		$this->assertStringContainsString( '1 waiting (1 orders); 1 failed sends in a row.', $html );
 		$this->assertStringContainsString( 'id="nssync-send-pending"', $html );
-		$this->assertStringContainsString( '<td>order.created</td><td>14</td><td>3</td>', $html );
+		$this->assertStringContainsString( '<td>order.created</td><td>14</td><td>1</td>', $html );
 	}
 }

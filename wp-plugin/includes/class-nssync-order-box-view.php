@@ -1,0 +1,263 @@
+<?php
+/**
+ * The NetSuite box's content: the sidecar's state of one order (export, fulfillments, refunds, cancellation).
+ *
+ * @package NSSync
+ */
+
+defined( 'ABSPATH' ) || exit;
+
+/**
+ * Renders `GET /v1/orders/<id>` — the one source of truth for the box — defensively (every part may be
+ * absent), with times in words in the site's timezone ("Exported as SO1043 · 2 mins ago"). Returns escaped HTML.
+ */
+class NSSync_Order_Box_View {
+
+	/**
+	 * @param array|null $state   Sidecar answer, or null when it has no record of the order.
+	 * @param array|null $pending The plugin's pending outbox entry for the order, if any.
+	 * @param string     $error   Why the state could not be read ('' when it was).
+	 * @return string HTML.
+	 */
+	public function render( $state, $pending, $error = '' ) {
+		$html = $this->pending( $pending );
+		if ( '' !== $error ) {
+			return $html . '<p class="description">' . esc_html( $error ) . '</p>';
+		}
+		if ( ! is_array( $state ) ) {
+			return $html . '<p class="description">' . esc_html__( 'The sidecar has no record of this order yet.', 'netsuite-sync-for-woocommerce' ) . '</p>';
+		}
+		$html .= $this->export( $state );
+		$html .= $this->fulfillments( isset( $state['fulfillments'] ) && is_array( $state['fulfillments'] ) ? $state['fulfillments'] : array() );
+		$html .= $this->refunds( isset( $state['refunds'] ) && is_array( $state['refunds'] ) ? $state['refunds'] : array() );
+		$html .= $this->cancellation( isset( $state['cancellation'] ) && is_array( $state['cancellation'] ) ? $state['cancellation'] : null );
+		$html .= $this->history( isset( $state['history'] ) && is_array( $state['history'] ) ? $state['history'] : array() );
+		return $html;
+	}
+
+	/**
+	 * What WordPress itself knows: an event still waiting in the outbox.
+	 *
+	 * @param array|null $pending Outbox entry.
+	 * @return string HTML ('' when none).
+	 */
+	public function pending( $pending ) {
+		$html = '';
+		if ( $pending ) {
+			$html .= '<p class="nssync-pending"><mark class="nssync-state nssync-state-' . ( $pending['attempts'] > 0 ? 'retrying' : 'queued' ) . '">'
+				. esc_html( $pending['attempts'] > 0 ? __( 'Waiting for the sidecar (retrying)', 'netsuite-sync-for-woocommerce' ) : __( 'Queued for the sidecar', 'netsuite-sync-for-woocommerce' ) ) . '</mark>';
+			if ( $pending['attempts'] > 0 && '' !== (string) $pending['last_error'] ) {
+				/* translators: 1: attempts, 2: error */
+				$html .= ' <span class="description">' . esc_html( sprintf( __( '%1$d failed attempts: %2$s', 'netsuite-sync-for-woocommerce' ), (int) $pending['attempts'], (string) $pending['last_error'] ) ) . '</span>';
+			}
+			$html .= '</p>';
+		}
+		return $html;
+	}
+
+	/**
+	 * "Exported as SO1043 · 2 mins ago", or the state and the last error.
+	 *
+	 * @param array $state State.
+	 * @return string
+	 */
+	private function export( $state ) {
+		$status = isset( $state['status'] ) && is_scalar( $state['status'] ) ? (string) $state['status'] : '';
+		$number = isset( $state['ns_number'] ) && is_scalar( $state['ns_number'] ) ? (string) $state['ns_number'] : '';
+		$when   = $this->first_time( $state, array( 'exported_at', 'updated_at' ) );
+		if ( '' === $when && ! empty( $state['history'] ) && is_array( $state['history'] ) ) {
+			$last = end( $state['history'] );
+			$when = is_array( $last ) ? $this->first_time( $last, array( 'at', 'created_at' ) ) : '';
+		}
+		$ok   = '' !== $number && ! in_array( $status, array( 'failed', 'pending', 'running' ), true );
+		$html = '<p class="nssync-export">';
+		if ( $ok ) {
+			/* translators: %s: NetSuite sales order number */
+			$html .= '<mark class="nssync-state nssync-state-exported">' . esc_html( sprintf( __( 'Exported as %s', 'netsuite-sync-for-woocommerce' ), $number ) ) . '</mark>';
+		} else {
+			$html .= '<mark class="nssync-state nssync-state-' . esc_attr( sanitize_html_class( '' === $status ? 'unknown' : $status ) ) . '">' . esc_html( self::state_label( $status ) ) . '</mark>';
+			if ( '' !== $number ) {
+				$html .= ' ' . esc_html( $number );
+			}
+		}
+		if ( '' !== $when ) {
+			$html .= ' · ' . NSSync_Format::when_html( $when );
+		}
+		if ( ! empty( $state['ns_id'] ) && is_scalar( $state['ns_id'] ) ) {
+			/* translators: %s: NetSuite internal id */
+			$html .= ' <span class="description">' . esc_html( sprintf( __( '(internal id %s)', 'netsuite-sync-for-woocommerce' ), (string) $state['ns_id'] ) ) . '</span>';
+		}
+		$html .= '</p>';
+		if ( ! empty( $state['last_error'] ) && is_scalar( $state['last_error'] ) && ! $ok ) {
+			$html .= '<p class="nssync-error">' . esc_html( (string) $state['last_error'] ) . '</p>';
+			$hint  = NSSync_Error_Hints::for_job( $state );
+			if ( '' !== $hint ) {
+				$html .= '<p class="nssync-hint"><strong>' . esc_html__( 'Fix:', 'netsuite-sync-for-woocommerce' ) . '</strong> ' . esc_html( $hint ) . '</p>';
+			}
+		}
+		return $html;
+	}
+
+	/**
+	 * @param array[] $items Fulfillments: ns_number, at, tracking (string or list), carrier, status.
+	 * @return string
+	 */
+	private function fulfillments( $items ) {
+		$lines = array();
+		foreach ( $items as $f ) {
+			if ( ! is_array( $f ) ) {
+				continue;
+			}
+			$tracking = isset( $f['tracking'] ) ? ( is_array( $f['tracking'] ) ? implode( ', ', array_filter( $f['tracking'], 'is_scalar' ) ) : ( is_scalar( $f['tracking'] ) ? (string) $f['tracking'] : '' ) ) : '';
+			$parts    = array_filter(
+				array(
+					$this->scalar( $f, array( 'ns_number', 'number', 'ns_id' ) ),
+					$this->scalar( $f, array( 'carrier' ) ),
+					$tracking,
+				),
+				'strlen'
+			);
+			$lines[]  = esc_html( implode( ' · ', $parts ) ) . $this->ago( $f, array( 'at', 'shipped_at', 'created_at' ) );
+		}
+		return $this->block( __( 'Fulfillments', 'netsuite-sync-for-woocommerce' ), $lines );
+	}
+
+	/**
+	 * @param array[] $items Refunds: ns_number, record, amount, status, at, last_error.
+	 * @return string
+	 */
+	private function refunds( $items ) {
+		$records = array(
+			'creditMemo' => __( 'credit memo', 'netsuite-sync-for-woocommerce' ),
+			'cashRefund' => __( 'cash refund', 'netsuite-sync-for-woocommerce' ),
+		);
+		$lines   = array();
+		foreach ( $items as $r ) {
+			if ( ! is_array( $r ) ) {
+				continue;
+			}
+			$record  = $this->scalar( $r, array( 'record' ) );
+			$parts   = array_filter(
+				array(
+					$this->scalar( $r, array( 'ns_number', 'number' ) ),
+					isset( $records[ $record ] ) ? $records[ $record ] : $record,
+					$this->scalar( $r, array( 'amount' ) ),
+					self::state_label( $this->scalar( $r, array( 'status' ) ) ),
+				),
+				'strlen'
+			);
+			$line    = esc_html( implode( ' · ', $parts ) ) . $this->ago( $r, array( 'at', 'created_at' ) );
+			$err     = $this->scalar( $r, array( 'last_error', 'error' ) );
+			$lines[] = $line . ( '' !== $err ? '<br><span class="nssync-error">' . esc_html( $err ) . '</span>' : '' );
+		}
+		return $this->block( __( 'Refunds', 'netsuite-sync-for-woocommerce' ), $lines );
+	}
+
+	/**
+	 * @param array|null $c Cancellation: status, direction (to_netsuite / from_netsuite), at, last_error.
+	 * @return string
+	 */
+	private function cancellation( $c ) {
+		if ( ! $c ) {
+			return '';
+		}
+		$direction = $this->scalar( $c, array( 'direction', 'source' ) );
+		$text      = in_array( $direction, array( 'from_netsuite', 'netsuite' ), true )
+			? __( 'Cancelled in NetSuite', 'netsuite-sync-for-woocommerce' )
+			: __( 'Cancellation sent to NetSuite', 'netsuite-sync-for-woocommerce' );
+		$status    = $this->scalar( $c, array( 'status' ) );
+		$line      = esc_html( $text . ( '' !== $status ? ' · ' . self::state_label( $status ) : '' ) ) . $this->ago( $c, array( 'at', 'cancelled_at' ) );
+		$err       = $this->scalar( $c, array( 'last_error', 'error' ) );
+		return $this->block( __( 'Cancellation', 'netsuite-sync-for-woocommerce' ), array( $line . ( '' !== $err ? '<br><span class="nssync-error">' . esc_html( $err ) . '</span>' : '' ) ) );
+	}
+
+	/**
+	 * @param array $items History.
+	 * @return string
+	 */
+	private function history( $items ) {
+		if ( ! $items ) {
+			return '';
+		}
+		$html = '<details><summary>' . esc_html__( 'History', 'netsuite-sync-for-woocommerce' ) . '</summary><ul class="nssync-history">';
+		foreach ( array_slice( array_reverse( $items ), 0, 8 ) as $item ) {
+			if ( ! is_array( $item ) ) {
+				$html .= '<li>' . esc_html( is_scalar( $item ) ? (string) $item : '' ) . '</li>';
+				continue;
+			}
+			$parts = array_filter( array( $this->scalar( $item, array( 'topic', 'source' ) ), $this->scalar( $item, array( 'status', 'outcome' ) ), $this->scalar( $item, array( 'message', 'error' ) ) ), 'strlen' );
+			$html .= '<li>' . esc_html( implode( ' · ', $parts ) ) . $this->ago( $item, array( 'at', 'created_at' ) ) . '</li>';
+		}
+		return $html . '</ul></details>';
+	}
+
+	/**
+	 * A titled list, or '' when empty.
+	 *
+	 * @param string   $title Title.
+	 * @param string[] $lines Escaped lines.
+	 * @return string
+	 */
+	private function block( $title, $lines ) {
+		if ( ! $lines ) {
+			return '';
+		}
+		return '<p class="nssync-box-title"><strong>' . esc_html( $title ) . '</strong></p><ul class="nssync-box-list"><li>' . implode( '</li><li>', $lines ) . '</li></ul>';
+	}
+
+	/**
+	 * " · 2 mins ago" for the first time key present, or ''.
+	 *
+	 * @param array    $data Data.
+	 * @param string[] $keys Keys.
+	 * @return string
+	 */
+	private function ago( $data, $keys ) {
+		$when = $this->first_time( $data, $keys );
+		return '' === $when ? '' : ' · ' . NSSync_Format::when_html( $when );
+	}
+
+	/**
+	 * @param array    $data Data.
+	 * @param string[] $keys Keys.
+	 * @return string
+	 */
+	private function first_time( $data, $keys ) {
+		$v = $this->scalar( $data, $keys );
+		return NSSync_Format::timestamp( $v ) ? $v : '';
+	}
+
+	/**
+	 * @param array    $data Data.
+	 * @param string[] $keys Candidate keys.
+	 * @return string
+	 */
+	private function scalar( $data, $keys ) {
+		foreach ( $keys as $k ) {
+			if ( isset( $data[ $k ] ) && is_scalar( $data[ $k ] ) && '' !== (string) $data[ $k ] ) {
+				return (string) $data[ $k ];
+			}
+		}
+		return '';
+	}
+
+	/**
+	 * @param string $status Sidecar or plugin state.
+	 * @return string
+	 */
+	public static function state_label( $status ) {
+		$labels = array(
+			'pending'      => __( 'Pending', 'netsuite-sync-for-woocommerce' ),
+			'running'      => __( 'Running', 'netsuite-sync-for-woocommerce' ),
+			'done'         => __( 'Exported', 'netsuite-sync-for-woocommerce' ),
+			'exported'     => __( 'Exported', 'netsuite-sync-for-woocommerce' ),
+			'synced'       => __( 'Exported', 'netsuite-sync-for-woocommerce' ),
+			'not_exported' => __( 'Not exported yet', 'netsuite-sync-for-woocommerce' ),
+			'failed'       => __( 'Failed', 'netsuite-sync-for-woocommerce' ),
+			'skipped'      => __( 'Skipped', 'netsuite-sync-for-woocommerce' ),
+			'sent'         => __( 'Sent to sidecar', 'netsuite-sync-for-woocommerce' ),
+			'retrying'     => __( 'Retrying', 'netsuite-sync-for-woocommerce' ),
+		);
+		return isset( $labels[ $status ] ) ? $labels[ $status ] : ( '' === $status ? __( 'Unknown', 'netsuite-sync-for-woocommerce' ) : $status );
+	}
+}
