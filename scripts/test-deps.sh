@@ -6,6 +6,10 @@ set -euo pipefail
 need=()
 command -v php >/dev/null 2>&1 || need+=(php-cli php-curl php-mbstring php-xml)
 command -v phpunit >/dev/null 2>&1 || need+=(phpunit)
+# The plugin's tests load WordPress's real formatting functions (Debian's wordpress package ships
+# wp-includes/formatting.php) and run the outbox's SQL on SQLite.
+[ -f /usr/share/wordpress/wp-includes/formatting.php ] || need+=(wordpress)
+php -m 2>/dev/null | grep -qi '^pdo_sqlite$' || need+=(php-sqlite3)
 ls -d /usr/lib/postgresql/*/bin >/dev/null 2>&1 || need+=(postgresql)
 command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
 # docker-compose.yml is checked with `docker-compose config -q`: Debian's client alone (a few Python packages,

@@ -82,3 +82,4 @@ def test_forwarded_event_is_accepted_once_and_a_resend_is_a_duplicate(sidecar):
     assert body["again"]["_status"] == 200 and body["again"]["duplicate"] is True
     assert body["order"]["woo_id"] == 1043
     assert [h["topic"] for h in body["order"]["history"]] == ["order.updated"]
+
