@@ -83,3 +83,55 @@ def test_forwarded_event_is_accepted_once_and_a_resend_is_a_duplicate(sidecar):
     assert body["order"]["woo_id"] == 1043
     assert [h["topic"] for h in body["order"]["history"]] == ["order.updated"]
 
+
+
+# -- second release: the plugin's new calls against the real sidecar -------------------------------------------
+
+def test_status_and_runs_as_the_status_section_reads_them(sidecar):
+    status = php_call(sidecar.url, SHARED_SECRET, "status")
+    assert status["ok"] is True and isinstance(status["body"]["flows"], dict)
+    assert "orders" in status["body"]["flows"]
+    runs = php_call(sidecar.url, SHARED_SECRET, "runs")
+    assert runs["ok"] is True and runs["body"]["runs"] == []
+
+
+def test_the_error_queue_with_every_filter_and_bulk_retry(sidecar):
+    from sidecar.pipeline.intake import NewEvent, accept
+    from sidecar.store.models import Event
+
+    event, _ = accept(NewEvent(key="contract-1", source="plugin", topic="order.created", resource_id="5"))
+    Event.update(status="failed", last_error="SKU A has no NetSuite item (matched by itemid)").where(
+        Event.id == event.id).execute()
+    jobs = php_call(sidecar.url, SHARED_SECRET, "jobs")
+    assert jobs["ok"] is True, jobs
+    assert [j["id"] for j in jobs["body"]["jobs"]] == [event.id] and jobs["body"]["total"] == 1
+    assert jobs["body"]["jobs"][0]["hint"].startswith("Create the item in NetSuite")
+    retried = php_call(sidecar.url, SHARED_SECRET, "jobs-retry-all")
+    assert retried["ok"] is True and retried["body"]["retried"] == 1
+    assert Event.get_by_id(event.id).status == "pending"
+
+
+def test_a_secret_the_sidecar_refuses_is_not_stored(sidecar):
+    out = php_call(sidecar.url, SHARED_SECRET, "save-wrong-secret")
+    assert out["body"]["saved"] is False and out["body"]["secret_stored"] is True
+    assert any("does not match" in message for message in out["body"]["errors"].values())
+
+
+def test_oauth2_credentials_saved_from_the_connection_page(sidecar):
+    out = php_call(sidecar.url, SHARED_SECRET, "credentials-oauth2")
+    assert out["ok"] is True and out["body"]["saved"] is True, out
+    view = out["body"]["view"]
+    assert view["netsuite"]["auth"] == "oauth2"
+    assert "BEGIN PRIVATE KEY" not in json.dumps(view)  # set, never shown
+
+
+def test_the_cli_status_command_through_the_signed_client(sidecar):
+    out = php_call(sidecar.url, SHARED_SECRET, "cli-status")
+    assert out["ok"] is True and any("orders" in line for line in out["body"]["lines"])
+
+
+def test_the_order_box_after_a_forwarded_event(sidecar):
+    php_call(sidecar.url, SHARED_SECRET, "event")
+    out = php_call(sidecar.url, SHARED_SECRET, "order-box")
+    assert out["ok"] is True and out["body"]["state"]["woo_id"] == 1043
+    assert "nssync" in out["body"]["html"]
