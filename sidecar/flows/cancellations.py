@@ -20,7 +20,7 @@ from __future__ import annotations
 from sidecar.clients.errors import NotFoundError, RemoteError
 from sidecar.clients.suiteql import literal
 from sidecar.flows import ns_poll, woo_poll
-from sidecar.flows.base import FlowContext, FlowError
+from sidecar.flows.base import FlowBusy, FlowContext, FlowError
 from sidecar.mapping.common import money
 from sidecar.store import binder
 from sidecar.store.models import utcnow
@@ -29,6 +29,7 @@ FLOW = "cancellations"
 CURSOR = "netsuite.salesorders.closed.lastmodifieddate"
 WOO_CURSOR = "woo.orders.cancelled.modified_after"
 CLOSED = {"C": "cancelled", "H": "closed"}
+CLAIM = "cancellation"  # binder claim row held while a WooCommerce cancel is applied
 MAX_ERRORS = 20
 QUERY = ("SELECT t.id, t.tranid, t.status, TO_CHAR(t.lastmodifieddate, 'YYYY-MM-DD HH24:MI:SS') AS lastmodified "
          "FROM transaction t WHERE t.type = 'SalesOrd' AND t.status IN ('C', 'H') "
@@ -40,6 +41,16 @@ def woo_cancelled(ctx: FlowContext, order: dict, link) -> str | None:
     """Close the sales order of a cancelled WooCommerce order, or report why not; None when not cancelled."""
     if order.get("status") != "cancelled" or (link.data or {}).get("cancellation"):
         return None
+    if not binder.claim(CLAIM, order["id"]):  # the webhook and the plugin's event of one cancel, side by side
+        raise FlowBusy(f"the cancellation of order {order['id']} is being handled by another job")
+    try:
+        link = binder.find("order", order["id"])  # re-read under the claim
+        return None if (link.data or {}).get("cancellation") else _close_for_woo(ctx, order, link)
+    finally:
+        binder.release(CLAIM, order["id"])
+
+
+def _close_for_woo(ctx: FlowContext, order: dict, link) -> str:
     number = link.ns_number or link.ns_id
     if (link.data or {}).get("record", "salesOrder") != "salesOrder":
         return _report(ctx, order, link, f"Cancelled in WooCommerce, but {number} is a cash sale, which cannot "

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from sidecar.clients.suiteql import literal
 from sidecar.flows import item_lookup, woo_poll
-from sidecar.flows.base import FlowContext, FlowError
+from sidecar.flows.base import FlowBusy, FlowContext, FlowError
 from sidecar.flows.records import create_or_adopt
 from sidecar.mapping import refunds as refund_map
 from sidecar.mapping.common import MappingError, money
@@ -33,8 +33,17 @@ def sync_refunds(ctx: FlowContext, order: dict, link) -> list[str]:
         return []
     outcomes = []
     for refund in sorted(ctx.woo.list_refunds(order["id"]), key=lambda r: r["id"]):
-        if binder.find(ENTITY, child_key(order["id"], refund["id"])) is None:
+        key = child_key(order["id"], refund["id"])
+        bound = binder.find(ENTITY, key)
+        if bound is not None and bound.ns_id:
+            continue
+        if not binder.claim(ENTITY, key):  # order.updated and order.refunded of one refund, run side by side
+            raise FlowBusy(f"refund {refund['id']} is being recorded by another job; trying again shortly")
+        try:
             outcomes.append(record_refund(ctx, order, link, refund))
+        except BaseException:
+            binder.release(ENTITY, key)
+            raise
     return outcomes
 
 
