@@ -98,20 +98,19 @@ def _poll_netsuite(ctx: FlowContext, run) -> None:
     since = ns_poll.window_start(CURSOR, started)
     run.cursor_before = ns_poll.ns_time(since)
     rows = list(ctx.netsuite.suiteql(QUERY.format(since=literal(ns_poll.ns_time(since)))))
-    errors = []
+    errors, failed = [], []
     for row in rows:
         link = binder.find_by_ns_id("order", row["id"])
-        if link is None or (link.data or {}).get("cancellation"):
+        if link is None or not link.ns_id or (link.data or {}).get("cancellation"):
             continue  # not ours, or already handled either way (the loop guard)
         run.seen += 1
         try:
             run.changed += netsuite_closed(ctx, link, row)
         except (FlowError, RemoteError) as exc:
             run.failed += 1
+            failed.append(row)
             errors.append(f"Order {link.woo_id} ({link.ns_number}): {exc}")
-    if not errors:
-        newest = max((t for t in (ns_poll.parse_ns_time(r.get("lastmodified")) for r in rows) if t), default=None)
-        run.cursor_after = ns_poll.advance(CURSOR, newest, started) or run.cursor_before
+    run.cursor_after = ns_poll.advance(CURSOR, rows, failed, started) or run.cursor_before
     run.errors = errors or None
 
 

@@ -49,19 +49,19 @@ def run(ctx: FlowContext, run) -> None:
     for row in rows:
         by_order[str(row.get("order_id"))].append(row)
     errors: list[str] = []
+    failed: list[dict] = []
     for ns_order_id, order_rows in by_order.items():
         link = binder.find_by_ns_id("order", ns_order_id)
-        if link is None:
+        if link is None or not link.ns_id:
             continue  # not a sales order this store exported
         run.seen += len(order_rows)
         try:
             run.changed += ship_order(ctx, link, order_rows)
         except (FlowError, RemoteError) as exc:
             run.failed += 1
+            failed += order_rows
             errors.append(f"Order {link.woo_id} ({link.ns_number}): {exc}")
-    if not errors:
-        newest = max((t for t in (ns_poll.parse_ns_time(r.get("lastmodified")) for r in rows) if t), default=None)
-        run.cursor_after = ns_poll.advance(CURSOR, newest, started) or run.cursor_before
+    run.cursor_after = ns_poll.advance(CURSOR, rows, failed, started) or run.cursor_before
     run.errors = errors[:MAX_ERRORS] or None
 
 
@@ -75,8 +75,11 @@ def ship_order(ctx: FlowContext, link, rows: list[dict]) -> int:
     done = ship_map.fully_fulfilled(sales_order)
     try:
         order = ctx.woo.get_order(int(link.woo_id))
-    except NotFoundError:
-        raise FlowError(f"WooCommerce order {link.woo_id} no longer exists; its shipments cannot be shown") from None
+    except NotFoundError:  # deleted in the store: nothing to tell, and nothing to try again
+        for row in new:
+            binder.bind(ENTITY, child_key(link.woo_id, row["fulfillment_id"]), row["fulfillment_id"],
+                        ns_number=row.get("tranid"), data={"order": int(link.woo_id), "skipped": "order deleted"})
+        return 0
     for n, row in enumerate(new, start=1):
         fulfillment = ctx.netsuite.get("itemFulfillment", row["fulfillment_id"], expand_sub_resources=True)
         order = tell_shipment(ctx, order, link, fulfillment, sales_order, last=done and n == len(new))

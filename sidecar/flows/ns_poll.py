@@ -37,11 +37,21 @@ def window_start(name: str, started: dt.datetime) -> dt.datetime:
     return (since or started - FIRST_RUN_LOOKBACK) - OVERLAP
 
 
-def advance(name: str, newest: dt.datetime | None, started: dt.datetime) -> str | None:
-    """Save the newest modification seen (never past the run's start); returns the saved text."""
-    if newest is None:
+def advance(name: str, rows: list[dict], failed: list[dict], started: dt.datetime) -> str | None:
+    """Save the newest ``lastmodified`` of ``rows`` (never past the run's start, nor up to a failed row, which
+    the next window must read again); returns the saved text, None when nothing moves."""
+    times = [t for t in (parse_ns_time(r.get("lastmodified")) for r in rows) if t]
+    if not times:
         return None
-    text = ns_time(min(newest, started))
+    newest = min(max(times), started)
+    failed_times = [t for t in (parse_ns_time(r.get("lastmodified")) for r in failed) if t]
+    if failed_times:
+        newest = min(newest, min(failed_times) - dt.timedelta(seconds=1))
+    row = Cursor.get_or_none(Cursor.name == name)
+    current = parse_ns_time(row.value) if row and row.value else None
+    if current is not None and newest <= current:
+        return None
+    text = ns_time(newest)
     Cursor.insert(name=name, value=text, updated_at=utcnow()).on_conflict(
         conflict_target=[Cursor.name], update={Cursor.value: text, Cursor.updated_at: utcnow()}).execute()
     return text

@@ -250,3 +250,29 @@ def test_a_gateway_without_a_payment_method_fails_naming_the_setting(stack):
     failed = Event.select().where((Event.resource_id == str(order["id"])) & (Event.status == "failed")).first()
     assert failed is not None and "orders.payment_methods" in failed.last_error
     assert stack.records("cashSale") == [] and stack.sales_order_for(order["id"]) is None
+
+
+def test_without_webhooks_the_polls_find_a_full_refund_and_a_cancel(stack):
+    a = skus(stack)[0]
+    refunded, cancelled = place(stack, [(a, 1)]), place(stack, [(a, 2)])
+    woo = stack.woo_client()
+    for hook in woo.list_webhooks():  # WooCommerce gave up on the sidecar: only the polls are left
+        woo.update_webhook(hook["id"], {"status": "paused"})
+    woo.create_refund(refunded["id"], amount=refunded["total"], reason="changed my mind")
+    woo.update_order(cancelled["id"], {"status": "cancelled"})
+    stack.settle()
+    assert stack.records("creditMemo") == [] and stack.sales_order_for(cancelled["id"])["status"]["id"] == "B"
+    assert woo.get_order(refunded["id"])["status"] == "refunded"
+
+    assert sync(stack, "refunds")["changed"] == 1
+    memos = stack.records("creditMemo")
+    assert len(memos) == 1 and Decimal(str(memos[0]["total"])) == Decimal(refunded["total"])
+    assert sync(stack, "cancellations")["changed"] == 1
+    assert stack.sales_order_for(cancelled["id"])["status"]["id"] == "H"
+    for flow in ("refunds", "cancellations", "orders", "fulfillments"):
+        assert sync(stack, flow)["changed"] == 0
+    assert len(stack.records("creditMemo")) == 1
+
+    pending = stack.place({"line_items": [{"sku": a, "quantity": 1}], "status": "pending", "billing": PERSON})
+    state = stack.api.get(f"/v1/orders/{pending['id']}").get_json()
+    assert (state["record"], state["fulfillments"], state["refunds"], state["cancellation"]) == (None, [], [], None)
