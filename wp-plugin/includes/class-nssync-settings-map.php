@@ -14,7 +14,7 @@ defined( 'ABSPATH' ) || exit;
  */
 class NSSync_Settings_Map {
 
-	const FLOWS = array( 'orders', 'customers', 'cancellations', 'fulfillments', 'inventory', 'prices', 'products' );
+	const FLOWS = array( 'orders', 'customers', 'refunds', 'cancellations', 'fulfillments', 'inventory', 'prices', 'products' );
 
 	/**
 	 * Field definitions of one section: field id => [path, kind, type, title, desc, options].
@@ -32,6 +32,9 @@ class NSSync_Settings_Map {
 				$this->id( 'orders.discount_item_id' ) => array( 'orders.discount_item_id', 'id', 'text', __( 'Discount item', 'netsuite-sync-for-woocommerce' ), __( 'NetSuite internal id of the discount item for coupons.', 'netsuite-sync-for-woocommerce' ) ),
 				$this->id( 'orders.field_map' )        => array( 'orders.field_map', 'pairs', 'textarea', __( 'Field map', 'netsuite-sync-for-woocommerce' ), __( 'One per line: WooCommerce field or meta key = NetSuite body field id, e.g. customer_note = memo.', 'netsuite-sync-for-woocommerce' ) ),
 				$this->id( 'orders.rules' )            => array( 'orders.rules', 'json', 'textarea', __( 'Conditional rules', 'netsuite-sync-for-woocommerce' ), __( 'JSON list: [{"field": "payment_method", "equals": "cod", "set": {"custbody_terms": "3"}}]; use one of equals, in, matches.', 'netsuite-sync-for-woocommerce' ) ),
+				$this->id( 'orders.payment_methods' )  => array( 'orders.payment_methods', 'pairs', 'textarea', __( 'Payment methods (cash sales)', 'netsuite-sync-for-woocommerce' ), __( 'One per line: WooCommerce gateway id = NetSuite payment method internal id, e.g. stripe = 7.', 'netsuite-sync-for-woocommerce' ) ),
+				$this->id( 'fulfillments.carriers' )   => array( 'fulfillments.carriers', 'pairs', 'textarea', __( 'Carriers', 'netsuite-sync-for-woocommerce' ), __( 'One per line: NetSuite ship item internal id = carrier name shown with tracking numbers, e.g. 1234 = UPS.', 'netsuite-sync-for-woocommerce' ) ),
+				$this->id( 'refunds.item_id' )         => array( 'refunds.item_id', 'id', 'text', __( 'Refund item', 'netsuite-sync-for-woocommerce' ), __( 'NetSuite internal id of the item an amount-only refund is recorded with.', 'netsuite-sync-for-woocommerce' ) ),
 			);
 		}
 		$fields = array(
@@ -47,6 +50,10 @@ class NSSync_Settings_Map {
 			$this->id( 'prices.currency_id' )       => array( 'prices.currency_id', 'id', 'text', __( 'Price currency', 'netsuite-sync-for-woocommerce' ), __( 'NetSuite currency internal id of the prices to publish.', 'netsuite-sync-for-woocommerce' ) ),
 			$this->id( 'refunds.record' )           => array( 'refunds.record', 'text', 'select', __( 'Refunds become', 'netsuite-sync-for-woocommerce' ), __( 'The NetSuite record created for a WooCommerce refund.', 'netsuite-sync-for-woocommerce' ), 'refund_records' ),
 			$this->id( 'fulfillments.complete_order' ) => array( 'fulfillments.complete_order', 'bool', 'checkbox', __( 'Complete orders on fulfillment', 'netsuite-sync-for-woocommerce' ), __( 'Mark the WooCommerce order completed when NetSuite fulfills it.', 'netsuite-sync-for-woocommerce' ) ),
+			$this->id( 'fulfillments.notify_customer' ) => array( 'fulfillments.notify_customer', 'bool', 'checkbox', __( 'Tell the customer what shipped', 'netsuite-sync-for-woocommerce' ), __( 'The shipment note (items, carrier, tracking numbers) is a customer note, e-mailed by WooCommerce.', 'netsuite-sync-for-woocommerce' ) ),
+			$this->id( 'fulfillments.tracking_meta' ) => array( 'fulfillments.tracking_meta', 'bool', 'checkbox', __( 'Shipment Tracking meta', 'netsuite-sync-for-woocommerce' ), __( 'Also store tracking numbers where the Shipment Tracking extension shows them.', 'netsuite-sync-for-woocommerce' ) ),
+			$this->id( 'orders.record' )            => array( 'orders.record', 'text', 'select', __( 'Paid orders become', 'netsuite-sync-for-woocommerce' ), __( 'A sales order, or a cash sale for orders already paid (unpaid orders stay sales orders).', 'netsuite-sync-for-woocommerce' ), 'order_records' ),
+			$this->id( 'cancellations.from_netsuite' ) => array( 'cancellations.from_netsuite', 'bool', 'checkbox', __( 'Cancel from NetSuite', 'netsuite-sync-for-woocommerce' ), __( 'A sales order closed or cancelled in NetSuite cancels its WooCommerce order.', 'netsuite-sync-for-woocommerce' ) ),
 		);
 		foreach ( self::FLOWS as $flow ) {
 			$fields[ $this->id( 'schedules.' . $flow ) ] = array(
@@ -135,7 +142,7 @@ class NSSync_Settings_Map {
 	 * @param string $section  `sync` or `mappings`.
 	 * @param array  $values   field id => form value.
 	 * @param array  $errors   field id => error message.
-	 * @param array  $choices  Option lists: statuses, roles, refund_records (key => label).
+	 * @param array  $choices  Option lists: statuses, roles, refund_records, order_records (key => label).
 	 * @return array
 	 */
 	public function admin_fields( $section, $values, $errors, $choices ) {

@@ -32,7 +32,7 @@ class NSSync_Settings_Page extends WC_Settings_Page {
 		'nssync_wc_webhook_secret'  => array( 'woocommerce', 'webhook_secret', true ),
 	);
 
-	const SYNC_NOW_FLOWS = array( 'inventory', 'prices', 'products', 'fulfillments', 'orders' );
+	const SYNC_NOW_FLOWS = array( 'inventory', 'prices', 'products', 'fulfillments', 'refunds', 'cancellations', 'orders' );
 
 	/**
 	 * Field errors of the save in this request: field id => message.
@@ -324,6 +324,10 @@ class NSSync_Settings_Page extends WC_Settings_Page {
 			'refund_records' => array(
 				'creditMemo' => __( 'Credit memo', 'netsuite-sync-for-woocommerce' ),
 				'cashRefund' => __( 'Cash refund', 'netsuite-sync-for-woocommerce' ),
+			),
+			'order_records'  => array(
+				'salesOrder' => __( 'Sales order', 'netsuite-sync-for-woocommerce' ),
+				'cashSale'   => __( 'Cash sale', 'netsuite-sync-for-woocommerce' ),
 			),
 		);
 	}
