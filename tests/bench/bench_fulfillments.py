@@ -22,7 +22,7 @@ def main() -> None:
     try:
         configure(stack)
         items = stock_the_store(stack)
-        sku = sorted(s for s, i in items.items() if not i.get("matrixType"))[0]
+        sku = min(s for s, i in items.items() if not i.get("matrixType"))
         orders = [stack.place({"line_items": [{"sku": sku, "quantity": 2}], "billing": {
             "first_name": "Bench", "last_name": "Buyer", "email": "bench@example.com", "country": "US"}})
             for _ in range(SHIPMENTS)]

@@ -67,3 +67,16 @@ def test_the_cursor_stops_before_a_failed_record_and_never_goes_back(app):
         assert ns_poll.advance("u", rows, [rows[1]], start) == "2026-12-04 10:59:59"
         assert ns_poll.window_start("u", start) == dt.datetime(2026, 12, 4, 10, 49, 59)
         assert ns_poll.window_start("never", start) == start - ns_poll.FIRST_RUN_LOOKBACK - ns_poll.OVERLAP
+
+
+def test_a_change_seen_while_another_job_exports_the_order_waits_for_it(app, monkeypatch):
+    from sidecar.flows import after_sale, orders
+
+    with app.app_context():
+        assert binder.claim("order", 8)  # the export job, still running
+        monkeypatch.setattr(orders, "handle_order_event", lambda event, c: "Not exported yet: status cancelled")
+        event = types.SimpleNamespace(resource_id="8", topic="order.cancelled")
+        with pytest.raises(FlowBusy):
+            after_sale.handle_order_change(event, ctx(Woo()))
+        binder.release("order", 8)
+        assert after_sale.handle_order_change(event, ctx(Woo())) == "Not exported yet: status cancelled"
