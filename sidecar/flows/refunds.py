@@ -29,13 +29,13 @@ SOURCES = {"creditMemo": ("invoice", "CustInvc"), "cashRefund": ("cashSale", "Ca
 
 def sync_refunds(ctx: FlowContext, order: dict, link) -> list[str]:
     """Record every refund of an exported order that NetSuite does not have yet; one outcome per refund."""
-    if not order.get("refunds"):
+    listed = [r.get("id") for r in order.get("refunds") or []]
+    if all(_bound(order["id"], rid) for rid in listed):  # the usual echo: nothing new, no extra read
         return []
     outcomes = []
     for refund in sorted(ctx.woo.list_refunds(order["id"]), key=lambda r: r["id"]):
         key = child_key(order["id"], refund["id"])
-        bound = binder.find(ENTITY, key)
-        if bound is not None and bound.ns_id:
+        if _bound(order["id"], refund["id"]):
             continue
         if not binder.claim(ENTITY, key):  # order.updated and order.refunded of one refund, run side by side
             raise FlowBusy(f"refund {refund['id']} is being recorded by another job; trying again shortly")
@@ -45,6 +45,11 @@ def sync_refunds(ctx: FlowContext, order: dict, link) -> list[str]:
             binder.release(ENTITY, key)
             raise
     return outcomes
+
+
+def _bound(order_id, refund_id) -> bool:
+    link = binder.find(ENTITY, child_key(order_id, refund_id))
+    return link is not None and bool(link.ns_id)
 
 
 def child_key(order_id, refund_id) -> str:
