@@ -276,3 +276,19 @@ def test_without_webhooks_the_polls_find_a_full_refund_and_a_cancel(stack):
     pending = stack.place({"line_items": [{"sku": a, "quantity": 1}], "status": "pending", "billing": PERSON})
     state = stack.api.get(f"/v1/orders/{pending['id']}").get_json()
     assert (state["record"], state["fulfillments"], state["refunds"], state["cancellation"]) == (None, [], [], None)
+
+
+def test_with_woocommerce_taxes_the_credit_memo_carries_the_refunded_tax_to_the_cent(stack):
+    stack.api.put("/v1/settings", {"orders": {"taxes": "woocommerce"}})
+    a, b = skus(stack)[:2]
+    order = place(stack, [(a, 3), (b, 1)], tax_rate="8.25")
+    line = order["line_items"][0]
+    tax_id = line["taxes"][0]["id"]
+    refund = stack.woo_client().create_refund(order["id"], amount="43.30", line_items=[
+        {"id": line["id"], "quantity": 2, "refund_total": 40.00, "refund_tax": [{"id": tax_id,
+                                                                                 "refund_total": 3.30}]}])
+    stack.settle()
+    memo = stack.records("creditMemo")[0]
+    assert Decimal(refund["amount"]) == Decimal("43.30") == Decimal(str(memo["total"]))
+    assert [(ln["item"]["id"], ln.get("quantity"), ln["amount"]) for ln in memo["item"]["items"]] == [
+        (stack.items[a]["id"], 2, 40.0), (stack.seed["tax"], 1, 3.3)]
