@@ -84,7 +84,7 @@ def test_settings_get_returns_defaults(signed):
     assert data["inventory"] == {"locations": "all", "safety_buffer": 0}
     assert data["refunds"]["record"] == "creditMemo"
     assert data["fulfillments"]["complete_order"] is True
-    assert data["schedules"]["fulfillments"] == "*/15 * * * *"
+    assert data["schedules"]["fulfillments"] == "*/5 * * * *"
     assert data["schedules"]["inventory"] == "0 * * * *"
     for key in ("subsidiary_id", "location_id", "shipping_item_id", "discount_item_id", "ship_methods",
                 "field_map", "rules"):

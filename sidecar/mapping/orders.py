@@ -57,6 +57,26 @@ def sales_order(order: dict, settings: dict, resolved: ResolvedOrder) -> dict:
     return body
 
 
+def record_type(order: dict, settings: dict) -> str:
+    """``orders.record``: ``cashSale`` makes a paid order (``date_paid`` set) a cash sale; an unpaid order, or
+    the default ``salesOrder``, is a sales order."""
+    paid = bool(order.get("date_paid") or order.get("date_paid_gmt"))
+    return "cashSale" if settings["orders"]["record"] == "cashSale" and paid else "salesOrder"
+
+
+def cash_sale(order: dict, settings: dict, resolved: ResolvedOrder) -> dict:
+    """A paid order as a cashSale: the sales order's body, no order status, the gateway's payment method."""
+    body = sales_order(order, settings, resolved)
+    body.pop("orderStatus", None)
+    gateway = str(order.get("payment_method") or "")
+    method = settings["orders"]["payment_methods"].get(gateway)
+    if not method:
+        raise MappingError(f"payment method {gateway or '(none)'} has no NetSuite payment method: add it to "
+                           "orders.payment_methods", "orders.payment_methods")
+    body["paymentMethod"] = ref(method)
+    return body
+
+
 def header(order: dict, settings: dict, resolved: ResolvedOrder) -> dict:
     """Body fields that do not depend on the lines."""
     opts = settings["orders"]

@@ -94,6 +94,10 @@ class OrdersSchema(Strict):
                             values=fields.String(validate=NS_FIELD), load_default=dict)
     rules = fields.List(fields.Nested(RuleSchema), load_default=list)
     update_after_export = fields.Boolean(load_default=True)
+    # Cash sales (issue 13): a paid order (date_paid set) as a cashSale, its gateway → NetSuite payment method.
+    record = fields.String(load_default="salesOrder", validate=validate.OneOf(["salesOrder", "cashSale"]))
+    payment_methods = fields.Dict(keys=fields.String(validate=validate.Length(min=1)),
+                                  values=fields.String(validate=NS_ID), load_default=dict)
 
 
 class CustomersSchema(Strict):
@@ -134,11 +138,19 @@ class ProductsSchema(Strict):
 class FulfillmentsSchema(Strict):
     complete_order = fields.Boolean(load_default=True)
     notify_customer = fields.Boolean(load_default=True)
+    tracking_meta = fields.Boolean(load_default=True)  # _wc_shipment_tracking_items (Shipment Tracking format)
+    carriers = fields.Dict(keys=fields.String(validate=NS_ID), values=fields.String(validate=validate.Length(
+        min=1, max=60)), load_default=dict)  # NetSuite ship item id → carrier name (UPS, FedEx, …)
 
 
 class RefundsSchema(Strict):
     record = fields.String(load_default="creditMemo", validate=validate.OneOf(["creditMemo", "cashRefund"]))
-    refund_item_id = _ns_id()
+    item_id = _ns_id()  # the item an amount-only refund is recorded with
+    refund_item_id = _ns_id()  # older name of item_id, still read when item_id is unset
+
+
+class CancellationsSchema(Strict):
+    from_netsuite = fields.Boolean(load_default=True)
 
 
 class ReconcileSchema(Strict):
@@ -177,7 +189,8 @@ class SchedulesSchema(Strict):
     orders = _cron("*/10 * * * *")
     customers = _cron("off")
     cancellations = _cron("*/15 * * * *")
-    fulfillments = _cron("*/15 * * * *")
+    fulfillments = _cron("*/5 * * * *")
+    refunds = _cron("*/15 * * * *")
     inventory = _cron("0 * * * *")
     prices = _cron("0 3 * * *")
     products = _cron("off")
@@ -194,6 +207,7 @@ class SettingsSchema(Strict):
     products = fields.Nested(ProductsSchema, load_default=dict)
     fulfillments = fields.Nested(FulfillmentsSchema, load_default=dict)
     refunds = fields.Nested(RefundsSchema, load_default=dict)
+    cancellations = fields.Nested(CancellationsSchema, load_default=dict)
     netsuite = fields.Nested(NetSuiteSchema, load_default=dict)
     woocommerce = fields.Nested(WooCommerceSchema, load_default=dict)
     jobs = fields.Nested(JobsSchema, load_default=dict)
@@ -240,7 +254,7 @@ def deep_merge(base: dict, update: dict) -> dict:
 
 
 # Mapping tables are replaced whole on PUT, so that removing an entry is possible.
-_REPLACED_WHOLE = {"ship_methods", "field_map", "currencies"}
+_REPLACED_WHOLE = {"ship_methods", "field_map", "currencies", "payment_methods", "carriers"}
 
 
 def _stored() -> dict:
