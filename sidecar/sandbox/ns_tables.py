@@ -84,6 +84,8 @@ def ddl() -> list[str]:
     for table, cols in CATALOG.items():
         columns = ", ".join(f'"{c}" {kind}' for c, kind in cols.items())
         statements.append(f'CREATE TABLE "{table}" ({columns})')
+        if table in OWNER:  # every write re-projects by owner: without an index a bulk seed is quadratic
+            statements.append(f'CREATE INDEX "sbx_{table}_owner" ON "{table}" ("{OWNER[table]}")')
     return statements
 
 
