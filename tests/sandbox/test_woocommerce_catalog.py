@@ -6,9 +6,8 @@ attributes and statuses draft/private, variations/batch, SKU uniqueness across p
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
-FIXTURES = Path("/work/shared/fixtures/woocommerce")
+from tests.conftest import FIXTURES
 
 
 def batch(woo, path: str, **ops) -> dict:
@@ -53,7 +52,7 @@ def test_variations_batch_creates_updates_and_sets_a_variation_private(woo):
 
 def test_a_duplicate_sku_in_a_batch_create_fails_that_item_as_woocommerce_answers(woo):
     """Same code, message and data keys as the capture; the other items are created."""
-    captured = json.loads((FIXTURES / "error-product-duplicate-sku.json").read_text())
+    captured = json.loads((FIXTURES / "woocommerce" / "error-product-duplicate-sku.json").read_text())
     first = batch(woo, "products/batch", create=[{"name": "One", "sku": "HW-001"}])["create"][0]
     body = batch(woo, "products/batch", create=[{"name": "Two", "sku": "HW-001"}, {"name": "Three", "sku": "HW-3"}])
     failed, made = body["create"]

@@ -1,0 +1,149 @@
+"""Writing planned products and variations to WooCommerce in batches of 100, and binding what was written.
+
+A plan is one NetSuite item with its full WooCommerce body and fingerprint. Unchanged plans (fingerprint as
+bound) cost nothing; a plan whose only changes are in ``create_only`` fields is re-bound without a write. A
+create refused because the SKU is taken adopts the WooCommerce product that has it when it is the same kind of
+thing (our simple product, our variable product, a variation of our parent), and fails alone otherwise. Each
+batch's links commit together, so a run stopped half-way leaves every written product bound.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from sidecar.clients.errors import RemoteError
+from sidecar.mapping.products import Item, digest
+from sidecar.store.models import Link, utcnow
+from sidecar.store.txn import write_transaction
+
+BATCH = 100
+PRODUCT, VARIATION = "catalog.product", "catalog.variation"
+
+
+@dataclass
+class Plan:
+    item: Item
+    full: dict  # the body of a create
+    update: dict  # the body of an update (create_only fields left out)
+    link: Link | None = None
+    woo_id: int | None = None
+    error: str | None = None
+    extra: dict = field(default_factory=dict)  # kept in the link's data (the parent of a variation)
+
+    @property
+    def digest(self) -> str:
+        return digest(self.full)
+
+
+@dataclass
+class Tally:
+    changed: int = 0
+    failed: list[Plan] = field(default_factory=list)
+
+    def fail(self, plan: Plan, reason: str) -> None:
+        plan.error = reason
+        self.failed.append(plan)
+
+
+def triage(plans: list[Plan], entity: str) -> tuple[list[Plan], list[Plan]]:
+    """(to create, to update); plans bound with the same fingerprint just learn their WooCommerce id, and those
+    whose update body is what was last sent are re-bound without a write."""
+    creates, updates, rebind = [], [], []
+    for plan in plans:
+        if plan.link is None:
+            creates.append(plan)
+            continue
+        plan.woo_id = int(plan.link.woo_id)
+        if plan.link.fingerprint == plan.digest:
+            continue
+        (rebind if (plan.link.data or {}).get("sent") == digest(plan.update) else updates).append(plan)
+    _bind(rebind, entity)
+    return creates, updates
+
+
+def write(entity: str, plans: list[Plan], send: Callable[..., dict], tally: Tally,
+          adopt: Callable[[Plan, int], bool], gone: list[dict] | None = None) -> None:
+    """Create and update ``plans`` (and set ``gone`` variations private) through ``send(create=, update=)``,
+    ≤ BATCH objects a call; results are bound per call. Adopted products are updated after the creates."""
+    creates, updates = triage(plans, entity)
+    adopted = _send(entity, creates, updates, gone or [], send, tally, adopt)
+    if adopted:
+        _send(entity, [], adopted, [], send, tally, lambda plan, rid: False)
+
+
+def _send(entity: str, creates: list[Plan], updates: list[Plan], gone: list[dict], send: Callable[..., dict],
+          tally: Tally, adopt: Callable[[Plan, int], bool]) -> list[Plan]:
+    ops = [("create", p) for p in creates] + [("update", p) for p in updates] + [("gone", g) for g in gone]
+    adopted: list[Plan] = []
+    for start in range(0, len(ops), BATCH):
+        chunk = ops[start:start + BATCH]
+        try:
+            answer = send(create=[p.full for op, p in chunk if op == "create"],
+                          update=[_update_of(op, p) for op, p in chunk if op != "create"])
+        except RemoteError as exc:
+            if exc.retryable:
+                raise
+            for op, p in chunk:
+                if op != "gone":
+                    tally.fail(p, f"WooCommerce refused the batch: {exc}")
+            continue
+        adopted += _settle(entity, chunk, answer, tally, adopt)
+    return adopted
+
+
+def _update_of(op: str, item) -> dict:
+    return item if op == "gone" else {"id": item.woo_id, **item.update}
+
+
+def _settle(entity: str, chunk: list, answer: dict, tally: Tally, adopt: Callable[[Plan, int], bool]) -> list[Plan]:
+    """Read one batch answer in request order: bind successes, adopt taken SKUs, fail the rest alone."""
+    results = {"create": iter(answer.get("create") or []), "update": iter(answer.get("update") or [])}
+    done, gone_done, adopted = [], [], []
+    for op, plan in chunk:
+        result = next(results["create" if op == "create" else "update"], None) or {}
+        error = result.get("error") if isinstance(result, dict) else None
+        if op == "gone":
+            if not error:
+                gone_done.append(plan["id"])
+            continue
+        if not error:
+            plan.woo_id = int(result["id"])
+            done.append(plan)
+            continue
+        data = error.get("data") if isinstance(error.get("data"), dict) else {}
+        if op == "create" and error.get("code") == "product_invalid_sku" and data.get("resource_id") \
+                and adopt(plan, int(data["resource_id"])):
+            adopted.append(plan)
+            continue
+        tally.fail(plan, f"WooCommerce: {error.get('message') or error.get('code')} ({error.get('code')})")
+    _bind(done, entity)
+    _mark_gone(gone_done)
+    tally.changed += len(done) + len(gone_done)
+    return adopted
+
+
+def _bind(plans: list[Plan], entity: str) -> None:
+    """Link each written plan: (entity, WooCommerce id) ↔ NetSuite item id, with both fingerprints."""
+    if not plans:
+        return
+    with write_transaction():
+        for plan in plans:
+            data = {"sent": digest(plan.update), "sku": plan.item.sku, **plan.extra}
+            link = plan.link or Link.get_or_none((Link.entity == entity) & (Link.woo_id == str(plan.woo_id)))
+            if link is None:
+                plan.link = Link.create(entity=entity, woo_id=str(plan.woo_id), ns_id=plan.item.id,
+                                        fingerprint=plan.digest, data=data)
+                continue
+            link.ns_id, link.fingerprint, link.updated_at = plan.item.id, plan.digest, utcnow()
+            link.data = {**(link.data or {}), **data}
+            link.save()
+            plan.link = link
+
+
+def _mark_gone(woo_ids: list[int]) -> None:
+    if woo_ids:
+        from sidecar.mapping.products import GONE
+
+        (Link.update(fingerprint=GONE, updated_at=utcnow())
+         .where((Link.entity == VARIATION) & Link.woo_id.in_([str(i) for i in woo_ids])).execute())
