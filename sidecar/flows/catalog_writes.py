@@ -47,17 +47,18 @@ class Tally:
 
 
 def triage(plans: list[Plan], entity: str) -> tuple[list[Plan], list[Plan]]:
-    """(to create, to update); plans bound with the same fingerprint just learn their WooCommerce id, and those
-    whose update body is what was last sent are re-bound without a write."""
+    """(to create, to update); plans bound with the same fingerprint and update body just learn their WooCommerce
+    id, and those whose update body is what was last sent (a create_only field changed) are re-bound unwritten."""
     creates, updates, rebind = [], [], []
     for plan in plans:
         if plan.link is None:
             creates.append(plan)
             continue
         plan.woo_id = int(plan.link.woo_id)
-        if plan.link.fingerprint == plan.digest:
+        same_update = (plan.link.data or {}).get("sent") == digest(plan.update)  # also moves with products.fields
+        if plan.link.fingerprint == plan.digest and same_update:
             continue
-        (rebind if (plan.link.data or {}).get("sent") == digest(plan.update) else updates).append(plan)
+        (rebind if same_update else updates).append(plan)
     _bind(rebind, entity)
     return creates, updates
 
@@ -130,6 +131,8 @@ def _bind(plans: list[Plan], entity: str) -> None:
     with write_transaction():
         for plan in plans:
             data = {"sent": digest(plan.update), "sku": plan.item.sku, **plan.extra}
+            if plan.full.get("type") == "variable":
+                data["attributes"] = [{"name": a["name"], "options": a["options"]} for a in plan.full["attributes"]]
             link = plan.link or Link.get_or_none((Link.entity == entity) & (Link.woo_id == str(plan.woo_id)))
             if link is None:
                 plan.link = Link.create(entity=entity, woo_id=str(plan.woo_id), ns_id=plan.item.id,

@@ -106,7 +106,8 @@ def sync_catalog(ctx: FlowContext, catalog: Catalog, tally: Tally) -> None:
         return Plan(item, full, m.update_body(full, modes), links.get(item.id))
 
     simple = [plan(i, m.simple_product(i, prices.get(i.id), stock.get(i.id), settings)) for i in catalog.simple]
-    parents = [plan(p, m.variable_product(p, catalog.children.get(p.id, []), settings)) for p in catalog.parents]
+    parents = [plan(p, m.variable_product(p, catalog.children.get(p.id, []), settings, _attributes(links, p)))
+               for p in catalog.parents]
     write(PRODUCT, simple + parents, ctx.woo.batch_products, tally, lambda p, rid: _adopt(ctx, p, rid, None))
     variations = _links(VARIATION)
     for parent in parents:
@@ -120,6 +121,12 @@ def sync_catalog(ctx: FlowContext, catalog: Catalog, tally: Tally) -> None:
         gone = _gone(variations, parent, {c.id for c in family})
         write(VARIATION, plans, lambda pid=parent.woo_id, **ops: ctx.woo.batch_variations(pid, **ops), tally,
               lambda p, rid, pid=parent.woo_id: _adopt(ctx, p, rid, pid), gone)
+
+
+def _attributes(links: dict[str, Link], parent: m.Item) -> list[dict] | None:
+    """The attributes last written to this parent's variable product (their order is kept)."""
+    link = links.get(parent.id)
+    return (link.data or {}).get("attributes") if link else None
 
 
 def _variation_plan(child: m.Item, parent: Plan, full: dict, modes: dict, links: dict[str, Link]) -> Plan:

@@ -97,15 +97,21 @@ def variation_options(child: Item) -> dict[str, str]:
     return dict(child.options) or {FALLBACK_ATTRIBUTE: child.name or child.sku}
 
 
-def variable_product(parent: Item, children: list[Item], settings: dict) -> dict:
-    """The full body of a variable product: attributes list every value the children use, in first-seen order."""
+def variable_product(parent: Item, children: list[Item], settings: dict,
+                     before: list[dict] | None = None) -> dict:
+    """The full body of a variable product: attributes list every value the children use. Values keep the order
+    they had in ``before`` (the attributes last written), new ones follow in first-seen order, so a child that
+    comes or goes does not reshuffle — and rewrite — the parent."""
     values: dict[str, list[str]] = {}
+    used = {(k, v) for child in children for k, v in variation_options(child).items()}
+    for attr in before or []:
+        values[attr["name"]] = [v for v in attr["options"] if (attr["name"], v) in used]
     for child in children:
         for name, value in variation_options(child).items():
             if value not in values.setdefault(name, []):
                 values[name].append(value)
     attributes = [{"name": name, "options": opts, "variation": True, "visible": True, "position": n}
-                  for n, (name, opts) in enumerate(values.items())]
+                  for n, (name, opts) in enumerate((k, v) for k, v in values.items() if v)]
     return {"type": "variable", "sku": parent.sku, "name": parent.name, "description": parent.description,
             "short_description": parent.short_description, "status": settings["products"]["new_status"],
             "attributes": attributes}
