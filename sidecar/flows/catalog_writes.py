@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from peewee import EXCLUDED
+
 from sidecar.clients.errors import RemoteError
 from sidecar.mapping.products import Item, digest
 from sidecar.store.models import Link, utcnow
@@ -125,23 +127,27 @@ def _settle(entity: str, chunk: list, answer: dict, tally: Tally, adopt: Callabl
 
 
 def _bind(plans: list[Plan], entity: str) -> None:
-    """Link each written plan: (entity, WooCommerce id) ↔ NetSuite item id, with both fingerprints."""
+    """Link each written plan: (entity, WooCommerce id) ↔ NetSuite item id, with both fingerprints — one upsert
+    per batch (a first import binds thousands of products)."""
     if not plans:
         return
+    now = utcnow()
+    rows = [{"entity": entity, "woo_id": str(plan.woo_id), "ns_id": plan.item.id, "fingerprint": plan.digest,
+             "data": _data(plan), "created_at": now, "updated_at": now} for plan in plans]
     with write_transaction():
-        for plan in plans:
-            data = {"sent": digest(plan.update), "sku": plan.item.sku, **plan.extra}
-            if plan.full.get("type") == "variable":
-                data["attributes"] = [{"name": a["name"], "options": a["options"]} for a in plan.full["attributes"]]
-            link = plan.link or Link.get_or_none((Link.entity == entity) & (Link.woo_id == str(plan.woo_id)))
-            if link is None:
-                plan.link = Link.create(entity=entity, woo_id=str(plan.woo_id), ns_id=plan.item.id,
-                                        fingerprint=plan.digest, data=data)
-                continue
-            link.ns_id, link.fingerprint, link.updated_at = plan.item.id, plan.digest, utcnow()
-            link.data = {**(link.data or {}), **data}
-            link.save()
-            plan.link = link
+        (Link.insert_many(rows).on_conflict(
+            conflict_target=[Link.entity, Link.woo_id],
+            update={Link.ns_id: EXCLUDED.ns_id, Link.fingerprint: EXCLUDED.fingerprint, Link.data: EXCLUDED.data,
+                    Link.updated_at: EXCLUDED.updated_at}).execute())
+
+
+def _data(plan: Plan) -> dict:
+    """What a link keeps besides the fingerprint: the update body's digest, the SKU, a variation's parent, a
+    variable product's attributes (their order is kept on the next write)."""
+    data = {"sent": digest(plan.update), "sku": plan.item.sku, **plan.extra}
+    if plan.full.get("type") == "variable":
+        data["attributes"] = [{"name": a["name"], "options": a["options"]} for a in plan.full["attributes"]]
+    return data
 
 
 def _mark_gone(woo_ids: list[int]) -> None:

@@ -110,6 +110,9 @@ def sync_catalog(ctx: FlowContext, catalog: Catalog, tally: Tally) -> None:
                for p in catalog.parents]
     write(PRODUCT, simple + parents, ctx.woo.batch_products, tally, lambda p, rid: _adopt(ctx, p, rid, None))
     variations = _links(VARIATION)
+    families: dict[str, list[Link]] = {}
+    for link in variations.values():
+        families.setdefault((link.data or {}).get("parent_ns"), []).append(link)
     for parent in parents:
         family = catalog.children.get(parent.item.id, [])
         if parent.woo_id is None:
@@ -118,7 +121,7 @@ def sync_catalog(ctx: FlowContext, catalog: Catalog, tally: Tally) -> None:
             continue
         plans = [_variation_plan(c, parent, m.variation(c, prices.get(c.id), stock.get(c.id), settings), modes,
                                  variations) for c in family]
-        gone = _gone(variations, parent, {c.id for c in family})
+        gone = _gone(families.get(parent.item.id, []), parent, {c.id for c in family})
         write(VARIATION, plans, lambda pid=parent.woo_id, **ops: ctx.woo.batch_variations(pid, **ops), tally,
               lambda p, rid, pid=parent.woo_id: _adopt(ctx, p, rid, pid), gone)
 
@@ -134,11 +137,11 @@ def _variation_plan(child: m.Item, parent: Plan, full: dict, modes: dict, links:
                 extra={"parent_ns": parent.item.id, "parent_woo": parent.woo_id})
 
 
-def _gone(variations: dict[str, Link], parent: Plan, current: set[str]) -> list[dict]:
+def _gone(family: list[Link], parent: Plan, current: set[str]) -> list[dict]:
     """Variations of this parent whose NetSuite child is no longer imported: set private, never deleted."""
-    return [{"id": int(link.woo_id), "status": "private"} for ns_id, link in variations.items()
-            if ns_id not in current and (link.data or {}).get("parent_ns") == parent.item.id
-            and (link.data or {}).get("parent_woo") == parent.woo_id and link.fingerprint != m.GONE]
+    return [{"id": int(link.woo_id), "status": "private"} for link in family
+            if link.ns_id not in current and (link.data or {}).get("parent_woo") == parent.woo_id
+            and link.fingerprint != m.GONE]
 
 
 def _adopt(ctx: FlowContext, plan: Plan, woo_id: int, parent_woo: int | None) -> bool:

@@ -56,7 +56,7 @@ def measure(stack, label: str) -> dict:
     elapsed = time.monotonic() - started
     run = stack.api.get(f"/v1/runs/{run_id}").get_json()
     woo1, ns1 = stack.woo_control("GET", "stats"), stack.ns_control("GET", "stats")
-    woo_calls = woo1["requests"] - woo0["requests"] - 1  # less the stats call itself
+    woo_calls = woo1["requests"] - woo0["requests"]
     batches = woo1["batch_calls"] - woo0["batch_calls"]
     ns_calls = ns1["requests"] - ns0["requests"]
     bound = woo_calls * WOO_LATENCY_MS / 1000 + ns_calls * NS_LATENCY_MS / 1000
