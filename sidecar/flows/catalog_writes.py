@@ -119,7 +119,13 @@ def _settle(entity: str, chunk: list, answer: dict, tally: Tally, adopt: Callabl
                 and adopt(plan, int(data["resource_id"])):
             adopted.append(plan)
             continue
-        tally.fail(plan, f"WooCommerce: {error.get('message') or error.get('code')} ({error.get('code')})")
+        if op == "update" and str(error.get("code", "")).endswith("_invalid_id"):
+            _unlink(entity, plan.woo_id)
+            tally.fail(plan, f"its WooCommerce product {plan.woo_id} no longer exists; it is created again on the "
+                             "next run")
+            continue
+        owner = f", used by WooCommerce product {data['resource_id']}" if data.get("resource_id") else ""
+        tally.fail(plan, f"WooCommerce: {error.get('message') or error.get('code')} ({error.get('code')}{owner})")
     _bind(done, entity)
     _mark_gone(gone_done)
     tally.changed += len(done) + len(gone_done)
@@ -148,6 +154,12 @@ def _data(plan: Plan) -> dict:
     if plan.full.get("type") == "variable":
         data["attributes"] = [{"name": a["name"], "options": a["options"]} for a in plan.full["attributes"]]
     return data
+
+
+def _unlink(entity: str, woo_id: int | None) -> None:
+    """Forget a link whose WooCommerce product was deleted there (by someone else: this flow never deletes)."""
+    with write_transaction():
+        Link.delete().where((Link.entity == entity) & (Link.woo_id == str(woo_id))).execute()
 
 
 def _mark_gone(woo_ids: list[int]) -> None:

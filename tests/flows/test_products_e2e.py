@@ -208,3 +208,18 @@ def test_product_settings_are_validated_with_the_field_named(stack):
     assert got["new_status"] == "draft" and got["only_online"] is False
     assert got["fields"]["description"] == "create_only" and got["item_types"] == ["InvtPart", "NonInvtPart"]
     assert stack.api.get("/v1/settings").get_json()["schedules"]["products"] == "off"
+
+
+def test_a_product_deleted_in_the_store_is_reported_then_created_again(stack):
+    sync(stack)
+    item_id = stack.catalog["simpleIds"][2]
+    sku = next(i["itemId"] for i in ns_items(stack).values() if i["id"] == str(item_id))
+    woo = stack.woo_client()
+    woo.delete(f"products/{products(stack)[sku]['id']}", {"force": "true"})
+    stack.ns_control("PATCH", f"items/{item_id}", {"displayName": "Changed after the delete"})
+    run = sync(stack)
+    assert run["failed"] == 1 and "no longer exists" in run["errors"][0]
+    assert sku not in products(stack)
+    again = sync(stack)
+    assert (again["changed"], again["failed"]) == (1, 0)
+    assert products(stack)[sku]["name"] == "Changed after the delete"
