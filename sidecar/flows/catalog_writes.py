@@ -25,6 +25,8 @@ PRODUCT, VARIATION = "catalog.product", "catalog.variation"
 
 @dataclass
 class Plan:
+    """One NetSuite item on its way to WooCommerce: what to create, what an update may send, its link."""
+
     item: Item
     full: dict  # the body of a create
     update: dict  # the body of an update (create_only fields left out)
@@ -40,6 +42,8 @@ class Plan:
 
 @dataclass
 class Tally:
+    """What a run did: products and variations written, and the items that failed (with ``Plan.error``)."""
+
     changed: int = 0
     failed: list[Plan] = field(default_factory=list)
 

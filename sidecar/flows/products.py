@@ -163,8 +163,10 @@ def _links(entity: str) -> dict[str, Link]:
 
 
 def _advance(cursor: str | None, catalog: Catalog, tally: Tally) -> str | None:
-    """The newest ``lastmodifieddate`` read, held back to the oldest failed item's so it is read again."""
-    failed = [p.item.lastmodified for p in tally.failed if p.item.lastmodified]
+    """The newest ``lastmodifieddate`` read, held back to the oldest item whose write failed, so it is read again.
+    Items refused as they stand in NetSuite (no SKU, …) do not hold it back: fixing them there moves their date."""
+    refused = {item.id for item, _ in catalog.refused}
+    failed = [p.item.lastmodified for p in tally.failed if p.item.lastmodified and p.item.id not in refused]
     newest = min([catalog.newest, *failed]) if catalog.newest else cursor
     if newest and newest != cursor:
         Cursor.insert(name=CURSOR, value=newest, updated_at=utcnow()).on_conflict(
