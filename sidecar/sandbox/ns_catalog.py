@@ -80,8 +80,8 @@ def seed_catalog(store, parents: int = 10, children: int = 5, simple: int = 20, 
     first = store.next_value("seed:catalog", start=1)
     for _ in range(parents + simple):
         store.next_value("seed:catalog")
-    plain = [_simple(store, rng, first + n, locs, bool(non_inventory_every) and n % non_inventory_every == 9)
-             for n in range(simple)]
+    every = non_inventory_every
+    plain = [_simple(store, rng, first + n, locs, bool(every) and n % every == every - 1) for n in range(simple)]
     matrix = [_matrix(store, rng, first + simple + n, children, locs) for n in range(parents)]
     return {"simple": len(plain), "parents": len(matrix), "children": sum(len(k) for _, k in matrix),
             "simpleIds": plain[:5], "parentIds": [p for p, _ in matrix][:5],

@@ -223,3 +223,17 @@ def test_a_product_deleted_in_the_store_is_reported_then_created_again(stack):
     again = sync(stack)
     assert (again["changed"], again["failed"]) == (1, 0)
     assert products(stack)[sku]["name"] == "Changed after the delete"
+
+
+def test_item_types_and_only_online_choose_the_items(stack):
+    offline = stack.catalog["simpleIds"][0]
+    stack.ns_control("PATCH", f"items/{offline}", {"isOnline": False})
+    stack.api.put("/v1/settings", {"products": {"item_types": ["InvtPart"], "only_online": True}})
+    run = sync(stack)
+    items = ns_items(stack)
+    woo = products(stack)
+    offline_sku = next(s for s, i in items.items() if i["id"] == str(offline))
+    non_inventory = [s for s in items if s in {i["itemId"] for i in stack.records("nonInventorySaleItem")}]
+    assert non_inventory and not any(s in woo for s in non_inventory)
+    assert offline_sku not in woo
+    assert run["seen"] == len(items) - len(non_inventory) - 1 and run["failed"] == 0
