@@ -108,8 +108,10 @@ def _settle(entity: str, chunk: list, answer: dict, tally: Tally, adopt: Callabl
     results = {"create": iter(answer.get("create") or []), "update": iter(answer.get("update") or [])}
     done, gone_done, adopted = [], [], []
     for op, plan in chunk:
-        result = next(results["create" if op == "create" else "update"], None) or {}
-        error = result.get("error") if isinstance(result, dict) else None
+        result = next(results["create" if op == "create" else "update"], None)
+        if not isinstance(result, dict) or not (result.get("error") or result.get("id")):
+            result = {"error": {"code": "no_result", "message": "WooCommerce's batch answer had no result for it"}}
+        error = result.get("error")
         if op == "gone":
             if not error:
                 gone_done.append(plan["id"])
