@@ -30,6 +30,7 @@ from sidecar.flows import (
     fulfillments,
     order_catchup,
     orders,
+    products,
     reconcile,
     refunds,
     webhook_watchdog,
@@ -70,6 +71,7 @@ FLOW_RUNS: dict[str, FlowSpec] = {
     "cancellations": _flow("cancellations", cancellations.run),
     "webhooks": _flow("webhooks", webhook_watchdog.run),  # also run by each orders run; no schedule of its own
     "reconcile": _flow("reconcile", reconcile.run),
+    "products": _flow("products", products.run),  # the catalog import, NetSuite → WooCommerce (issue 14)
 }
 
 

@@ -17,6 +17,7 @@ from marshmallow import (
     Schema,
     ValidationError,
     fields,
+    post_load,
     pre_load,
     validate,
     validates,
@@ -131,8 +132,33 @@ class PricesSchema(Strict):
     currency_id = fields.String(load_default="1", validate=NS_ID)
 
 
+# -- products (issue 14): the catalog import, NetSuite → WooCommerce --------------------------------------------
+PRODUCT_ITEM_TYPES = ["InvtPart", "NonInvtPart", "Kit", "Assembly", "Service", "OthCharge", "GiftCert"]
+PRODUCT_FIELD_MODES = ["create_only", "create_and_update"]
+PRODUCT_FIELDS = {"name": "create_and_update", "description": "create_only", "short_description": "create_only",
+                  "weight": "create_and_update", "regular_price": "create_and_update",
+                  "stock_quantity": "create_and_update", "status": "create_only"}
+
+
 class ProductsSchema(Strict):
     create_missing = fields.Boolean(load_default=False)
+    item_types = fields.List(fields.String(validate=validate.OneOf(PRODUCT_ITEM_TYPES)),
+                             load_default=lambda: ["InvtPart", "NonInvtPart"], validate=validate.Length(min=1))
+    only_online = fields.Boolean(load_default=False)
+    new_status = fields.String(load_default="draft",
+                               validate=validate.OneOf(["draft", "pending", "private", "publish"]))
+    fields_ = fields.Dict(data_key="fields", keys=fields.String(validate=validate.OneOf(list(PRODUCT_FIELDS))),
+                          values=fields.String(validate=validate.OneOf(PRODUCT_FIELD_MODES)), load_default=dict)
+    matrix_options = fields.Dict(keys=fields.String(validate=validate.Regexp(
+        r"^custitem[a-z0-9_]+$", error="must be a custom item field id (custitem_…)")),
+        values=fields.String(validate=validate.Length(min=1, max=28)), load_default=dict)
+    weight_unit = fields.String(load_default="kg", validate=validate.OneOf(["kg", "g", "lbs", "oz"]))
+
+    @post_load
+    def _every_field_mode(self, data, **_):
+        """A partial ``fields`` keeps the defaults of the fields it does not name."""
+        data["fields"] = {**PRODUCT_FIELDS, **data.pop("fields_", {})}
+        return data
 
 
 class FulfillmentsSchema(Strict):
@@ -254,7 +280,7 @@ def deep_merge(base: dict, update: dict) -> dict:
 
 
 # Mapping tables are replaced whole on PUT, so that removing an entry is possible.
-_REPLACED_WHOLE = {"ship_methods", "field_map", "currencies", "payment_methods", "carriers"}
+_REPLACED_WHOLE = {"ship_methods", "field_map", "currencies", "payment_methods", "carriers", "matrix_options"}
 
 
 def _stored() -> dict:
