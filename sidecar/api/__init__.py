@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import math
+
 from flask import Blueprint, current_app, request
 
 from sidecar.api.errors import ApiError
@@ -36,16 +39,66 @@ def require_signature() -> None:
         raise ApiError(401, exc.code, exc.message) from None
 
 
-def json_body() -> object:
-    """The request's JSON body, or a 400 that says why it is not JSON."""
+# Deeper than this, a document is refused before anything is stored: the store's JSON encoder (and any reader
+# after it, PHP's json_decode stops at 512) must never be the first to find out. WooCommerce's own resources
+# are under 10 levels deep, meta values included.
+MAX_JSON_DEPTH = 64
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"{text[:20]} is out of range for a JSON number")
+    return value
+
+
+def _no_constant(name: str):
+    raise ValueError(f"{name} is not JSON")
+
+
+def _check_tree(data: object, what: str) -> None:
+    """Refuse what parses but cannot be stored or sent on: nesting past MAX_JSON_DEPTH, and strings that are
+    not Unicode text (a lone surrogate such as ``"\ud800"`` cannot be encoded to UTF-8). Iterative, so no
+    depth can exhaust the stack here."""
+    stack: list[tuple[object, int]] = [(data, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, (dict, list)):
+            if depth > MAX_JSON_DEPTH:
+                raise ApiError(400, "invalid_json", f"{what} is nested more than {MAX_JSON_DEPTH} levels deep; "
+                                                f"the sidecar accepts at most {MAX_JSON_DEPTH}")
+            items = list(node.items()) if isinstance(node, dict) else [(None, v) for v in node]
+            for key, value in items:
+                if key is not None:
+                    stack.append((key, depth))
+                stack.append((value, depth + 1))
+        elif isinstance(node, str):
+            try:
+                node.encode("utf-8")
+            except UnicodeEncodeError:
+                raise ApiError(400, "invalid_json", f"{what} holds a string that is not Unicode text "
+                                                    "(a lone surrogate escape)") from None
+
+
+def parse_json(raw: bytes, what: str = "the body") -> object:
+    """``raw`` as JSON, or a 400 saying why not: not JSON, NaN/Infinity, a number out of range, nested too
+    deeply to be stored, or text that is not Unicode."""
+    if not raw:
+        raise ApiError(400, "invalid_json", f"{what} is empty")
     try:
-        data = request.get_json(silent=True, force=True)
+        data = json.loads(raw, parse_float=_finite, parse_constant=_no_constant)
     except RecursionError:
-        raise ApiError(400, "invalid_json", "the body is nested too deeply") from None
-    if data is None:
-        raw = request.get_data(cache=True)
-        raise ApiError(400, "invalid_json", "the body must be JSON" if raw else "the body is empty")
+        raise ApiError(400, "invalid_json", f"{what} is nested more than {MAX_JSON_DEPTH} levels deep; the "
+                                        f"sidecar accepts at most {MAX_JSON_DEPTH}") from None
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ApiError(400, "invalid_json", f"{what} must be JSON ({str(exc)[:120]})") from None
+    _check_tree(data, what)
     return data
+
+
+def json_body() -> object:
+    """The request's JSON body, or a 400 that says why it is not JSON (see ``parse_json``)."""
+    return parse_json(request.get_data(cache=True))
 
 
 def validation_error(exc) -> ApiError:

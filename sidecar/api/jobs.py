@@ -6,17 +6,18 @@ closes a failed or pending event for good. A running event can be neither: its w
 
 from __future__ import annotations
 
-from flask import jsonify, request
+from flask import jsonify
 
 from sidecar.api import signed_blueprint
 from sidecar.api.errors import ApiError
-from sidecar.api.paging import choice_arg, iso, page
+from sidecar.api.paging import iso, page
+from sidecar.api.params import EVENT_STATUSES, JobsArgs, path_id, query_args
 from sidecar.pipeline.enqueue import enqueue_after_commit, enqueue_in_transaction
 from sidecar.store.models import Event, utcnow
 from sidecar.store.txn import write_transaction
 
 bp = signed_blueprint("jobs", __name__)
-STATUSES = ["pending", "running", "done", "failed", "skipped"]
+STATUSES = EVENT_STATUSES
 
 
 def render(event: Event) -> dict:
@@ -29,24 +30,24 @@ def render(event: Event) -> dict:
 
 @bp.get("/jobs")
 def list_jobs():
+    args = query_args(JobsArgs)
     query = Event.select().order_by(Event.id.desc())
-    status = choice_arg("status", STATUSES)
-    if status:
-        query = query.where(Event.status == status)
-    topic = request.args.get("topic")
-    if topic:
-        query = query.where(Event.topic == topic)
-    return jsonify(page(query, "jobs", render))
+    if args.get("status"):
+        query = query.where(Event.status == args["status"])
+    if args.get("topic"):
+        query = query.where(Event.topic == args["topic"])
+    return jsonify(page(query, "jobs", render, args))
 
 
-@bp.get("/jobs/<int:event_id>")
-def show_job(event_id: int):
+@bp.get("/jobs/<event_id>")
+def show_job(event_id: str):
     return jsonify(render(_get(event_id)))
 
 
-@bp.post("/jobs/<int:event_id>/retry")
-def retry_job(event_id: int):
+@bp.post("/jobs/<event_id>/retry")
+def retry_job(event_id: str):
     event = _get(event_id)
+    event_id = event.id
     with write_transaction():
         changed = (Event.update(status="pending", attempts=0, next_attempt_at=None, lease_until=None,
                                 updated_at=utcnow())
@@ -60,9 +61,9 @@ def retry_job(event_id: int):
     return jsonify(render(_get(event_id))), 202
 
 
-@bp.post("/jobs/<int:event_id>/skip")
-def skip_job(event_id: int):
-    _get(event_id)
+@bp.post("/jobs/<event_id>/skip")
+def skip_job(event_id: str):
+    event_id = _get(event_id).id
     changed = (Event.update(status="skipped", outcome="Skipped by a person.", next_attempt_at=None,
                             updated_at=utcnow())
                .where((Event.id == event_id) & (Event.status.in_(["failed", "pending"]))).execute())
@@ -72,8 +73,9 @@ def skip_job(event_id: int):
     return jsonify(render(_get(event_id)))
 
 
-def _get(event_id: int) -> Event:
-    event = Event.get_or_none(Event.id == event_id) if event_id < 2**63 else None
+def _get(event_id: str | int) -> Event:
+    event_id = path_id(str(event_id), "job")
+    event = Event.get_or_none(Event.id == event_id)
     if event is None:
         raise ApiError(404, "not_found", f"no job with id {event_id}")
     return event
