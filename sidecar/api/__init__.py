@@ -102,8 +102,11 @@ def json_body() -> object:
 
 
 def validation_error(exc) -> ApiError:
-    """A marshmallow ValidationError as a 422 naming the first bad field."""
-    from sidecar.store.settings import first_error
+    """A marshmallow ValidationError as a 422: ``error`` names the first bad field, ``errors`` every one, so a
+    form can mark them all at once."""
+    from sidecar.store.settings import all_errors
 
-    field, message = first_error(exc.messages)
-    return ApiError(422, "invalid_field", f"{field}: {message}" if field else message, field or None)
+    errors = all_errors(exc.messages) or [("", "is not valid")]
+    field, message = errors[0]
+    return ApiError(422, "invalid_field", f"{field}: {message}" if field else message, field or None,
+                    errors=[{"field": f, "message": m} for f, m in errors])
