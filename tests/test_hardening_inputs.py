@@ -138,7 +138,7 @@ def test_json_that_parses_in_python_but_cannot_be_stored_or_sent_on_is_400(signe
     assert res.status_code == 400
 
 
-def netsuite_answering(live_server_factory, status: int, body: bytes, content_type: str, **headers: str):
+def stand_in_answering(live_server_factory, status: int, body: bytes, content_type: str, **headers: str):
     """A stand-in that answers every request the same way (a proxy, a login page, a wrong host)."""
     app = Flask("not-netsuite")
 
@@ -160,7 +160,7 @@ def test_credentials_test_when_netsuite_is_not_netsuite_is_ok_false(tmp_path, li
     from sidecar.api.app import create_app
     from tests.conftest import SignedClient
 
-    server = netsuite_answering(live_server_factory, status, body, content_type, **headers)
+    server = stand_in_answering(live_server_factory, status, body, content_type, **headers)
     app = create_app(make_config(tmp_path, SIDECAR_NETSUITE_BASE_URL=server.url))
     api = SignedClient(app.test_client())
     api.put("/v1/credentials", {"netsuite": {"account_id": "1234567_SB1", "consumer_key": "ck", "consumer_secret": "cs",
@@ -171,3 +171,28 @@ def test_credentials_test_when_netsuite_is_not_netsuite_is_ok_false(tmp_path, li
     half = res.get_json()["netsuite"]
     assert half["ok"] is False and expected in half["error"], half
     assert time.monotonic() - started < 10  # a configuration error, not retried
+
+
+@pytest.mark.parametrize("payload", [{"id": 5, "status": "proc\x00essing", "date_modified_gmt": "2026\x00"},
+                                     {"id": 5, "status": "x", "date_modified_gmt": {"a": "\x00"}}])
+def test_a_webhook_key_never_carries_a_control_character(payload):
+    """PostgreSQL refuses a NUL in a text column: what a payload says must not reach the key with one."""
+    from sidecar.mapping.webhooks import map_delivery
+
+    key = map_delivery("order.updated", "3", "d1", payload).key
+    assert not any(ord(c) < 32 or ord(c) == 127 for c in key), key
+
+
+@pytest.mark.parametrize("status, body, content_type, headers, expected", [
+    (301, b"", "text/html", {"Location": "https://www.shop.example/wp-json/wc/v3/products"}, "redirected"),
+    (200, b"<html><body>Coming soon</body></html>", "text/html", {}, "did not answer with JSON"),
+])
+def test_credentials_test_when_the_store_is_not_the_rest_api_is_ok_false(signed, live_server_factory, status,
+                                                                         body, content_type, headers, expected):
+    server = stand_in_answering(live_server_factory, status, body, content_type, **headers)
+    signed.put("/v1/credentials", {"woocommerce": {"url": server.url, "consumer_key": "ck_" + "a" * 40,
+                                                   "consumer_secret": "cs_" + "b" * 40}})
+    res = signed.post("/v1/credentials/test")
+    assert res.status_code == 200, res.get_data(as_text=True)
+    half = res.get_json()["woocommerce"]
+    assert half["ok"] is False and expected in half["error"], half

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 PING = re.compile(rb"^webhook_id=[0-9]+$")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 ORDER_ID = re.compile(r"[0-9]{1,19}")  # ASCII digits only: "²" is a digit to str.isdigit, not to int
 MAX_ID = 2**63 - 1
 ORDER_ACTIONS = {  # action.woocommerce_order_status_<x> / action.woocommerce_order_refunded → our topic
@@ -58,6 +59,7 @@ def version_key(resource: str, resource_id: Any, modified_gmt: str | None, statu
     after checkout) are two versions even when their ``date_modified_gmt`` and status are equal.
     """
     key = f"wc:{resource}:{resource_id}:{modified_gmt or '-'}:{status or '-'}"
+    key = _CONTROL.sub("?", key)  # a NUL in a payload's status must not reach a key column (PostgreSQL refuses it)
     return f"{key}:{content_digest(content)}" if content else key
 
 
