@@ -78,3 +78,12 @@ def test_a_single_bad_field_still_answers_one_error_and_the_list(signed):
 def test_the_store_key_field_is_not_taken_for_a_table_entry(signed):
     res = signed.put("/v1/settings", {"store": {"key": "Not Valid"}})
     assert res.get_json()["error"]["field"] == "store.key"
+
+
+@pytest.mark.parametrize("path", ["line_items.²", "line_items.١", "line_items.99999999999999999999"])
+def test_a_field_map_path_with_a_non_ascii_index_reads_nothing_instead_of_failing_the_job(path):
+    from sidecar.mapping.rules import MISSING, apply_field_map, woo_value
+
+    order = {"line_items": [{"sku": "A"}, {"sku": "B"}]}
+    assert woo_value(order, path) is MISSING
+    assert apply_field_map(order, {path: "memo"}) == {}
