@@ -171,7 +171,7 @@ def stored_state() -> tuple:
 
 
 @pytest.fixture
-def fuzz_app(tmp_path, monkeypatch):
+def fuzz_app(tmp_path, any_db_url, monkeypatch):
     from sidecar.api.app import create_app
 
     real_getaddrinfo = socket.getaddrinfo
@@ -182,7 +182,7 @@ def fuzz_app(tmp_path, monkeypatch):
         return real_getaddrinfo(host, *args, **kwargs)
 
     monkeypatch.setattr(socket, "getaddrinfo", loopback_only)
-    app = create_app(make_config(tmp_path, SIDECAR_NETSUITE_BASE_URL="http://127.0.0.1:9"))
+    app = create_app(make_config(tmp_path, any_db_url, SIDECAR_NETSUITE_BASE_URL="http://127.0.0.1:9"))
     app.extensions["sidecar_runtime"].credentials.put({"woocommerce": {"webhook_secret": WEBHOOK_SECRET}})
     yield app
     from sidecar.store.db import database
@@ -190,13 +190,15 @@ def fuzz_app(tmp_path, monkeypatch):
     database.close()
 
 
-def test_no_request_answers_500_and_a_4xx_stores_nothing(fuzz_app):
+def test_no_request_answers_500_and_a_4xx_stores_nothing(fuzz_app, any_db_url):
     client = fuzz_app.test_client()
     rules = [rule for rule in fuzz_app.url_map.iter_rules() if rule.endpoint != "static"]
     rules += [rule for rule in rules if rule.rule in ROUTE_BODIES] * 2  # the routes that store bodies, thrice
     seen: Counter = Counter()
 
-    @settings(max_examples=600, deadline=None, derandomize=True, database=None,
+    examples = 600 if any_db_url.startswith("sqlite") else 300  # PostgreSQL: what SQLite lets pass (a NUL)
+
+    @settings(max_examples=examples, deadline=None, derandomize=True, database=None,
               suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
     @given(req=requests_to(rules))
     def check(req: Req) -> None:
@@ -213,5 +215,5 @@ def test_no_request_answers_500_and_a_4xx_stores_nothing(fuzz_app):
 
     check()
     # The property only means something if signed requests get past the signature to the views.
-    assert seen[("signed", 2)] >= 40, seen
-    assert seen[("signed", 4)] >= 40 and seen[("unsigned", 4)] >= 40, seen
+    assert seen[("signed", 2)] >= examples // 15, seen
+    assert seen[("signed", 4)] >= examples // 15 and seen[("unsigned", 4)] >= examples // 15, seen
