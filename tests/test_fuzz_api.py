@@ -217,3 +217,21 @@ def test_no_request_answers_500_and_a_4xx_stores_nothing(fuzz_app, any_db_url):
     # The property only means something if signed requests get past the signature to the views.
     assert seen[("signed", 2)] >= examples // 15, seen
     assert seen[("signed", 4)] >= examples // 15 and seen[("unsigned", 4)] >= examples // 15, seen
+
+
+@settings(max_examples=300, deadline=None, derandomize=True, database=None)
+@given(topic=st.one_of(st.sampled_from(TOPICS), st.text(max_size=30)),
+       webhook_id=st.integers(1, 2**63 - 1).map(str),  # headers arrive parsed by WebhookHeaders
+       delivery_id=st.text(st.characters(min_codepoint=32, max_codepoint=126), max_size=10),
+       payload=st.one_of(json_values, webhook_payload()))
+def test_the_webhook_mapping_maps_or_ignores_any_payload(topic, webhook_id, delivery_id, payload):
+    """The pure mapping behind ``POST /v1/webhooks/woocommerce``: a Mapped event or Ignored, nothing else, and a
+    key without control characters (PostgreSQL refuses a NUL)."""
+    from sidecar.mapping.webhooks import Ignored, map_delivery
+
+    try:
+        mapped = map_delivery(topic, webhook_id, delivery_id, payload)
+    except Ignored:
+        return
+    assert mapped.resource_id.isascii() and mapped.resource_id.isdigit()
+    assert not any(ord(c) < 32 or ord(c) == 127 for c in mapped.key), mapped.key

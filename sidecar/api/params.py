@@ -131,7 +131,7 @@ def query_args(schema: type[Schema]) -> dict:
         return schema().load(raw)
     except ValidationError as exc:
         field, message = _first(exc.messages)
-        raise ApiError(422, "invalid_parameter", f"{field} {message}", field) from None
+        raise ApiError(422, "invalid_parameter", f"{field}: {message}", field) from None
 
 
 def header_values(schema: type[Schema], headers: Mapping[str, str]) -> dict:
@@ -143,7 +143,7 @@ def header_values(schema: type[Schema], headers: Mapping[str, str]) -> dict:
         return schema().load(raw)
     except ValidationError as exc:
         field, message = _first(exc.messages)
-        raise ApiError(422, "invalid_header", f"{field} {message}", field) from None
+        raise ApiError(422, "invalid_header", f"{field}: {message}", field) from None
 
 
 def path_flow(value: str) -> str:
