@@ -87,3 +87,23 @@ def test_a_field_map_path_with_a_non_ascii_index_reads_nothing_instead_of_failin
     order = {"line_items": [{"sku": "A"}, {"sku": "B"}]}
     assert woo_value(order, path) is MISSING
     assert apply_field_map(order, {path: "memo"}) == {}
+
+
+def test_a_memo_stored_before_the_check_does_not_break_reading_the_settings(signed):
+    from sidecar.store.models import Setting
+
+    Setting.create(key="orders", value={"memo": "Order {nope}", "subsidiary_id": "3"})
+    res = signed.get("/v1/settings")
+    assert res.status_code == 200, res.get_data(as_text=True)
+    orders = res.get_json()["orders"]
+    assert orders["memo"] == "WooCommerce order {number}" and orders["subsidiary_id"] == "3"
+    assert signed.put("/v1/settings", {"orders": {"location_id": "7"}}).get_json()["error"]["field"] == "orders.memo"
+    fixed = signed.put("/v1/settings", {"orders": {"memo": "Order {number}"}})
+    assert fixed.status_code == 200 and fixed.get_json()["orders"]["subsidiary_id"] == "3"
+
+
+def test_a_stored_section_that_is_not_an_object_falls_back_to_defaults(signed):
+    from sidecar.store.models import Setting
+
+    Setting.create(key="items", value="itemid")
+    assert signed.get("/v1/settings").get_json()["items"] == {"match_by": "itemid"}

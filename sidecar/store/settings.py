@@ -8,6 +8,7 @@ effective settings with defaults filled in.
 from __future__ import annotations
 
 import copy
+import logging
 import re
 import string
 from typing import Any
@@ -25,6 +26,8 @@ from marshmallow import (
 )
 
 from sidecar.store.models import Setting, utcnow
+
+log = logging.getLogger(__name__)
 
 WOO_ORDER_STATUSES = ["pending", "processing", "on-hold", "completed", "cancelled", "refunded", "failed",
                       "checkout-draft"]
@@ -297,7 +300,34 @@ def _dump(loaded: dict) -> dict:
 
 def get_settings() -> dict:
     """The full effective settings: stored values over defaults."""
-    return _dump(SettingsSchema().load(_stored()))
+    return _dump(_usable(_stored()))
+
+
+def _usable(stored: dict) -> dict:
+    """Stored settings loaded as they validate today. A value stored before a check existed (a memo naming an
+    unknown placeholder) gets its default here, with a warning, rather than failing every reader — the API, the
+    schedules and every job. ``PUT /v1/settings`` still names it (422) until it is fixed."""
+    for _ in range(4):
+        try:
+            return SettingsSchema().load(stored)
+        except ValidationError as exc:
+            bad = ", ".join(field for field, _ in all_errors(exc.messages))
+            log.warning("stored settings that no longer validate are replaced by their defaults: %s", bad)
+            stored = _without(stored, exc.messages)
+    return SettingsSchema().load({})
+
+
+def _without(stored: dict, messages: dict) -> dict:
+    """``stored`` less each setting that ``messages`` finds fault with (a whole mapping table, a whole section
+    when the section itself is wrong)."""
+    out = copy.deepcopy(stored)
+    for section, problem in messages.items():
+        if isinstance(problem, dict) and isinstance(out.get(section), dict) and "_schema" not in problem:
+            for name in problem:
+                out[section].pop(name, None)
+        else:
+            out.pop(section, None)
+    return out
 
 
 def validate_settings(data: Any) -> dict:
