@@ -196,3 +196,9 @@ def test_credentials_test_when_the_store_is_not_the_rest_api_is_ok_false(signed,
     assert res.status_code == 200, res.get_data(as_text=True)
     half = res.get_json()["woocommerce"]
     assert half["ok"] is False and expected in half["error"], half
+
+
+def test_a_lone_surrogate_in_a_utf16_body_is_400_too(signed):
+    raw = '{"woocommerce": {"webhook_secret": "\\ud800x"}}'.encode("utf-16")
+    res = signed.put("/v1/credentials", raw=raw)
+    assert res.status_code == 400 and res.get_json()["error"]["code"] == "invalid_json"

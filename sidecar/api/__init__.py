@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 
 from flask import Blueprint, current_app, request
 
@@ -56,28 +57,36 @@ def _no_constant(name: str):
     raise ValueError(f"{name} is not JSON")
 
 
-def _check_tree(data: object, what: str) -> None:
-    """Refuse what parses but cannot be stored or sent on: nesting past MAX_JSON_DEPTH, and strings that are
-    not Unicode text (a lone surrogate such as ``"\ud800"`` cannot be encoded to UTF-8). Iterative, so no
-    depth can exhaust the stack here."""
+def _too_deep(what: str) -> ApiError:
+    return ApiError(400, "invalid_json", f"{what} is nested more than {MAX_JSON_DEPTH} levels deep; the sidecar "
+                                         f"accepts at most {MAX_JSON_DEPTH}")
+
+
+def _check_depth(data: object, what: str) -> None:
+    """Refuse nesting past MAX_JSON_DEPTH. Iterative (no depth can exhaust the stack here) and it visits only
+    containers, so a large flat order costs little."""
     stack: list[tuple[object, int]] = [(data, 1)]
     while stack:
         node, depth = stack.pop()
-        if isinstance(node, (dict, list)):
-            if depth > MAX_JSON_DEPTH:
-                raise ApiError(400, "invalid_json", f"{what} is nested more than {MAX_JSON_DEPTH} levels deep; "
-                                                f"the sidecar accepts at most {MAX_JSON_DEPTH}")
-            items = list(node.items()) if isinstance(node, dict) else [(None, v) for v in node]
-            for key, value in items:
-                if key is not None:
-                    stack.append((key, depth))
-                stack.append((value, depth + 1))
-        elif isinstance(node, str):
-            try:
-                node.encode("utf-8")
-            except UnicodeEncodeError:
-                raise ApiError(400, "invalid_json", f"{what} holds a string that is not Unicode text "
-                                                    "(a lone surrogate escape)") from None
+        if depth > MAX_JSON_DEPTH:
+            raise _too_deep(what)
+        children = node.values() if isinstance(node, dict) else node
+        stack.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
+
+
+def _check_text(data: object, what: str) -> None:
+    """Refuse strings that are not Unicode text: a lone surrogate (``"\\ud800"``) parses, but cannot be encrypted
+    or sent on as UTF-8."""
+    try:
+        json.dumps(data, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        raise ApiError(400, "invalid_json", f"{what} holds a string that is not Unicode text (a lone surrogate "
+                                            "escape)") from None
+
+
+# Only a \uD800-\uDFFF escape can produce a surrogate in UTF-8 JSON, so the text check runs only when a body
+# has one.
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
 
 
 def parse_json(raw: bytes, what: str = "the body") -> object:
@@ -88,11 +97,12 @@ def parse_json(raw: bytes, what: str = "the body") -> object:
     try:
         data = json.loads(raw, parse_float=_finite, parse_constant=_no_constant)
     except RecursionError:
-        raise ApiError(400, "invalid_json", f"{what} is nested more than {MAX_JSON_DEPTH} levels deep; the "
-                                        f"sidecar accepts at most {MAX_JSON_DEPTH}") from None
+        raise _too_deep(what) from None
     except (ValueError, UnicodeDecodeError) as exc:
         raise ApiError(400, "invalid_json", f"{what} must be JSON ({str(exc)[:120]})") from None
-    _check_tree(data, what)
+    _check_depth(data, what)
+    if b"\x00" in raw[:4] or _SURROGATE_ESCAPE.search(raw):  # UTF-16/32 bodies: always check
+        _check_text(data, what)
     return data
 
 
