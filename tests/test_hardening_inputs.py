@@ -202,3 +202,17 @@ def test_a_lone_surrogate_in_a_utf16_body_is_400_too(signed):
     raw = '{"woocommerce": {"webhook_secret": "\\ud800x"}}'.encode("utf-16")
     res = signed.put("/v1/credentials", raw=raw)
     assert res.status_code == 400 and res.get_json()["error"]["code"] == "invalid_json"
+
+
+@pytest.mark.parametrize("raw", [b"null", b"1", b'"text"', b"true"])
+def test_a_body_that_is_a_bare_json_scalar_is_refused_not_500(signed, raw):
+    assert signed.put("/v1/settings", raw=raw).status_code == 422
+    assert signed.post("/v1/events", raw=raw).status_code == 422
+
+
+@pytest.mark.parametrize("raw", [b"null", b"1", b'"text"', b"true"])
+def test_a_webhook_that_is_a_bare_json_scalar_is_refused_not_500(hook_app, raw):
+    res = hook_app.test_client().post("/v1/webhooks/woocommerce", data=raw, headers={
+        "X-WC-Webhook-Signature": woo_webhook_signature("whs", raw), "X-WC-Webhook-Topic": "order.created",
+        "X-WC-Webhook-ID": "3"})
+    assert res.status_code == 422

@@ -65,7 +65,7 @@ def _too_deep(what: str) -> ApiError:
 def _check_depth(data: object, what: str) -> None:
     """Refuse nesting past MAX_JSON_DEPTH. Iterative (no depth can exhaust the stack here) and it visits only
     containers, so a large flat order costs little."""
-    stack: list[tuple[object, int]] = [(data, 1)]
+    stack: list[tuple[object, int]] = [(data, 1)] if isinstance(data, (dict, list)) else []
     while stack:
         node, depth = stack.pop()
         if depth > MAX_JSON_DEPTH:
