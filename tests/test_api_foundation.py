@@ -113,7 +113,7 @@ def test_settings_mapping_tables_are_replaced_whole(signed):
     ({"orders": {"export_statuses": ["shipped"]}}, "orders.export_statuses.0"),
     ({"orders": {"subsidiary_id": "abc"}}, "orders.subsidiary_id"),
     ({"orders": {"guest_customer": "sometimes"}}, "orders.guest_customer"),
-    ({"orders": {"ship_methods": {"flat_rate": "x"}}}, "orders.ship_methods.flat_rate.value"),
+    ({"orders": {"ship_methods": {"flat_rate": "x"}}}, "orders.ship_methods.flat_rate"),
     ({"orders": {"rules": [{"field": "payment_method", "set": {"custbody_x": 1}}]}}, "orders.rules.0.equals"),
     ({"orders": {"rules": [{"field": "f", "matches": "(", "set": {"memo": "x"}}]}}, "orders.rules.0.matches"),
     ({"items": {"match_by": "colour"}}, "items.match_by"),

@@ -7,7 +7,7 @@ from __future__ import annotations
 from flask import jsonify
 
 from sidecar.api import signed_blueprint
-from sidecar.api.errors import ApiError
+from sidecar.api.params import path_id
 from sidecar.flows.cancellations import cancellation_of
 from sidecar.flows.fulfillments import fulfillments_of
 from sidecar.flows.refunds import refunds_of
@@ -20,8 +20,7 @@ HISTORY_LIMIT = 50
 
 @bp.get("/orders/<woo_id>")
 def order_state(woo_id: str):
-    if not woo_id.isdigit():
-        raise ApiError(400, "invalid_id", "a WooCommerce order id is a whole number", "woo_id")
+    woo_id = str(path_id(woo_id, "WooCommerce order"))
     events = list(Event.select().where((Event.topic.startswith("order.")) & (Event.resource_id == woo_id))
                   .order_by(Event.id.desc()).limit(HISTORY_LIMIT))
     link = binder.find("order", woo_id)

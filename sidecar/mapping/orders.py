@@ -92,11 +92,21 @@ def header(order: dict, settings: dict, resolved: ResolvedOrder) -> dict:
         "tranDate": (order.get("date_created") or "")[:10] or None,
         "orderStatus": {"id": "B"},
         "otherRefNum": number,
-        "memo": opts["memo"].format(number=number, id=order["id"]),
+        "memo": memo(opts["memo"], number, order["id"]),
         "email": (order.get("billing") or {}).get("email") or None,
         "billingAddress": address(order.get("billing") or {}),
         "shippingAddress": address(order.get("shipping") or {}) or address(order.get("billing") or {}),
     })
+
+
+def memo(template: str, number: str, woo_id: object) -> str:
+    """``orders.memo`` filled with ``{number}`` and ``{id}`` (the placeholders settings accept). A template stored
+    before settings checked it fails this one order with a message, not a retry loop on a KeyError."""
+    try:
+        return template.format(number=number, id=woo_id)
+    except (KeyError, IndexError, AttributeError, ValueError) as exc:
+        raise MappingError(f"orders.memo {template!r} cannot be filled ({type(exc).__name__}: {exc}); use "
+                           "{number} or {id}", "orders.memo") from None
 
 
 def currency_id(order: dict, opts: dict) -> str | None:

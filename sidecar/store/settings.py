@@ -8,7 +8,9 @@ effective settings with defaults filled in.
 from __future__ import annotations
 
 import copy
+import logging
 import re
+import string
 from typing import Any
 
 from croniter import croniter
@@ -26,11 +28,35 @@ from marshmallow import (
 
 from sidecar.store.models import Setting, utcnow
 
+log = logging.getLogger(__name__)
+
 WOO_ORDER_STATUSES = ["pending", "processing", "on-hold", "completed", "cancelled", "refunded", "failed",
                       "checkout-draft"]
 FLOWS = ["orders", "customers", "refunds", "cancellations", "fulfillments", "inventory", "prices", "products"]
 NS_ID = validate.Regexp(r"^\d+$", error="must be a NetSuite internal id (digits)")
 NS_FIELD = validate.Regexp(r"^[a-z][A-Za-z0-9_]*$", error="must be a NetSuite field id such as memo or custbody_x")
+
+
+# The placeholders ``orders.memo`` may name; sidecar/mapping/orders.py fills exactly these (``header``).
+MEMO_PLACEHOLDERS = ("number", "id")
+
+
+def check_template(value: str, allowed: tuple[str, ...] = MEMO_PLACEHOLDERS) -> None:
+    """Refuse a template the mapping could not fill: an unknown ``{name}``, a positional ``{}``, attribute or
+    index access, a format spec or conversion, or an unbalanced brace (``{{`` and ``}}`` are literal braces)."""
+    names = ", ".join("{" + name + "}" for name in allowed)
+    try:
+        parts = list(string.Formatter().parse(value))
+    except ValueError as exc:
+        raise ValidationError(f"is not a valid template ({exc}); placeholders are {names}, and {{{{ or }}}} "
+                              "writes a brace") from None
+    for _literal, name, spec, conversion in parts:
+        if name is None:
+            continue
+        if name not in allowed:
+            raise ValidationError(f"names an unknown placeholder {{{name}}}; the placeholders are {names}")
+        if spec or conversion:
+            raise ValidationError(f"placeholder {{{name}}} takes no format or conversion; write it as {{{name}}}")
 
 
 class Strict(Schema):
@@ -90,7 +116,8 @@ class OrdersSchema(Strict):
     currencies = fields.Dict(keys=fields.String(validate=validate.Regexp(r"^[A-Z]{3}$",
                              error="must be an ISO 4217 code such as USD")),
                              values=fields.String(validate=NS_ID), load_default=dict)
-    memo = fields.String(load_default="WooCommerce order {number}")
+    memo = fields.String(load_default="WooCommerce order {number}",
+                         validate=[validate.Length(max=999), check_template])  # NetSuite's memo holds 999
     field_map = fields.Dict(keys=fields.String(validate=validate.Length(min=1)),
                             values=fields.String(validate=NS_FIELD), load_default=dict)
     rules = fields.List(fields.Nested(RuleSchema), load_default=list)
@@ -251,17 +278,37 @@ class SettingsSchema(Strict):
 SECTIONS = list(SettingsSchema().fields)
 
 
-def first_error(messages: Any, prefix: str = "") -> tuple[str, str]:
-    """Flatten marshmallow's nested messages to (dotted field, message) of the first problem."""
+# Mapping tables (marshmallow Dict fields): an error in an entry is named by the entry's key
+# (``orders.ship_methods.flat_rate:1``), not by marshmallow's ``….key`` / ``….value``.
+_TABLES = {"ship_methods", "field_map", "currencies", "set"}
+
+
+def all_errors(messages: Any, prefix: str = "") -> list[tuple[str, str]]:
+    """Flatten marshmallow's nested messages to every (dotted field, message), in the schema's order."""
     if isinstance(messages, dict):
-        key, value = next(iter(messages.items()))
-        name = f"{prefix}.{key}" if prefix else str(key)
-        if key == "_schema":
-            name = prefix
-        return first_error(value, name)
-    if isinstance(messages, list) and messages:
-        return first_error(messages[0], prefix)
-    return prefix, str(messages)
+        out: list[tuple[str, str]] = []
+        for key, value in messages.items():
+            name = f"{prefix}.{key}" if prefix else str(key)
+            if key == "_schema" or (key in ("key", "value") and _in_table(prefix)):
+                name = prefix
+            out += all_errors(value, name)
+        return out
+    if isinstance(messages, list):
+        if messages and all(isinstance(m, str) for m in messages):
+            return [(prefix, " ".join(messages))]
+        return [error for m in messages for error in all_errors(m, prefix)]
+    return [(prefix, str(messages))]
+
+
+def _in_table(prefix: str) -> bool:
+    parts = prefix.split(".")
+    return len(parts) >= 2 and parts[-2] in _TABLES
+
+
+def first_error(messages: Any, prefix: str = "") -> tuple[str, str]:
+    """The (dotted field, message) of the first problem in marshmallow's nested messages."""
+    errors = all_errors(messages, prefix)
+    return errors[0] if errors else (prefix, "is not valid")
 
 
 def defaults() -> dict:
@@ -301,7 +348,34 @@ def _dump(loaded: dict) -> dict:
 
 def get_settings() -> dict:
     """The full effective settings: stored values over defaults."""
-    return _dump(SettingsSchema().load(_stored()))
+    return _dump(_usable(_stored()))
+
+
+def _usable(stored: dict) -> dict:
+    """Stored settings loaded as they validate today. A value stored before a check existed (a memo naming an
+    unknown placeholder) gets its default here, with a warning, rather than failing every reader — the API, the
+    schedules and every job. ``PUT /v1/settings`` still names it (422) until it is fixed."""
+    for _ in range(4):
+        try:
+            return SettingsSchema().load(stored)
+        except ValidationError as exc:
+            bad = ", ".join(field for field, _ in all_errors(exc.messages))
+            log.warning("stored settings that no longer validate are replaced by their defaults: %s", bad)
+            stored = _without(stored, exc.messages)
+    return SettingsSchema().load({})
+
+
+def _without(stored: dict, messages: dict) -> dict:
+    """``stored`` less each setting that ``messages`` finds fault with (a whole mapping table, a whole section
+    when the section itself is wrong)."""
+    out = copy.deepcopy(stored)
+    for section, problem in messages.items():
+        if isinstance(problem, dict) and isinstance(out.get(section), dict) and "_schema" not in problem:
+            for name in problem:
+                out[section].pop(name, None)
+        else:
+            out.pop(section, None)
+    return out
 
 
 def validate_settings(data: Any) -> dict:
