@@ -227,8 +227,9 @@ def test_signed_events_go_through_redis_to_a_real_worker_exactly_once(tmp_path, 
     assert set(attempts(tmp_path).values()) == {1}
     wait_for(lambda: redis_db.llen(QUEUE_KEY) == 0, 5, "the Redis queue to drain")
     assert "on RedisStorage" in (tmp_path / "worker.log").read_text()
-    # A sync run goes through Redis too: `sidecar sync --wait` needs the worker to take its task.
-    out = subprocess.run([sys.executable, "-m", "sidecar", "sync", "testcount", "--wait", "--timeout", "20"],
+    # A sync run goes through Redis too: `sidecar sync --wait` (through the API it started) needs the worker.
+    out = subprocess.run([sys.executable, "-m", "sidecar", "sync", "testcount", "--wait", "--timeout", "20",
+                          "--url", url.removeprefix("http://")],
                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=40, check=False)
     assert out.returncode == 0, out.stderr
     assert "done: seen 40, changed 0, failed 0" in out.stdout

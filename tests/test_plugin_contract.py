@@ -135,3 +135,4 @@ def test_the_order_box_after_a_forwarded_event(sidecar):
     out = php_call(sidecar.url, SHARED_SECRET, "order-box")
     assert out["ok"] is True and out["body"]["state"]["woo_id"] == 1043
     assert "nssync" in out["body"]["html"]
+
