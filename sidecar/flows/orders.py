@@ -10,8 +10,8 @@ Replays, duplicate webhooks and the echo of our own write-back all end at "Alrea
 from __future__ import annotations
 
 from sidecar.clients.errors import NotFoundError
-from sidecar.flows import customers, item_lookup
-from sidecar.flows.base import FlowBusy, FlowContext, FlowError
+from sidecar.flows import claims, customers, item_lookup
+from sidecar.flows.base import FlowContext, FlowError
 from sidecar.flows.records import create_or_adopt
 from sidecar.mapping import orders as order_map
 from sidecar.mapping.common import MappingError, fingerprint
@@ -38,17 +38,13 @@ def handle_order_event(event, ctx: FlowContext) -> str:
 
 
 def export_claimed(ctx: FlowContext, order: dict) -> str:
-    """Export while holding the order's claim, so a parallel job for the same order cannot create twice."""
-    if not binder.claim("order", order["id"]):
-        link = binder.find("order", order["id"])
+    """Export while holding the order's claim, so a parallel job for the same order cannot create twice. A job
+    that finds the claim held by a live job waits for it (FlowBusy); once the holder is done the link is there."""
+    with claims.hold(ctx, "order", order["id"], f"order {order['id']} is being exported by another job"):
+        link = binder.find("order", order["id"])  # the holder we waited for may have finished meanwhile
         if link and link.ns_id:
             return update_exported(ctx, order, link)
-        raise FlowBusy(f"order {order['id']} is being exported by another job; trying again shortly")
-    try:
         return export(ctx, order)
-    except BaseException:
-        binder.release("order", order["id"])
-        raise
 
 
 def export(ctx: FlowContext, order: dict) -> str:

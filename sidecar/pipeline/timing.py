@@ -50,3 +50,16 @@ def backoff_s(attempt: int, retry_after: float | None = None, t: Timing | None =
     if retry_after:
         delay = max(delay, float(retry_after))
     return delay
+
+
+def busy_delay_s(holder_lease_left_s: float, t: Timing | None = None, rand: random.Random | None = None) -> float:
+    """Delay before a job that found its record claimed by another live job looks again.
+
+    The holder's remaining lease is when its claim is free for sure (a dead holder's lease simply runs out); a
+    quarter more of jitter puts the waiters after that moment and not all at the same instant. A live holder
+    usually finishes long before its lease ends, so the wait is capped at one retry base (30 s by default):
+    looking again costs one database read, and p99 "placed → sales order" stays under a minute.
+    """
+    t = t or timing()
+    wait = min(max(holder_lease_left_s, 0.2), t.retry_base_s)
+    return wait * (1 + 0.25 * (rand or random).random())

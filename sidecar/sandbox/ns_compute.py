@@ -41,6 +41,8 @@ def _transaction(rtype: RecordType, rec: dict, store, is_new: bool) -> None:
         if not rec.get(name) and customer.get(name):
             rec[name] = customer[name]
     rec.setdefault("currency", {"id": "1"})
+    if is_new and customer and rtype.name in SALES_TYPES | {"customerRefund"}:
+        check_currency(rec, customer)
     rec.setdefault("tranDate", date.today().isoformat())
     if not rec.get("tranId"):
         rec["tranId"] = f"{rtype.tran_prefix}{store.next_value('tranid:' + rtype.name)}"
@@ -55,6 +57,19 @@ def _transaction(rtype: RecordType, rec: dict, store, is_new: bool) -> None:
         rec["status"] = dict(rec["shipStatus"])
     elif rtype.name == "customerRefund":
         rec.setdefault("status", {"id": "R"})
+
+
+def customer_currencies(customer: dict) -> set[int]:
+    """The currencies a customer can buy in: its primary currency and its currencyList lines (spec §6.2)."""
+    lines = (customer.get("currencyList") or {}).get("items", [])
+    return {c for c in [ref_id(customer.get("currency"))] + [ref_id(ln.get("currency")) for ln in lines] if c}
+
+
+def check_currency(rec: dict, customer: dict) -> None:
+    """A sales-side transaction in a currency its customer does not have is refused, in NetSuite's words."""
+    currency = ref_id(rec.get("currency"))
+    if currency not in customer_currencies(customer):
+        raise invalid_field_value(currency, "currency", "currency")
 
 
 def _lines_and_totals(rec: dict, store) -> None:
@@ -142,6 +157,9 @@ def so_status(rec: dict) -> str:
 def _customer(rec: dict, store, is_new: bool) -> None:
     if not rec.get("subsidiary"):
         raise user_error("Please enter value(s) for: Primary Subsidiary", path="subsidiary")
+    if not rec.get("currency"):  # NetSuite defaults the primary currency to the subsidiary's
+        subsidiary = store.load("subsidiary", ref_id(rec["subsidiary"])) or {}
+        rec["currency"] = dict(subsidiary.get("currency") or {"id": "1"})
     if rec.get("isPerson"):
         if not (rec.get("firstName") and rec.get("lastName")):
             raise user_error("Please enter value(s) for: Name", path="lastName")
