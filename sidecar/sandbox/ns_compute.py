@@ -41,8 +41,6 @@ def _transaction(rtype: RecordType, rec: dict, store, is_new: bool) -> None:
         if not rec.get(name) and customer.get(name):
             rec[name] = customer[name]
     rec.setdefault("currency", {"id": "1"})
-    if is_new and customer and rtype.name in SALES_TYPES | {"customerRefund"}:
-        check_currency(rec, customer)
     rec.setdefault("tranDate", date.today().isoformat())
     if not rec.get("tranId"):
         rec["tranId"] = f"{rtype.tran_prefix}{store.next_value('tranid:' + rtype.name)}"
@@ -65,10 +63,14 @@ def customer_currencies(customer: dict) -> set[int]:
     return {c for c in [ref_id(customer.get("currency"))] + [ref_id(ln.get("currency")) for ln in lines] if c}
 
 
-def check_currency(rec: dict, customer: dict) -> None:
-    """A sales-side transaction in a currency its customer does not have is refused, in NetSuite's words."""
+def check_currency(rtype: RecordType, rec: dict, store) -> None:
+    """A new sales-side transaction in a currency its customer does not have is refused, in NetSuite's words.
+    Checked on the record service's creates; the control plane inserts records as they already exist."""
+    if rtype.name not in SALES_TYPES | {"customerRefund"}:
+        return
+    customer = store.load("customer", ref_id(rec.get("customer" if rtype.name == "customerRefund" else "entity")))
     currency = ref_id(rec.get("currency"))
-    if currency not in customer_currencies(customer):
+    if customer and currency not in customer_currencies(customer):
         raise invalid_field_value(currency, "currency", "currency")
 
 

@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 from flask import Blueprint, Response, request
 
 from . import ns_inventory, ns_transform
-from .ns_compute import complete
+from .ns_compute import check_currency, complete
 from .ns_errors import NsError, invalid_field_value, invalid_parameter, not_found, user_error
 from .ns_filter import Parser
 from .ns_input import Reader
@@ -113,6 +113,7 @@ def _write(rtype: RecordType, rid: int | None, body: dict) -> int:
         if rtype.name == "customer" and rid is not None:
             _keep_primary_currency(store, rid, old, rec)
         if rid is None:
+            check_currency(rtype, rec, store)
             rid = save_new(rtype, rec)
         else:
             try:
