@@ -72,6 +72,7 @@ def test_a_claim_is_free_as_soon_as_its_attempt_no_longer_holds_the_lease(pipeli
               "moved on to another attempt": {"attempts": a.token + 1}}[how]
     Event.update(**change).where(Event.id == a.id).execute()
     assert binder.claim("order", 7, b) == (True, 0.0)  # taken over at once, no fixed wait
+    assert binder.claim("order", 7, running())[0] is False  # and now b's, alive
     binder.release("order", 7, a)  # the old holder's late release changes nothing
     assert (Claim.get().holder_id, Claim.get().holder_token) == (b.id, b.token)
 

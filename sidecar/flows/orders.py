@@ -1,9 +1,10 @@
 """Orders, WooCommerce → NetSuite sales orders (issue 6).
 
 Steps, top to bottom: read the order fresh from WooCommerce → already linked? then only update what may still
-change → status one of ``orders.export_statuses``? → claim it → resolve customer and items → map → create (a
-record an earlier, crashed attempt created is found by its external id) → bind → write back (order meta + a
-private note).
+change → status one of ``orders.export_statuses``? → claim it (the claim belongs to this job's attempt: a live
+holder makes us wait without spending an attempt, a dead one's claim is taken over — ``flows/claims.py``) →
+resolve customer (able to buy in the order's currency) and items → map → create (a record an earlier, crashed
+attempt created is found by its external id) → bind → write back (order meta + a private note).
 Replays, duplicate webhooks and the echo of our own write-back all end at "Already up to date."
 """
 

@@ -93,27 +93,25 @@ def claim(entity: str, woo_id: Any, holder: Holder) -> tuple[bool, float]:
     newly taken, taken over from an attempt that no longer holds its lease, or already its own — else
     (False, seconds the live holder's lease still runs).
     """
-    Claim.insert(entity=entity, woo_id=str(woo_id), holder_kind=holder.kind, holder_id=holder.id,
-                 holder_token=holder.token).on_conflict_ignore().execute()
-    for _ in range(3):  # a row that vanishes or changes hands between the reads: look again
+    for _ in range(3):  # the row changed hands between our reads: look again
+        Claim.insert(entity=entity, woo_id=str(woo_id), holder_kind=holder.kind, holder_id=holder.id,
+                     holder_token=holder.token).on_conflict_ignore().execute()
         row = Claim.get_or_none(_key(entity, woo_id))
-        if row is None:
-            Claim.insert(entity=entity, woo_id=str(woo_id), holder_kind=holder.kind, holder_id=holder.id,
-                         holder_token=holder.token).on_conflict_ignore().execute()
+        if row is None:  # released between the insert and the read
             continue
         if _is(row, holder):
             return True, 0.0
-        current = Holder(row.holder_kind, row.holder_id, row.holder_token)
-        left = lease_left_s(current)
+        left = lease_left_s(Holder(row.holder_kind, row.holder_id, row.holder_token))
         if left > 0:
             return False, left
         taken = (Claim.update(holder_kind=holder.kind, holder_id=holder.id, holder_token=holder.token,
                               taken_at=utcnow())
                  .where(_key(entity, woo_id) & (Claim.holder_kind == row.holder_kind)
                         & (Claim.holder_id == row.holder_id) & (Claim.holder_token == row.holder_token))
-                 .execute())
+                 .execute())  # compare-and-swap: of two contenders for a dead claim, one wins
         if taken == 1:
-            log.info("claim on %s %s taken over from a %s attempt that no longer runs", entity, woo_id, row.holder_kind)
+            log.info("claim on %s %s taken over from a %s attempt that no longer holds its lease", entity, woo_id,
+                     row.holder_kind)
             return True, 0.0
     return False, 0.0
 
