@@ -35,6 +35,16 @@ def ensure(ctx: FlowContext, customer_id: str, currency_id: str) -> str | None:
     return f"Currency {currency_id} added to customer {customer_id}." if added else None
 
 
+def refused(exc: Exception, customer_id: str) -> None:
+    """The sales order was refused on its currency although we remembered the customer had it (a person removed
+    the line in NetSuite): forget, and try again — the next attempt reads the customer and adds the line."""
+    if getattr(exc.__cause__, "error_path", None) != "currency":
+        return
+    if binder.forget(ENTITY, customer_id):
+        raise TransientError(f"NetSuite refused the order's currency for customer {customer_id}; its currencies "
+                             "changed in NetSuite and are read again") from exc
+
+
 def known(customer_id: str) -> set[str]:
     """The currencies remembered for a NetSuite customer (what it had when we last looked or added)."""
     link = binder.find(ENTITY, customer_id)

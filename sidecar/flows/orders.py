@@ -11,7 +11,7 @@ Replays, duplicate webhooks and the echo of our own write-back all end at "Alrea
 from __future__ import annotations
 
 from sidecar.clients.errors import NotFoundError
-from sidecar.flows import claims, customers, item_lookup
+from sidecar.flows import claims, currencies, customers, item_lookup
 from sidecar.flows.base import FlowContext, FlowError
 from sidecar.flows.records import create_or_adopt
 from sidecar.mapping import orders as order_map
@@ -57,7 +57,11 @@ def export(ctx: FlowContext, order: dict) -> str:
         body = order_map.sales_order(order, ctx.settings, resolved)
     except MappingError as exc:
         raise FlowError(exc.message, field=exc.setting) from exc
-    ns_id = create_or_adopt(ctx, "salesOrder", body, "the sales order")
+    try:
+        ns_id = create_or_adopt(ctx, "salesOrder", body, "the sales order")
+    except FlowError as exc:
+        currencies.refused(exc, resolved.customer_id)
+        raise
     record = ctx.netsuite.get("salesOrder", ns_id)
     link = _bind(order, record, body["externalId"])
     write_back(ctx, order, link)

@@ -41,6 +41,11 @@ def remember(link: Link, **data: Any) -> None:
     link.save()
 
 
+def forget(entity: str, woo_id: Any) -> bool:
+    """Drop a link whose facts turned out to be wrong; True when there was one."""
+    return Link.delete().where((Link.entity == entity) & (Link.woo_id == str(woo_id))).execute() > 0
+
+
 @dataclass(frozen=True)
 class Holder:
     """The attempt a claim belongs to: an event's attempt (id and ``attempts``, the worker's fencing token) or a

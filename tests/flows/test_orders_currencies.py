@@ -91,3 +91,19 @@ def test_the_configured_guest_customer_gets_each_new_currency_once_and_keeps_its
     assert record["currency"]["id"] == cur["USD"]
     assert listed(record) == [cur["EUR"], cur["GBP"]]
     assert calls(stack, "PATCH", account["id"]) == 2
+
+
+def test_a_currency_removed_in_netsuite_after_we_remembered_it_is_added_again(stack):
+    cur = stack.seed["currencies"]
+    member = stack.woo_client().post("customers", {"email": "ada@example.com", "first_name": "Ada",
+                                                   "last_name": "Lovelace", "billing": PERSON})["id"]
+    first = place(stack, "USD", customer_id=member, billing=PERSON)
+    place(stack, "EUR", customer_id=member, billing=PERSON)
+    cid = stack.sales_order_for(first["id"])["entity"]["id"]
+    stack.ns_control("PATCH", f"records/customer/{cid}", {"currencyList": {"items": []}})  # a person removed it
+    again = place(stack, "EUR", customer_id=member, billing=PERSON)
+    assert stack.sales_order_for(again["id"])["currency"]["id"] == cur["EUR"]
+    assert listed(customer(stack, cid)) == [cur["EUR"]]
+    state = stack.api.get(f"/v1/orders/{again['id']}").get_json()
+    assert state["status"] == "exported"
+    assert any(h["attempts"] == 2 for h in state["history"])  # refused once, then read again and fixed
