@@ -3,7 +3,9 @@
 The ``attempts`` counter doubles as a fencing token: claiming increments it, and every later write is
 conditional on ``status = running`` and the same ``attempts``. A worker that lost its lease (it stalled, the
 sweeper gave the event to another worker) therefore cannot mark the event done, and the local writes it staged
-with ``ctx.on_done`` roll back with that refused update. Remote effects are made safe by the flows themselves
+with ``ctx.on_done`` roll back with that refused update. The same (event id, attempts) pair owns the claims a
+flow takes (``ctx.attempt``). An attempt that only waited for another job (``FlowBusy``) gives its number back
+when it settles; the pair is then reused by the next attempt, never by two running attempts at once. Remote effects are made safe by the flows themselves
 (external ids, re-reading before writing): delivery is at-least-once, handling is idempotent.
 """
 
