@@ -5,8 +5,9 @@ conditional on ``status = running`` and the same ``attempts``. A worker that los
 sweeper gave the event to another worker) therefore cannot mark the event done, and the local writes it staged
 with ``ctx.on_done`` roll back with that refused update. The same (event id, attempts) pair owns the claims a
 flow takes (``ctx.attempt``). An attempt that only waited for another job (``FlowBusy``) gives its number back
-when it settles; the pair is then reused by the next attempt, never by two running attempts at once. Remote effects are made safe by the flows themselves
-(external ids, re-reading before writing): delivery is at-least-once, handling is idempotent.
+when it settles; the pair is then reused by the next attempt, never by two running attempts at once. Remote
+effects are made safe by the flows themselves (external ids, re-reading before writing): delivery is
+at-least-once, handling is idempotent.
 """
 
 from __future__ import annotations
