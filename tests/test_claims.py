@@ -55,10 +55,10 @@ def running(topic: str = "order.created") -> Holder:
 def test_a_claim_held_by_a_live_attempt_is_busy_with_the_holders_remaining_lease(pipeline, monkeypatch):
     monkeypatch.setenv("SIDECAR_JOB_LEASE_S", "120")
     a, b = running(), running()
-    assert binder.claim("order", 7, a) == (True, 0.0)
-    assert binder.claim("order", 7, a) == (True, 0.0)  # its own
-    taken, left = binder.claim("order", 7, b)
-    assert not taken and 100 < left <= 120
+    assert binder.claim("order", 7, a)
+    assert binder.claim("order", 7, a)  # its own
+    busy = binder.claim("order", 7, b)
+    assert not busy and 100 < busy.lease_left_s <= 120
     binder.release("order", 7, b)  # not b's to give back
     assert Claim.get().holder_id == a.id
 
@@ -71,8 +71,8 @@ def test_a_claim_is_free_as_soon_as_its_attempt_no_longer_holds_the_lease(pipeli
               "settled": {"status": "done", "lease_until": None},
               "moved on to another attempt": {"attempts": a.token + 1}}[how]
     Event.update(**change).where(Event.id == a.id).execute()
-    assert binder.claim("order", 7, b) == (True, 0.0)  # taken over at once, no fixed wait
-    assert binder.claim("order", 7, running())[0] is False  # and now b's, alive
+    assert binder.claim("order", 7, b)  # taken over at once, no fixed wait
+    assert not binder.claim("order", 7, running())  # and now b's, alive
     binder.release("order", 7, a)  # the old holder's late release changes nothing
     assert (Claim.get().holder_id, Claim.get().holder_token) == (b.id, b.token)
 
@@ -94,9 +94,9 @@ def test_a_run_holds_its_claims_as_long_as_its_flow_lock(pipeline):
 
     assert acquire_flow("customers", 41)
     binder.claim("customer", 5, Holder.run(41))
-    assert binder.claim("customer", 5, running())[0] is False
+    assert not binder.claim("customer", 5, running())
     release_flow("customers", 41)
-    assert binder.claim("customer", 5, running())[0] is True
+    assert binder.claim("customer", 5, running())
 
 
 def test_waiting_for_a_live_holder_spends_no_attempt(pipeline):

@@ -24,9 +24,9 @@ def hold(ctx: FlowContext, entity: str, woo_id: Any, busy_message: str) -> Itera
         yield
         return
     holder = ctx.attempt or binder.ANONYMOUS
-    taken, lease_left = binder.claim(entity, woo_id, holder)
-    if not taken:
-        raise FlowBusy(busy_message, retry_after=lease_left)
+    claimed = binder.claim(entity, woo_id, holder)
+    if not claimed:
+        raise FlowBusy(busy_message, retry_after=claimed.lease_left_s)
     ctx.claims.add(key)
     try:
         yield

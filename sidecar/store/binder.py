@@ -64,6 +64,18 @@ class Holder:
         return cls("run", int(run_id), 0)
 
 
+@dataclass(frozen=True)
+class Claimed:
+    """What ``claim`` answers: taken or not, and how long the live holder's lease still runs. True when taken,
+    so ``if not binder.claim(…)`` reads as it should."""
+
+    taken: bool
+    lease_left_s: float = 0.0
+
+    def __bool__(self) -> bool:
+        return self.taken
+
+
 ANONYMOUS = Holder("none", 0, 0)  # a flow called outside the pipeline (a script, a test): never alive to others
 
 
@@ -90,13 +102,13 @@ def lease_left_s(holder: Holder) -> float:
     return (row.lease_until - now).total_seconds() if row is not None else 0.0
 
 
-def claim(entity: str, woo_id: Any, holder: Holder) -> tuple[bool, float]:
+def claim(entity: str, woo_id: Any, holder: Holder) -> Claimed:
     """Reserve the right to create or change the NetSuite record of a WooCommerce record.
 
     Two jobs about one record (``order.created`` and ``order.updated`` of one checkout, two orders of one new
-    customer) may run at once; only the holder of the claim writes. Returns (True, 0) when ``holder`` has it —
-    newly taken, taken over from an attempt that no longer holds its lease, or already its own — else
-    (False, seconds the live holder's lease still runs).
+    customer) may run at once; only the holder of the claim writes. Taken when ``holder`` has it — newly taken,
+    taken over from an attempt that no longer holds its lease, or already its own — else not taken, with the
+    seconds the live holder's lease still runs.
     """
     for _ in range(3):  # the row changed hands between our reads: look again
         Claim.insert(entity=entity, woo_id=str(woo_id), holder_kind=holder.kind, holder_id=holder.id,
@@ -105,10 +117,10 @@ def claim(entity: str, woo_id: Any, holder: Holder) -> tuple[bool, float]:
         if row is None:  # released between the insert and the read
             continue
         if _is(row, holder):
-            return True, 0.0
+            return Claimed(True)
         left = lease_left_s(Holder(row.holder_kind, row.holder_id, row.holder_token))
         if left > 0:
-            return False, left
+            return Claimed(False, left)
         taken = (Claim.update(holder_kind=holder.kind, holder_id=holder.id, holder_token=holder.token,
                               taken_at=utcnow())
                  .where(_key(entity, woo_id) & (Claim.holder_kind == row.holder_kind)
@@ -117,8 +129,8 @@ def claim(entity: str, woo_id: Any, holder: Holder) -> tuple[bool, float]:
         if taken == 1:
             log.info("claim on %s %s taken over from a %s attempt that no longer holds its lease", entity, woo_id,
                      row.holder_kind)
-            return True, 0.0
-    return False, 0.0
+            return Claimed(True)
+    return Claimed(False)
 
 
 def release(entity: str, woo_id: Any, holder: Holder) -> None:
