@@ -13,7 +13,7 @@ from sidecar.pipeline import counters
 from sidecar.pipeline.intake import NewEvent, accept
 from sidecar.pipeline.queue import huey
 from sidecar.pipeline.registry import reset_registry
-from sidecar.pipeline.timing import Timing, busy_delay_s
+from sidecar.pipeline.timing import busy_delay_s
 from sidecar.store import binder
 from sidecar.store.binder import Holder
 from sidecar.store.models import Claim, Event, utcnow
@@ -116,9 +116,9 @@ def test_waiting_for_a_live_holder_spends_no_attempt(pipeline):
     assert (done.status, done.attempts) == ("done", 1)
 
 
-def test_a_busy_job_comes_back_after_the_holders_lease_with_jitter_capped_at_one_retry_base():
-    t, rng = Timing(retry_base_s=30.0), random.Random(3)
-    delays = [busy_delay_s(4.0, t, rng) for _ in range(50)]
-    assert all(4.0 <= d <= 5.0 for d in delays) and len({round(d, 3) for d in delays}) > 40
-    assert all(30.0 <= busy_delay_s(290.0, t, rng) <= 37.5 for _ in range(50))
-    assert busy_delay_s(0.0, t, rng) >= 0.2  # a holder that just finished: look again almost at once
+def test_a_busy_job_looks_again_sooner_while_the_holder_is_young_and_never_after_its_lease():
+    rng = random.Random(3)
+    young = [busy_delay_s(120.0, 0.8, rng) for _ in range(50)]  # took the claim 0.8 s ago, lease 120 s left
+    assert all(0.8 <= d <= 1.0 for d in young) and len({round(d, 4) for d in young}) > 40  # jittered
+    assert all(4.0 <= busy_delay_s(4.0, 250.0, rng) <= 5.0 for _ in range(50))  # old: right after its lease
+    assert busy_delay_s(120.0, 0.0, rng) >= 0.2  # just taken: look again almost at once, not in a busy loop

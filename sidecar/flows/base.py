@@ -28,15 +28,17 @@ class FlowBusy(Exception):
     """Another live job holds the record's claim: come back when its lease would have run out.
 
     Not a failed attempt: the worker puts the event back without spending its attempt budget (a job that waits
-    for another one is not broken). ``retry_after`` is the holder's remaining lease in seconds.
+    for another one is not broken). ``retry_after`` is the holder's remaining lease in seconds, ``held_for`` how
+    long it has held the record (``sidecar.pipeline.timing.busy_delay_s`` makes the wait of both).
     """
 
     retryable = True
 
-    def __init__(self, message: str, retry_after: float = 0.0):
+    def __init__(self, message: str, retry_after: float = 0.0, held_for: float = 0.0):
         super().__init__(message)
         self.message = message
         self.retry_after = retry_after
+        self.held_for = held_for
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ def hold(ctx: FlowContext, entity: str, woo_id: Any, busy_message: str) -> Itera
     holder = ctx.attempt or binder.ANONYMOUS
     claimed = binder.claim(entity, woo_id, holder)
     if not claimed:
-        raise FlowBusy(busy_message, retry_after=claimed.lease_left_s)
+        raise FlowBusy(busy_message, retry_after=claimed.lease_left_s, held_for=claimed.held_for_s)
     ctx.claims.add(key)
     try:
         yield

@@ -52,14 +52,14 @@ def backoff_s(attempt: int, retry_after: float | None = None, t: Timing | None =
     return delay
 
 
-def busy_delay_s(holder_lease_left_s: float, t: Timing | None = None, rand: random.Random | None = None) -> float:
+def busy_delay_s(lease_left_s: float, held_for_s: float = 0.0, rand: random.Random | None = None) -> float:
     """Delay before a job that found its record claimed by another live job looks again.
 
-    The holder's remaining lease is when its claim is free for sure (a dead holder's lease simply runs out); a
-    quarter more of jitter puts the waiters after that moment and not all at the same instant. A live holder
-    usually finishes long before its lease ends, so the wait is capped at one retry base (30 s by default):
-    looking again costs one database read, and p99 "placed → sales order" stays under a minute.
+    Never later than the holder's remaining lease: that is when the claim is free for sure (a killed holder's
+    lease simply runs out). Sooner while the holder is young — as long again as it has held the claim so far —
+    because a live holder usually finishes within seconds of taking it: a waiter looks again after 0.2, 0.4,
+    0.8 … s, a handful of database reads, and a dead holder costs a few looks before its lease ends. Up to a
+    quarter of jitter keeps waiters from coming back at the same instant.
     """
-    t = t or timing()
-    wait = min(max(holder_lease_left_s, 0.2), t.retry_base_s)
+    wait = max(min(lease_left_s, held_for_s), 0.2)
     return wait * (1 + 0.25 * (rand or random).random())

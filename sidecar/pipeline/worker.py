@@ -127,10 +127,10 @@ def settle_failure(event: Event, exc: Exception, requeue: Requeue) -> None:
 
 
 def defer(event: Event, busy: FlowBusy, requeue: Requeue) -> None:
-    """Another live job holds the record this event is about: pending again once the holder's lease would have
-    run out (with jitter), and the attempt is given back — waiting for a live job is not a failed attempt, so
+    """Another live job holds the record this event is about: pending again by the time the holder's lease would
+    have run out (sooner while the holder is young), and the attempt is given back — waiting for a live job is not a failed attempt, so
     any number of such waits never uses up the event's attempts."""
-    eta = utcnow() + dt.timedelta(seconds=busy_delay_s(busy.retry_after))
+    eta = utcnow() + dt.timedelta(seconds=busy_delay_s(busy.retry_after, busy.held_for))
     if _back_to_pending(event, eta, describe(busy), requeue, "events.deferred", give_back=True):
         log.info("event %s (%s) waits for another job until %s: %s", event.id, event.topic,
                  eta.isoformat(timespec="seconds"), busy.message)

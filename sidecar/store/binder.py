@@ -66,11 +66,12 @@ class Holder:
 
 @dataclass(frozen=True)
 class Claimed:
-    """What ``claim`` answers: taken or not, and how long the live holder's lease still runs. True when taken,
-    so ``if not binder.claim(…)`` reads as it should."""
+    """What ``claim`` answers: taken or not; if not, how long the live holder's lease still runs and how long it
+    has held the claim. True when taken, so ``if not binder.claim(…)`` reads as it should."""
 
     taken: bool
     lease_left_s: float = 0.0
+    held_for_s: float = 0.0
 
     def __bool__(self) -> bool:
         return self.taken
@@ -120,7 +121,7 @@ def claim(entity: str, woo_id: Any, holder: Holder) -> Claimed:
             return Claimed(True)
         left = lease_left_s(Holder(row.holder_kind, row.holder_id, row.holder_token))
         if left > 0:
-            return Claimed(False, left)
+            return Claimed(False, left, max((utcnow() - row.taken_at).total_seconds(), 0.0))
         taken = (Claim.update(holder_kind=holder.kind, holder_id=holder.id, holder_token=holder.token,
                               taken_at=utcnow())
                  .where(_key(entity, woo_id) & (Claim.holder_kind == row.holder_kind)
