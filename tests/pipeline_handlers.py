@@ -16,11 +16,12 @@ from pathlib import Path
 
 import peewee
 
-from sidecar.flows.base import FlowError
+from sidecar.flows.base import FlowBusy, FlowError
 from sidecar.store.db import database
 from sidecar.store.models import utcnow
 
-BROKEN: dict[str, str] = {}  # {"message": …} → flaky raises RuntimeError(message); {"permanent": …} → FlowError
+BROKEN: dict[str, str] = {}  # {"message": …} → flaky raises RuntimeError(message); {"permanent": …} → FlowError;
+# {"busy": seconds} → FlowBusy (another live job holds the record, its lease runs that long)
 _ready = threading.Lock()
 _created = False
 
@@ -59,6 +60,8 @@ def count(event, ctx) -> str:
 
 
 def flaky(event, ctx) -> str:
+    if "busy" in BROKEN:
+        raise FlowBusy(f"order {event.resource_id} is being exported by another job", float(BROKEN["busy"]))
     if "permanent" in BROKEN:
         raise FlowError(BROKEN["permanent"], field="orders.subsidiary_id")
     if "message" in BROKEN:

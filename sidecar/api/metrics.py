@@ -18,6 +18,7 @@ COUNTERS = {  # metric name → (counter row, help)
     "nssync_events_failed": ("events.failed", "Events that ended failed (permanent error or out of attempts)"),
     "nssync_events_retried": ("events.retried", "Failed attempts scheduled for a retry with backoff"),
     "nssync_events_recovered": ("events.recovered", "Events taken back from a worker that stopped"),
+    "nssync_events_deferred": ("events.deferred", "Events put back (attempt not counted): a live job held their record"),
 }
 
 

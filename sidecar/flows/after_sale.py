@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from sidecar.clients.errors import NotFoundError
 from sidecar.flows import cancellations, orders, refunds
-from sidecar.flows.base import FlowBusy, FlowContext
+from sidecar.flows.base import FlowContext
 from sidecar.store import binder
 
 UP_TO_DATE = "Already up to date."
@@ -19,11 +19,9 @@ UP_TO_DATE = "Already up to date."
 
 def handle_order_change(event, ctx: FlowContext) -> str:
     """Export/update, then refunds, then cancellation; one line saying what happened."""
-    outcome = orders.handle_order_event(event, ctx)
+    outcome = orders.handle_order_event(event, ctx)  # waits (FlowBusy) while another job holds the export claim
     link = binder.find("order", event.resource_id)
-    if link is not None and not link.ns_id:  # another job holds the export claim: its record may appear
-        raise FlowBusy(f"order {event.resource_id} is being exported by another job; looking again shortly")
-    if link is None:
+    if link is None or not link.ns_id:
         return outcome  # never exported: nothing in NetSuite to refund or close
     try:
         order = ctx.woo.get_order(int(event.resource_id))

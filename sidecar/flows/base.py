@@ -25,10 +25,20 @@ class FlowError(Exception):
 
 
 class FlowBusy(Exception):
-    """Another job is working on the same record right now: try again shortly (retryable)."""
+    """Another live job holds the record's claim: come back when its lease would have run out.
+
+    Not a failed attempt: the worker puts the event back without spending its attempt budget (a job that waits
+    for another one is not broken). ``retry_after`` is the holder's remaining lease in seconds, ``held_for`` how
+    long it has held the record (``sidecar.pipeline.timing.busy_delay_s`` makes the wait of both).
+    """
 
     retryable = True
-    retry_after = 5.0
+
+    def __init__(self, message: str, retry_after: float = 0.0, held_for: float = 0.0):
+        super().__init__(message)
+        self.message = message
+        self.retry_after = retry_after
+        self.held_for = held_for
 
 
 @dataclass(frozen=True)
@@ -54,7 +64,8 @@ class FlowContext:
     ``on_done(fn)`` stages a local database write that must commit together with the event's ``done`` status:
     if the worker dies or loses its lease before that commit, the write never happened. ``emit(new_event)`` hands
     a new event to the pipeline (a catch-up poll found a change) and says whether it was new — a flow never
-    imports the pipeline itself.
+    imports the pipeline itself. ``attempt`` is the attempt running the flow (``sidecar.store.binder.Holder``: an
+    event's id and ``attempts``, or a run), which owns every claim the flow takes (``sidecar.flows.claims``).
     """
 
     def __init__(self, netsuite: Any = _UNSET, woo: Any = _UNSET, settings: Any = _UNSET,
@@ -66,6 +77,8 @@ class FlowContext:
         self.extras: dict = extras if extras is not None else {}
         self.staged: list[Callable[[], None]] = []
         self._emit = emit
+        self.attempt: Any = None
+        self.claims: set[tuple[str, str]] = set()
 
     def _get(self, name: str) -> Any:
         if name not in self._values:

@@ -19,8 +19,8 @@ from __future__ import annotations
 
 from sidecar.clients.errors import NotFoundError, RemoteError
 from sidecar.clients.suiteql import literal
-from sidecar.flows import ns_poll, woo_poll
-from sidecar.flows.base import FlowBusy, FlowContext, FlowError
+from sidecar.flows import claims, ns_poll, woo_poll
+from sidecar.flows.base import FlowContext, FlowError
 from sidecar.mapping.common import money
 from sidecar.store import binder
 from sidecar.store.models import utcnow
@@ -41,13 +41,11 @@ def woo_cancelled(ctx: FlowContext, order: dict, link) -> str | None:
     """Close the sales order of a cancelled WooCommerce order, or report why not; None when not cancelled."""
     if order.get("status") != "cancelled" or (link.data or {}).get("cancellation"):
         return None
-    if not binder.claim(CLAIM, order["id"]):  # the webhook and the plugin's event of one cancel, side by side
-        raise FlowBusy(f"the cancellation of order {order['id']} is being handled by another job")
-    try:
+    # the webhook and the plugin's event of one cancel may run side by side: one handles it, under a claim
+    with claims.hold(ctx, CLAIM, order["id"], f"the cancellation of order {order['id']} is being handled by "
+                                              "another job"):
         link = binder.find("order", order["id"])  # re-read under the claim
         return None if (link.data or {}).get("cancellation") else _close_for_woo(ctx, order, link)
-    finally:
-        binder.release(CLAIM, order["id"])
 
 
 def _close_for_woo(ctx: FlowContext, order: dict, link) -> str:

@@ -1,17 +1,20 @@
 """Customers, WooCommerce → NetSuite: on customer events, on an order's first export, and in a ``customers``
 run ("Sync now" or its schedule) that walks every WooCommerce customer of the chosen roles.
 
-Steps: read the customer fresh from WooCommerce → skip roles not chosen in ``customers.roles`` → find it in
-NetSuite (link, then external id, then e-mail) → map → create or update → bind.
+Steps: read the customer fresh from WooCommerce → skip roles not chosen in ``customers.roles`` → claim it (one
+job at a time creates or updates a customer) → find it in NetSuite (link, then external id, then e-mail) → map →
+create or update → bind. For an order, the customer is also made able to buy in the order's currency.
 """
 
 from __future__ import annotations
 
 from sidecar.clients.suiteql import literal
-from sidecar.flows.base import FlowContext, FlowError
+from sidecar.flows import claims, currencies
+from sidecar.flows.base import FlowBusy, FlowContext, FlowError
 from sidecar.flows.records import create_or_adopt
 from sidecar.mapping.common import MappingError, fingerprint, guest_key
 from sidecar.mapping.customers import from_order, from_woo_customer
+from sidecar.mapping.orders import currency_id
 from sidecar.store import binder
 
 
@@ -26,14 +29,24 @@ def handle_customer_event(event, ctx: FlowContext) -> str:
 
 
 def ensure_for_order(ctx: FlowContext, order: dict) -> str:
-    """The NetSuite customer an order is sold to: its link, found, created, or the configured guest customer."""
+    """The NetSuite customer an order is sold to — its link, found, created, or the configured guest customer —
+    able to buy in the order's currency (a new customer gets it as its primary currency, an existing one a
+    ``currencyList`` line: ``sidecar.flows.currencies``)."""
+    currency = _order_currency(ctx, order)
+    ns_id = _customer_for_order(ctx, order, currency)
+    if currency:
+        currencies.ensure(ctx, ns_id, currency)
+    return ns_id
+
+
+def _customer_for_order(ctx: FlowContext, order: dict, currency: str | None) -> str:
     if order.get("customer_id"):
         link = binder.find("customer", order["customer_id"])
         if link and link.ns_id:
             return link.ns_id
         customer = ctx.woo.get_customer(order["customer_id"])
         body = _map(from_woo_customer, customer, ctx.settings)
-        return sync_customer(ctx, "customer", customer["id"], body)[0]
+        return sync_customer(ctx, "customer", customer["id"], body, currency=currency)[0]
     guest = ctx.settings["orders"]["guest_customer"]
     if guest != "create":
         return guest
@@ -42,11 +55,26 @@ def ensure_for_order(ctx: FlowContext, order: dict) -> str:
     if link and link.ns_id:
         return link.ns_id
     body = _map(from_order, order, ctx.settings)
-    return sync_customer(ctx, "guest", guest_key(email), body)[0]
+    return sync_customer(ctx, "guest", guest_key(email), body, currency=currency)[0]
 
 
-def sync_customer(ctx: FlowContext, entity: str, woo_id, body: dict) -> tuple[str, str]:
-    """Create or update one customer; returns (internal id, one-line outcome)."""
+def _order_currency(ctx: FlowContext, order: dict) -> str | None:
+    """The order's NetSuite currency (``orders.currencies``); None when no table is set (the customer's own)."""
+    try:
+        return currency_id(order, ctx.settings["orders"])
+    except MappingError as exc:
+        raise FlowError(exc.message, field=exc.setting) from exc
+
+
+def sync_customer(ctx: FlowContext, entity: str, woo_id, body: dict, *,
+                  currency: str | None = None) -> tuple[str, str]:
+    """Create or update one customer, holding its claim; returns (internal id, one-line outcome). ``currency``
+    is the primary currency of a customer created now (an order's); an update never sends one."""
+    with claims.hold(ctx, entity, woo_id, f"{entity} {woo_id} is being synced to NetSuite by another job"):
+        return _sync_customer(ctx, entity, woo_id, body, currency)
+
+
+def _sync_customer(ctx: FlowContext, entity: str, woo_id, body: dict, currency: str | None) -> tuple[str, str]:
     digest = fingerprint(body)
     link = binder.find(entity, woo_id)
     if link and link.ns_id:
@@ -59,7 +87,8 @@ def sync_customer(ctx: FlowContext, entity: str, woo_id, body: dict) -> tuple[st
     if found:
         binder.bind(entity, woo_id, found, external_id=body["externalId"], fingerprint=digest)
         return found, f"Linked to existing customer {found}"
-    ns_id = create_or_adopt(ctx, "customer", body, f"the customer {body.get('email')}")
+    new_body = {**body, "currency": {"id": currency}} if currency else body
+    ns_id = create_or_adopt(ctx, "customer", new_body, f"the customer {body.get('email')}")
     binder.bind(entity, woo_id, ns_id, external_id=body["externalId"], fingerprint=digest)
     return ns_id, f"Created customer {ns_id}"
 
@@ -97,6 +126,8 @@ def run(ctx: FlowContext, run) -> None:
             try:
                 body = _map(from_woo_customer, customer, ctx.settings)
                 outcome = sync_customer(ctx, "customer", customer["id"], body)[1]
+            except FlowBusy:
+                continue  # another job (an order's, a customer event's) is syncing it right now
             except FlowError as exc:
                 run.failed += 1
                 errors.append(f"customer {customer.get('id')} ({customer.get('email')}): {exc.message}")

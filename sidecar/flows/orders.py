@@ -1,17 +1,18 @@
 """Orders, WooCommerce → NetSuite sales orders (issue 6).
 
 Steps, top to bottom: read the order fresh from WooCommerce → already linked? then only update what may still
-change → status one of ``orders.export_statuses``? → claim it → resolve customer and items → map → create (a
-record an earlier, crashed attempt created is found by its external id) → bind → write back (order meta + a
-private note).
+change → status one of ``orders.export_statuses``? → claim it (the claim belongs to this job's attempt: a live
+holder makes us wait without spending an attempt, a dead one's claim is taken over — ``flows/claims.py``) →
+resolve customer (able to buy in the order's currency) and items → map → create (a record an earlier, crashed
+attempt created is found by its external id) → bind → write back (order meta + a private note).
 Replays, duplicate webhooks and the echo of our own write-back all end at "Already up to date."
 """
 
 from __future__ import annotations
 
 from sidecar.clients.errors import NotFoundError
-from sidecar.flows import customers, item_lookup
-from sidecar.flows.base import FlowBusy, FlowContext, FlowError
+from sidecar.flows import claims, currencies, customers, item_lookup
+from sidecar.flows.base import FlowContext, FlowError
 from sidecar.flows.records import create_or_adopt
 from sidecar.mapping import orders as order_map
 from sidecar.mapping.common import MappingError, fingerprint
@@ -38,17 +39,13 @@ def handle_order_event(event, ctx: FlowContext) -> str:
 
 
 def export_claimed(ctx: FlowContext, order: dict) -> str:
-    """Export while holding the order's claim, so a parallel job for the same order cannot create twice."""
-    if not binder.claim("order", order["id"]):
-        link = binder.find("order", order["id"])
+    """Export while holding the order's claim, so a parallel job for the same order cannot create twice. A job
+    that finds the claim held by a live job waits for it (FlowBusy); once the holder is done the link is there."""
+    with claims.hold(ctx, "order", order["id"], f"order {order['id']} is being exported by another job"):
+        link = binder.find("order", order["id"])  # the holder we waited for may have finished meanwhile
         if link and link.ns_id:
             return update_exported(ctx, order, link)
-        raise FlowBusy(f"order {order['id']} is being exported by another job; trying again shortly")
-    try:
         return export(ctx, order)
-    except BaseException:
-        binder.release("order", order["id"])
-        raise
 
 
 def export(ctx: FlowContext, order: dict) -> str:
@@ -62,7 +59,11 @@ def export(ctx: FlowContext, order: dict) -> str:
         body = build(order, ctx.settings, resolved)
     except MappingError as exc:
         raise FlowError(exc.message, field=exc.setting) from exc
-    ns_id = create_or_adopt(ctx, record_type, body, RECORD_LABEL[record_type])
+    try:
+        ns_id = create_or_adopt(ctx, record_type, body, RECORD_LABEL[record_type])
+    except FlowError as exc:
+        currencies.refused(exc, resolved.customer_id)
+        raise
     record = ctx.netsuite.get(record_type, ns_id)
     link = _bind(order, record, body["externalId"], record_type)
     write_back(ctx, order, link)

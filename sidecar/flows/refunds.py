@@ -14,8 +14,8 @@ The ``refunds`` run is the catch-up for orders the orders poll does not list (st
 from __future__ import annotations
 
 from sidecar.clients.suiteql import literal
-from sidecar.flows import item_lookup, woo_poll
-from sidecar.flows.base import FlowBusy, FlowContext, FlowError
+from sidecar.flows import claims, item_lookup, woo_poll
+from sidecar.flows.base import FlowContext, FlowError
 from sidecar.flows.records import create_or_adopt
 from sidecar.mapping import refunds as refund_map
 from sidecar.mapping.common import MappingError, money
@@ -37,13 +37,11 @@ def sync_refunds(ctx: FlowContext, order: dict, link) -> list[str]:
         key = child_key(order["id"], refund["id"])
         if _bound(order["id"], refund["id"]):
             continue
-        if not binder.claim(ENTITY, key):  # order.updated and order.refunded of one refund, run side by side
-            raise FlowBusy(f"refund {refund['id']} is being recorded by another job; trying again shortly")
-        try:
-            outcomes.append(record_refund(ctx, order, link, refund))
-        except BaseException:
-            binder.release(ENTITY, key)
-            raise
+        # order.updated and order.refunded of one refund may run side by side: one records it, under a claim
+        with claims.hold(ctx, ENTITY, key, f"refund {refund['id']} is being recorded by another job; trying again "
+                                           "shortly"):
+            if not _bound(order["id"], refund["id"]):  # re-read under the claim
+                outcomes.append(record_refund(ctx, order, link, refund))
     return outcomes
 
 

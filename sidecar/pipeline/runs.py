@@ -15,6 +15,7 @@ from sidecar.pipeline.leases import acquire_flow, holding, release_flow
 from sidecar.pipeline.queue import huey, uses_sql_storage
 from sidecar.pipeline.registry import get_registry
 from sidecar.pipeline.worker_errors import describe
+from sidecar.store.binder import Holder
 from sidecar.store.models import SyncRun, utcnow
 from sidecar.store.txn import write_transaction
 
@@ -81,7 +82,9 @@ def _run_flow(run: SyncRun) -> None:
         _close(run, "failed", [f"No flow named {run.flow!r} in this sidecar."])
         return
     try:
-        spec.run(build_context(emit=lambda new: accept(new)[1]), run)
+        ctx = build_context(emit=lambda new: accept(new)[1])
+        ctx.attempt = Holder.run(run.id)  # the claims a run takes live as long as its flow lock
+        spec.run(ctx, run)
     except Exception as exc:  # a run fails with a readable reason; the worker lives on
         log.warning("run %s of %s failed", run.id, run.flow, exc_info=True)
         _close(run, "failed", list(run.errors or []) + [describe(exc)])

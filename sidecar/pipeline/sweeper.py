@@ -4,7 +4,8 @@ huey drops a task the moment a worker takes it, so a worker killed mid-job leave
 lease that is no longer renewed. Every sweep (``SIDECAR_SWEEP_INTERVAL_S``) this module renews the leases this
 process holds, puts events with an expired lease back to ``pending`` (or ``failed`` once they used up their
 attempts: an event that kills its worker must not loop forever), re-enqueues pending events whose task is
-overdue by more than a lease, fails runs whose worker died and re-enqueues runs stuck in ``pending``.
+overdue by more than a lease, fails runs whose worker died, re-enqueues runs stuck in ``pending`` and drops record
+claims whose job no longer holds its lease (``sidecar.store.binder``).
 
 With Redis, an enqueue can fail or wait for the socket timeout. A pass stops enqueuing at the first failure
 (the rows stay ``pending`` and a later pass re-enqueues them), so a Redis outage costs one timeout per pass, not
@@ -23,6 +24,7 @@ from sidecar.pipeline.leases import renew_all
 from sidecar.pipeline.runs import enqueue_run
 from sidecar.pipeline.timing import timing
 from sidecar.pipeline.worker_errors import max_attempts
+from sidecar.store.binder import free_dead_claims
 from sidecar.store.models import Event, FlowLock, SyncRun, utcnow
 from sidecar.store.txn import write_transaction
 
@@ -35,7 +37,8 @@ DEAD_RUN = "The worker stopped during this run; the next run starts again from t
 def sweep() -> dict[str, int]:
     """One pass; returns what it did, by kind."""
     return {"renewed": renew_all(), "recovered": recover_expired_events(), "requeued": requeue_stale_events(),
-            "runs_failed": fail_dead_runs(), "runs_requeued": requeue_stale_runs()}
+            "runs_failed": fail_dead_runs(), "runs_requeued": requeue_stale_runs(),
+            "claims_freed": free_dead_claims()}
 
 
 def recover_expired_events() -> int:

@@ -49,3 +49,16 @@ def backoff_s(attempt: int, retry_after: float | None = None, t: Timing | None =
     """
     t = t or timing()
     return job_policy(t.retry_base_s, t.retry_max_s).delay(attempt, retry_after, rand)
+
+
+def busy_delay_s(lease_left_s: float, held_for_s: float = 0.0, rand: random.Random | None = None) -> float:
+    """Delay before a job that found its record claimed by another live job looks again.
+
+    Never later than the holder's remaining lease: that is when the claim is free for sure (a killed holder's
+    lease simply runs out). Sooner while the holder is young — as long again as it has held the claim so far —
+    because a live holder usually finishes within seconds of taking it: a waiter looks again after 0.2, 0.4,
+    0.8 … s, a handful of database reads, and a dead holder costs a few looks before its lease ends. Up to a
+    quarter of jitter keeps waiters from coming back at the same instant.
+    """
+    wait = max(min(lease_left_s, held_for_s), 0.2)
+    return wait * (1 + 0.25 * (rand or random).random())

@@ -3,8 +3,11 @@
 The ``attempts`` counter doubles as a fencing token: claiming increments it, and every later write is
 conditional on ``status = running`` and the same ``attempts``. A worker that lost its lease (it stalled, the
 sweeper gave the event to another worker) therefore cannot mark the event done, and the local writes it staged
-with ``ctx.on_done`` roll back with that refused update. Remote effects are made safe by the flows themselves
-(external ids, re-reading before writing): delivery is at-least-once, handling is idempotent.
+with ``ctx.on_done`` roll back with that refused update. The same (event id, attempts) pair owns the claims a
+flow takes (``ctx.attempt``). An attempt that only waited for another job (``FlowBusy``) gives its number back
+when it settles; the pair is then reused by the next attempt, never by two running attempts at once. Remote
+effects are made safe by the flows themselves (external ids, re-reading before writing): delivery is
+at-least-once, handling is idempotent.
 """
 
 from __future__ import annotations
@@ -14,13 +17,14 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sidecar.flows.base import FlowContext, FlowError
+from sidecar.flows.base import FlowBusy, FlowContext, FlowError
 from sidecar.pipeline import counters
 from sidecar.pipeline.context import build_context
 from sidecar.pipeline.leases import holding
 from sidecar.pipeline.registry import get_registry
-from sidecar.pipeline.timing import backoff_s, timing
+from sidecar.pipeline.timing import backoff_s, busy_delay_s, timing
 from sidecar.pipeline.worker_errors import describe, is_permanent, max_attempts
+from sidecar.store.binder import Holder
 from sidecar.store.models import Event, utcnow
 from sidecar.store.txn import write_transaction
 
@@ -48,6 +52,7 @@ def process_event(event_id: int, requeue: Requeue) -> str | None:
         return None
     with holding("event", event.id, event.attempts):
         ctx = build_context()
+        ctx.attempt = Holder.event(event.id, event.attempts)  # owns the claims the flow takes
         try:
             outcome = run_handler(event, ctx)
         except Exception as exc:  # noqa: BLE001 - every failure is settled on the event row
@@ -104,7 +109,11 @@ def finish(event: Event, outcome: str, ctx: FlowContext) -> None:
 
 
 def settle_failure(event: Event, exc: Exception, requeue: Requeue) -> None:
-    """Permanent (or out of attempts) → failed with a readable reason; otherwise pending again after a backoff."""
+    """Permanent (or out of attempts) → failed with a readable reason; otherwise pending again after a backoff.
+    Busy (another live job holds the record) is no failure: see ``defer``."""
+    if isinstance(exc, FlowBusy):
+        defer(event, exc, requeue)
+        return
     message = describe(exc)
     limit = max_attempts()
     if is_permanent(exc) or event.attempts >= limit:
@@ -113,16 +122,34 @@ def settle_failure(event: Event, exc: Exception, requeue: Requeue) -> None:
         log.warning("event %s (%s) failed: %s", event.id, event.topic, reason)
         return
     eta = utcnow() + dt.timedelta(seconds=backoff_s(event.attempts, getattr(exc, "retry_after", None)))
-    with write_transaction():
-        updated = (Event.update(status="pending", next_attempt_at=eta, last_error=message, lease_until=None,
-                                updated_at=utcnow()).where(fenced(event)).execute())
-        if updated == 1:
-            requeue.in_transaction(event.id, eta)
-            counters.incr("events.retried")
-    if updated == 1:
-        requeue.after_commit(event.id, eta)
+    if _back_to_pending(event, eta, message, requeue, "events.retried"):
         log.info("event %s (%s) attempt %d failed, retry at %s: %s", event.id, event.topic, event.attempts,
                  eta.isoformat(timespec="seconds"), message)
+
+
+def defer(event: Event, busy: FlowBusy, requeue: Requeue) -> None:
+    """Another live job holds the record this event is about: pending again by the time the holder's lease would
+    have run out (sooner while the holder is young), and the attempt is given back — waiting for a live job is not a failed attempt, so
+    any number of such waits never uses up the event's attempts."""
+    eta = utcnow() + dt.timedelta(seconds=busy_delay_s(busy.retry_after, busy.held_for))
+    if _back_to_pending(event, eta, describe(busy), requeue, "events.deferred", give_back=True):
+        log.info("event %s (%s) waits for another job until %s: %s", event.id, event.topic,
+                 eta.isoformat(timespec="seconds"), busy.message)
+
+
+def _back_to_pending(event: Event, eta: dt.datetime, message: str, requeue: Requeue, counter: str, *,
+                     give_back: bool = False) -> bool:
+    """running (our attempt) → pending at ``eta``, its task queued with it; False when the lease was lost."""
+    changes = {"attempts": Event.attempts - 1} if give_back else {}
+    with write_transaction():
+        updated = (Event.update(status="pending", next_attempt_at=eta, last_error=message, lease_until=None,
+                                updated_at=utcnow(), **changes).where(fenced(event)).execute())
+        if updated == 1:
+            requeue.in_transaction(event.id, eta)
+            counters.incr(counter)
+    if updated == 1:
+        requeue.after_commit(event.id, eta)
+    return updated == 1
 
 
 def _fail(event: Event, reason: str) -> None:

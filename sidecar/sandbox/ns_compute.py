@@ -57,6 +57,23 @@ def _transaction(rtype: RecordType, rec: dict, store, is_new: bool) -> None:
         rec.setdefault("status", {"id": "R"})
 
 
+def customer_currencies(customer: dict) -> set[int]:
+    """The currencies a customer can buy in: its primary currency and its currencyList lines (spec §6.2)."""
+    lines = (customer.get("currencyList") or {}).get("items", [])
+    return {c for c in [ref_id(customer.get("currency"))] + [ref_id(ln.get("currency")) for ln in lines] if c}
+
+
+def check_currency(rtype: RecordType, rec: dict, store) -> None:
+    """A new sales-side transaction in a currency its customer does not have is refused, in NetSuite's words.
+    Checked on the record service's creates; the control plane inserts records as they already exist."""
+    if rtype.name not in SALES_TYPES | {"customerRefund"}:
+        return
+    customer = store.load("customer", ref_id(rec.get("customer" if rtype.name == "customerRefund" else "entity")))
+    currency = ref_id(rec.get("currency"))
+    if customer and currency not in customer_currencies(customer):
+        raise invalid_field_value(currency, "currency", "currency")
+
+
 def _lines_and_totals(rec: dict, store) -> None:
     lines = (rec.get("item") or {}).get("items") or []
     if not lines:
@@ -142,6 +159,9 @@ def so_status(rec: dict) -> str:
 def _customer(rec: dict, store, is_new: bool) -> None:
     if not rec.get("subsidiary"):
         raise user_error("Please enter value(s) for: Primary Subsidiary", path="subsidiary")
+    if not rec.get("currency"):  # NetSuite defaults the primary currency to the subsidiary's
+        subsidiary = store.load("subsidiary", ref_id(rec["subsidiary"])) or {}
+        rec["currency"] = dict(subsidiary.get("currency") or {"id": "1"})
     if rec.get("isPerson"):
         if not (rec.get("firstName") and rec.get("lastName")):
             raise user_error("Please enter value(s) for: Name", path="lastName")

@@ -9,8 +9,8 @@ from urllib.parse import urlencode
 from flask import Blueprint, Response, request
 
 from . import ns_inventory, ns_transform
-from .ns_compute import complete
-from .ns_errors import NsError, invalid_parameter, not_found, user_error
+from .ns_compute import check_currency, complete
+from .ns_errors import NsError, invalid_field_value, invalid_parameter, not_found, user_error
 from .ns_filter import Parser
 from .ns_input import Reader
 from .ns_render import RECORD_PATH, Renderer
@@ -18,6 +18,7 @@ from .ns_schema import RecordType, lookup
 from .ns_state import state
 from .ns_store import DuplicateExternalId
 from .ns_sublists import apply_write
+from .ns_tables import ref_id
 
 bp = Blueprint("ns_records", __name__, url_prefix=RECORD_PATH)
 GET_PARAMS = ("fields", "expand", "expandSubResources", "simpleEnumFormat")
@@ -109,7 +110,10 @@ def _write(rtype: RecordType, rid: int | None, body: dict) -> int:
             for name in replace - set(rtype.sublists) - set(incoming):
                 rec.pop(name, None)
         rec = complete(rtype, {k: v for k, v in rec.items() if v is not None}, store, rid)
+        if rtype.name == "customer" and rid is not None:
+            _keep_primary_currency(store, rid, old, rec)
         if rid is None:
+            check_currency(rtype, rec, store)
             rid = save_new(rtype, rec)
         else:
             try:
@@ -120,6 +124,14 @@ def _write(rtype: RecordType, rid: int | None, body: dict) -> int:
             ns_inventory.recommit(store, old or None, rec)
             store.save(rtype, rid, rec)
         return rid
+
+
+def _keep_primary_currency(store, rid: int, old: dict, rec: dict) -> None:
+    """A customer's primary currency cannot be changed once it has transactions (spec §6.2)."""
+    if ref_id(old.get("currency")) == ref_id(rec.get("currency")):
+        return
+    if store.query('SELECT 1 FROM "transaction" WHERE entity = ? LIMIT 1', [rid])[1]:
+        raise invalid_field_value(ref_id(rec.get("currency")), "currency", "currency")
 
 
 @bp.post("/<type_name>")

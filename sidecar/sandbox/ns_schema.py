@@ -88,6 +88,8 @@ LOCATIONS_LINE = {"location": "ref:location", "locationId": "int!", "location_di
 ADDRESSBOOK_LINE = {"label": "str", "defaultBilling": "bool", "defaultShipping": "bool", "isResidential": "bool",
                     "addressId": "str", "id": "int", "internalId": "int!", "addressBookAddress": "addr",
                     "addressBookAddress_text": "str!"}
+CURRENCY_LINE = {"currency": "ref:currency", **_f("balance! depositBalance! overdueBalance! unbilledOrders! "
+                                                  "consolBalance!", "num")}  # non-keyed: lines append (§5)
 CUSTOMER_BODY = {
     **_f("entityId firstName lastName companyName salutation email phone altEmail mobilePhone externalId "
          "comments", "str"),
@@ -122,7 +124,7 @@ def _list(name: str) -> RecordType:
 
 TYPES: dict[str, RecordType] = {t.name: t for t in [
     RecordType("customer", "entity", CUSTOMER_BODY,
-               {"addressBook": Sublist(ADDRESSBOOK_LINE, key=("id",))}),
+               {"addressBook": Sublist(ADDRESSBOOK_LINE, key=("id",)), "currencyList": Sublist(CURRENCY_LINE)}),
     _tran("salesOrder", "SO", "SalesOrd"),
     _tran("itemFulfillment", "IF", "ItemShip", {"shipStatus": "enum", "shipCarrier": "enum",
                                                "shippedDate": "date", "packedDate": "date", "pickedDate": "date"},

@@ -1,10 +1,15 @@
-"""The binder: "what is this WooCommerce record's id in NetSuite?" and recording a new link (STYLE.md)."""
+"""The binder: "what is this WooCommerce record's id in NetSuite?", recording a new link (STYLE.md), and the
+claims that keep two jobs from creating or changing the same record at once."""
 
 from __future__ import annotations
 
+import logging
+from dataclasses import dataclass
 from typing import Any
 
-from sidecar.store.models import Link, utcnow
+from sidecar.store.models import Claim, Event, FlowLock, Link, utcnow
+
+log = logging.getLogger(__name__)
 
 
 def find(entity: str, woo_id: Any) -> Link | None:
@@ -49,31 +54,113 @@ def children(entity: str, woo_id: Any) -> list[Link]:
                 .order_by(Link.id))
 
 
-CLAIM_STALE_S = 900
+
+def forget(entity: str, woo_id: Any) -> bool:
+    """Drop a link whose facts turned out to be wrong; True when there was one."""
+    return Link.delete().where((Link.entity == entity) & (Link.woo_id == str(woo_id))).execute() > 0
 
 
-def claim(entity: str, woo_id: Any) -> bool:
-    """Reserve the right to create the NetSuite record for a WooCommerce record.
+@dataclass(frozen=True)
+class Holder:
+    """The attempt a claim belongs to: an event's attempt (id and ``attempts``, the worker's fencing token) or a
+    run of a flow (its id). A claim is valid exactly as long as that attempt holds its lease."""
 
-    Two jobs about one order (``order.created`` and ``order.updated`` of the same checkout) may run at once;
-    only the one holding the claim creates and writes back. The claim is a link row without a NetSuite id; a
-    claim left by a crashed worker is taken over after CLAIM_STALE_S.
+    kind: str
+    id: int
+    token: int = 0
+
+    @classmethod
+    def event(cls, event_id: int, attempts: int) -> Holder:
+        return cls("event", int(event_id), int(attempts))
+
+    @classmethod
+    def run(cls, run_id: int) -> Holder:
+        return cls("run", int(run_id), 0)
+
+
+@dataclass(frozen=True)
+class Claimed:
+    """What ``claim`` answers: taken or not; if not, how long the live holder's lease still runs and how long it
+    has held the claim. True when taken, so ``if not binder.claim(…)`` reads as it should."""
+
+    taken: bool
+    lease_left_s: float = 0.0
+    held_for_s: float = 0.0
+
+    def __bool__(self) -> bool:
+        return self.taken
+
+
+ANONYMOUS = Holder("none", 0, 0)  # a flow called outside the pipeline (a script, a test): never alive to others
+
+
+def _key(entity: str, woo_id: Any):
+    return (Claim.entity == entity) & (Claim.woo_id == str(woo_id))
+
+
+def _is(row: Claim, holder: Holder):
+    return (row.holder_kind, row.holder_id, row.holder_token) == (holder.kind, holder.id, holder.token)
+
+
+def lease_left_s(holder: Holder) -> float:
+    """Seconds the holder's lease still runs; 0 when it no longer holds it (expired, settled, moved on)."""
+    now = utcnow()
+    if holder.kind == "event":
+        row = (Event.select(Event.lease_until)
+               .where((Event.id == holder.id) & (Event.status == "running") & (Event.attempts == holder.token)
+                      & (Event.lease_until >= now)).first())
+    elif holder.kind == "run":
+        row = FlowLock.select(FlowLock.lease_until).where(
+            (FlowLock.run_id == holder.id) & (FlowLock.lease_until >= now)).first()
+    else:
+        row = None
+    return (row.lease_until - now).total_seconds() if row is not None else 0.0
+
+
+def claim(entity: str, woo_id: Any, holder: Holder) -> Claimed:
+    """Reserve the right to create or change the NetSuite record of a WooCommerce record.
+
+    Two jobs about one record (``order.created`` and ``order.updated`` of one checkout, two orders of one new
+    customer) may run at once; only the holder of the claim writes. Taken when ``holder`` has it — newly taken,
+    taken over from an attempt that no longer holds its lease, or already its own — else not taken, with the
+    seconds the live holder's lease still runs.
     """
-    import datetime as dt
+    for _ in range(3):  # the row changed hands between our reads: look again
+        Claim.insert(entity=entity, woo_id=str(woo_id), holder_kind=holder.kind, holder_id=holder.id,
+                     holder_token=holder.token).on_conflict_ignore().execute()
+        row = Claim.get_or_none(_key(entity, woo_id))
+        if row is None:  # released between the insert and the read
+            continue
+        if _is(row, holder):
+            return Claimed(True)
+        left = lease_left_s(Holder(row.holder_kind, row.holder_id, row.holder_token))
+        if left > 0:
+            return Claimed(False, left, max((utcnow() - row.taken_at).total_seconds(), 0.0))
+        taken = (Claim.update(holder_kind=holder.kind, holder_id=holder.id, holder_token=holder.token,
+                              taken_at=utcnow())
+                 .where(_key(entity, woo_id) & (Claim.holder_kind == row.holder_kind)
+                        & (Claim.holder_id == row.holder_id) & (Claim.holder_token == row.holder_token))
+                 .execute())  # compare-and-swap: of two contenders for a dead claim, one wins
+        if taken == 1:
+            log.info("claim on %s %s taken over from a %s attempt that no longer holds its lease", entity, woo_id,
+                     row.holder_kind)
+            return Claimed(True)
+    return Claimed(False)
 
-    import peewee
 
-    try:
-        Link.create(entity=entity, woo_id=str(woo_id), ns_id=None, data={"claimed": True})
-        return True
-    except peewee.IntegrityError:
-        stale = utcnow() - dt.timedelta(seconds=CLAIM_STALE_S)
-        taken = (Link.update(updated_at=utcnow())
-                 .where((Link.entity == entity) & (Link.woo_id == str(woo_id)) & Link.ns_id.is_null()
-                        & (Link.updated_at < stale)).execute())
-        return taken == 1
+def release(entity: str, woo_id: Any, holder: Holder) -> None:
+    """Give the claim back (only if ``holder`` still has it)."""
+    Claim.delete().where(_key(entity, woo_id) & (Claim.holder_kind == holder.kind)
+                         & (Claim.holder_id == holder.id) & (Claim.holder_token == holder.token)).execute()
 
 
-def release(entity: str, woo_id: Any) -> None:
-    """Give up a claim that did not end in a NetSuite record (the job failed before creating one)."""
-    Link.delete().where((Link.entity == entity) & (Link.woo_id == str(woo_id)) & Link.ns_id.is_null()).execute()
+def free_dead_claims(limit: int = 500) -> int:
+    """Drop claims whose holder no longer holds its lease (the sweeper calls this every pass)."""
+    freed = 0
+    for row in Claim.select().order_by(Claim.id).limit(limit):
+        holder = Holder(row.holder_kind, row.holder_id, row.holder_token)
+        if lease_left_s(holder) <= 0:
+            freed += (Claim.delete().where((Claim.id == row.id) & (Claim.holder_kind == holder.kind)
+                                           & (Claim.holder_id == holder.id) & (Claim.holder_token == holder.token))
+                      .execute())
+    return freed

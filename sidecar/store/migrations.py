@@ -40,6 +40,16 @@ def _m002_pipeline(db: peewee.Database, migrator: SchemaMigrator) -> None:
     db.create_tables(PIPELINE_MODELS, safe=True)
 
 
+def _m003_claims(db: peewee.Database, migrator: SchemaMigrator) -> None:
+    """Claims held by a job attempt (issue 19). The first release kept a claim as a Link row without a NetSuite
+    id; such a row only ever meant "being exported", so it is dropped (an export it guarded is found again by
+    its external id)."""
+    from sidecar.store.models import CLAIM_MODELS, Link
+
+    db.create_tables(CLAIM_MODELS, safe=True)
+    Link.delete().where(Link.ns_id.is_null()).execute()
+
+
 def _m060_reports(db: peewee.Database, migrator: SchemaMigrator) -> None:
     """Reports: reconciliation findings (issue 16)."""
     db.create_tables([models.Report], safe=True)
@@ -48,6 +58,7 @@ def _m060_reports(db: peewee.Database, migrator: SchemaMigrator) -> None:
 MIGRATIONS: list[tuple[int, Callable[[peewee.Database, SchemaMigrator], None]]] = [
     (1, _m001_initial),
     (2, _m002_pipeline),
+    (3, _m003_claims),
     (60, _m060_reports),
 ]
 

@@ -165,7 +165,23 @@ class Report(BaseModel):
     run_id = peewee.IntegerField(null=True)
     created_at = peewee.DateTimeField(default=utcnow)
     finished_at = peewee.DateTimeField(null=True)
+class Claim(BaseModel):
+    """"One job is creating or changing this record right now": held by the attempt that took it, an event's
+    attempt (``holder_kind="event"``, event id, its ``attempts``) or a run (``"run"``, run id, 0). It counts only
+    while that attempt still holds its lease (``sidecar.store.binder``), so a killed worker's claim is free the
+    moment its job is, not after a fixed time."""
+
+    entity = peewee.CharField(max_length=40)  # order, customer, guest, … as in Link
+    woo_id = peewee.CharField(max_length=64)
+    holder_kind = peewee.CharField(max_length=10)
+    holder_id = peewee.IntegerField()
+    holder_token = peewee.IntegerField(default=0)
+    taken_at = peewee.DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("entity", "woo_id"), True),)
 
 
 ALL_MODELS = [Link, Event, SyncRun, Setting, Secret, ApiCall, Cursor, Heartbeat]
 PIPELINE_MODELS = [Counter, FlowLock]  # created by their own migration (see migrations.py)
+CLAIM_MODELS = [Claim]  # likewise
