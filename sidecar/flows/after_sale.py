@@ -10,7 +10,7 @@ write-back (tracking meta, ``completed``, ``cancelled``) ends in.
 from __future__ import annotations
 
 from sidecar.clients.errors import NotFoundError
-from sidecar.flows import cancellations, orders, refunds
+from sidecar.flows import cancellations, claims, orders, refunds
 from sidecar.flows.base import FlowContext
 from sidecar.store import binder
 
@@ -19,8 +19,12 @@ UP_TO_DATE = "Already up to date."
 
 def handle_order_change(event, ctx: FlowContext) -> str:
     """Export/update, then refunds, then cancellation; one line saying what happened."""
-    outcome = orders.handle_order_event(event, ctx)  # waits (FlowBusy) while another job holds the export claim
+    outcome = orders.handle_order_event(event, ctx)
     link = binder.find("order", event.resource_id)
+    if link is None or not link.ns_id:  # another job may be exporting it right now: wait for it, then look again
+        with claims.hold(ctx, "order", event.resource_id, f"order {event.resource_id} is being exported by "
+                                                          "another job; looking again shortly"):
+            link = binder.find("order", event.resource_id)
     if link is None or not link.ns_id:
         return outcome  # never exported: nothing in NetSuite to refund or close
     try:

@@ -12,7 +12,7 @@ import pytest
 from sidecar.flows import cancellations, ns_poll, refunds
 from sidecar.flows.base import FlowBusy
 from sidecar.store import binder
-from sidecar.store.models import Cursor
+from sidecar.store.models import Cursor, Event, utcnow
 from sidecar.store.settings import defaults
 
 
@@ -29,13 +29,22 @@ class Woo:
 
 
 def ctx(woo: Woo):
-    return types.SimpleNamespace(woo=woo, netsuite=None, settings=defaults())
+    return types.SimpleNamespace(woo=woo, netsuite=None, settings=defaults(), attempt=None, claims=set())
+
+
+def live_holder() -> binder.Holder:
+    """Another job's attempt that still holds its lease (a running event)."""
+    event = Event.create(key=f"other-{dt.datetime.now().timestamp()}", source="plugin", topic="order.updated",
+                         resource_id="5", status="running", attempts=1,
+                         lease_until=utcnow() + dt.timedelta(seconds=60))
+    return binder.Holder.event(event.id, 1)
 
 
 def test_a_refund_claimed_by_another_job_waits(app):
     with app.app_context():
         link = binder.bind("order", 5, "77", ns_number="SO7")
-        assert binder.claim(refunds.ENTITY, refunds.child_key(5, 31))  # the other job
+        other = live_holder()
+        assert binder.claim(refunds.ENTITY, refunds.child_key(5, 31), other)  # the other job
         order = {"id": 5, "refunds": [{"id": 31, "total": "-1.00"}]}
         with pytest.raises(FlowBusy):
             refunds.sync_refunds(ctx(Woo([{"id": 31, "amount": "1.00"}])), order, link)
@@ -47,10 +56,11 @@ def test_a_cancel_claimed_by_another_job_waits_and_a_handled_one_is_left_alone(a
     with app.app_context():
         link = binder.bind("order", 6, "78", ns_number="SO8")
         order = {"id": 6, "status": "cancelled"}
-        assert binder.claim(cancellations.CLAIM, 6)
+        other = live_holder()
+        assert binder.claim(cancellations.CLAIM, 6, other)
         with pytest.raises(FlowBusy):
             cancellations.woo_cancelled(ctx(Woo()), order, link)
-        binder.release(cancellations.CLAIM, 6)
+        binder.release(cancellations.CLAIM, 6, other)
         binder.remember(link, cancellation={"by": "netsuite", "state": "closed"})
         assert cancellations.woo_cancelled(ctx(Woo()), order, binder.find("order", 6)) is None
         assert cancellations.woo_cancelled(ctx(Woo()), {"id": 6, "status": "processing"}, link) is None
@@ -73,10 +83,11 @@ def test_a_change_seen_while_another_job_exports_the_order_waits_for_it(app, mon
     from sidecar.flows import after_sale, orders
 
     with app.app_context():
-        assert binder.claim("order", 8)  # the export job, still running
+        other = live_holder()
+        assert binder.claim("order", 8, other)  # the export job, still running
         monkeypatch.setattr(orders, "handle_order_event", lambda event, c: "Not exported yet: status cancelled")
         event = types.SimpleNamespace(resource_id="8", topic="order.cancelled")
         with pytest.raises(FlowBusy):
             after_sale.handle_order_change(event, ctx(Woo()))
-        binder.release("order", 8)
+        binder.release("order", 8, other)
         assert after_sale.handle_order_change(event, ctx(Woo())) == "Not exported yet: status cancelled"
