@@ -70,6 +70,12 @@ def create_app(options: dict | None = None) -> Flask:
     def plain_permalinks():
         return dispatch(router, store, deliverer, request.args.get("rest_route") or "/")
 
+    @app.before_request
+    def note_write():
+        if request.method not in ("GET", "HEAD", "OPTIONS"):
+            with store.lock:
+                store.writes += 1
+
     @app.after_request
     def deliver_events(response):
         events = store.take_events()
