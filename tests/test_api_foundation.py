@@ -85,7 +85,7 @@ def test_settings_get_returns_defaults(signed):
     assert data["refunds"]["record"] == "creditMemo"
     assert data["fulfillments"]["complete_order"] is True
     assert data["schedules"]["fulfillments"] == "*/15 * * * *"
-    assert data["schedules"]["inventory"] == "0 * * * *"
+    assert data["schedules"]["inventory"] == "*/5 * * * *" and data["schedules"]["inventory_full"] == "30 2 * * *"
     for key in ("subsidiary_id", "location_id", "shipping_item_id", "discount_item_id", "ship_methods",
                 "field_map", "rules"):
         assert key in data["orders"]

@@ -44,7 +44,7 @@ def _register_blueprints(app: Flask) -> None:
 
     for module in (health, settings, credentials):
         app.register_blueprint(module.bp)
-    for name in ("events", "webhooks", "jobs", "sync", "status", "orders", "log"):
+    for name in ("events", "webhooks", "jobs", "sync", "status", "orders", "log", "reports"):
         try:  # blueprints of later steps; each is optional until it exists
             module = __import__(f"sidecar.api.{name}", fromlist=["bp"])
         except ModuleNotFoundError as exc:

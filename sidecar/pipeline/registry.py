@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from types import ModuleType
 from typing import Any
 
-from sidecar.flows import customers, order_catchup, orders, webhook_watchdog
+from sidecar.flows import customers, inventory, order_catchup, orders, prices, webhook_watchdog
 
 log = logging.getLogger(__name__)
 Handler = Callable[[Any, Any], str]
@@ -54,6 +54,8 @@ FLOW_RUNS: dict[str, FlowSpec] = {
     "orders": _flow("orders", order_catchup.run),
     "customers": _flow("customers", customers.run),
     "webhooks": _flow("webhooks", webhook_watchdog.run),  # also run by each orders run; no schedule of its own
+    "inventory": _flow("inventory", inventory.run),  # full vs incremental: see sidecar/flows/inventory.py
+    "prices": _flow("prices", prices.run),
 }
 
 

@@ -42,9 +42,22 @@ def _m002_pipeline(db: peewee.Database, migrator: SchemaMigrator) -> None:
     db.create_tables(PIPELINE_MODELS, safe=True)
 
 
+def _m020_stock_counts(db: peewee.Database, migrator: SchemaMigrator) -> None:
+    """Stock and price runs (issues 12, 20): more counts per run, and links found by SKU. A fresh database got
+    the columns from migration 1 (it creates the current models), so only missing ones are added."""
+    from playhouse.migrate import migrate as apply
+
+    have = {c.name for c in db.get_columns("sync_run")}
+    apply(*[migrator.add_column("sync_run", name, peewee.IntegerField(default=0))
+            for name in ("unchanged", "unmatched", "held_back", "drift") if name not in have])
+    if "link_entity_external_id" not in {i.name for i in db.get_indexes("link")}:
+        db.execute_sql("CREATE INDEX link_entity_external_id ON link (entity, external_id)")
+
+
 MIGRATIONS: list[tuple[int, Callable[[peewee.Database, SchemaMigrator], None]]] = [
     (1, _m001_initial),
     (2, _m002_pipeline),
+    (20, _m020_stock_counts),
 ]
 
 

@@ -112,6 +112,8 @@ class ItemsSchema(Strict):
 class InventorySchema(Strict):
     locations = fields.Raw(load_default="all")
     safety_buffer = fields.Integer(load_default=0, validate=validate.Range(min=0))
+    hold_unexported_orders = fields.Boolean(load_default=True)  # issue 20: no oversell window
+    overlap_minutes = fields.Integer(load_default=10, validate=validate.Range(min=0, max=1440))
 
     @validates("locations")
     def _locations(self, value, **_):
@@ -125,6 +127,8 @@ class InventorySchema(Strict):
 class PricesSchema(Strict):
     price_level_id = fields.String(load_default="1", validate=NS_ID)
     currency_id = fields.String(load_default="1", validate=NS_ID)
+    sale_price_level_id = _ns_id()
+    decimals = fields.Integer(allow_none=True, load_default=None, validate=validate.Range(min=0, max=6))
 
 
 class ProductsSchema(Strict):
@@ -172,7 +176,8 @@ class SchedulesSchema(Strict):
     customers = _cron("off")
     cancellations = _cron("*/15 * * * *")
     fulfillments = _cron("*/15 * * * *")
-    inventory = _cron("0 * * * *")
+    inventory = _cron("*/5 * * * *")  # incremental runs; a run is full when inventory_full fell due since the last
+    inventory_full = _cron("30 2 * * *")  # ... full one (never a flow of its own: one inventory run at a time)
     prices = _cron("0 3 * * *")
     products = _cron("off")
 
