@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from sidecar.clients.woocommerce_catalog import pages_in_parallel
 from sidecar.flows.base import FlowContext
 from sidecar.mapping.stock import sku_key
-from sidecar.store.db import database
 from sidecar.store.models import Cursor, Link, utcnow
+from sidecar.store.txn import write_transaction
 
 ENTITY = "product"
 FIELDS = "id,sku,type,parent_id,status,manage_stock,stock_quantity,regular_price,sale_price"
@@ -62,7 +62,7 @@ def scan(ctx: FlowContext, workers: int = 4) -> ScanCounts:
 def remember_page(page: list[dict], parent: int, counts: ScanCounts) -> None:
     """Upsert one page of products (or of one product's variations) into the binder, in one transaction."""
     now, untouched = utcnow(), []
-    with database.atomic():
+    with write_transaction():
         known = {link.woo_id: link for link in _links_by_woo_id([str(p["id"]) for p in page])}
         for obj in page:
             data = seen_data(obj, parent)
@@ -107,7 +107,7 @@ def learn_skus(ctx: FlowContext, keys: list[str], skus: dict[str, str]) -> dict[
         return {}
     found = ctx.woo.find_products_by_sku([skus[k] for k in keys])
     now = utcnow()
-    with database.atomic():
+    with write_transaction():
         known = {link.woo_id: link for link in _links_by_woo_id([str(p["id"]) for p in found])}
         for obj in found:
             data = seen_data(obj, int(obj.get("parent_id") or 0) if obj.get("type") == "variation" else 0)

@@ -9,7 +9,9 @@ Steps, top to bottom:
 3. units held by orders not yet in NetSuite (``in_flight``).
 4. SuiteQL ``inventoryitemlocations``, keyset-paged 1,000 items a page (the next page is read while this one is
    written); an incremental run reads only items whose ``lastquantityavailablechange`` is after its cursor
-   (minus ``inventory.overlap_minutes``).
+   minus ``inventory.overlap_minutes`` (the cursor is the newest change NetSuite reported, in NetSuite's own
+   clock and time zone, so the sidecar's clock never matters; the overlap covers changes committed while a run
+   was reading).
 5. per item: match by SKU, compute the quantity, write only what differs (NetSuite wins: a hand edit is
    overwritten and counted as drift), in batches of ≤100, recording what was pushed in the binder.
 """
@@ -29,8 +31,8 @@ from sidecar.flows import catalog, in_flight
 from sidecar.flows.base import FlowContext
 from sidecar.flows.woo_writer import WooWriter, record_error
 from sidecar.mapping.stock import decide_stock, sku_key, target_quantity
-from sidecar.store.db import database
 from sidecar.store.models import Link, utcnow
+from sidecar.store.txn import write_transaction
 
 FLOW = "inventory"
 CURSOR = "netsuite.inventory.changed_after"
@@ -102,7 +104,7 @@ def stock_query(match_by: str, locations, incremental: bool) -> str:
     where = ["iil.item > ?", "i.isinactive = 'F'"]
     if locations != "all":
         where.append(f"iil.location IN ({', '.join(str(int(loc)) for loc in locations)})")
-    having = (" HAVING MAX(iil.lastquantityavailablechange) >= TO_DATE(?, 'YYYY-MM-DD HH24:MI:SS')"
+    having = (" HAVING MAX(iil.lastquantityavailablechange) > TO_DATE(?, 'YYYY-MM-DD HH24:MI:SS')"
               if incremental else "")
     return (f"SELECT iil.item AS id, MAX(i.{column(match_by)}) AS sku, MAX(i.parent) AS parent, "
             "SUM(iil.quantityavailable) AS available, "
@@ -220,7 +222,7 @@ class StockPusher:
         """Record matches and unchanged items in one transaction; queue the writes after it (never wait on the
         write threads while holding the database)."""
         marker, seen_only, writes = f"run:{self.run.id}", [], []
-        with database.atomic():
+        with write_transaction():
             for row, link, target in wanted:
                 data = dict(link.data or {})
                 fresh = self.fresh or data.pop("fresh", False)

@@ -13,8 +13,8 @@ from typing import Any
 
 from sidecar.clients.woocommerce_catalog import BatchPool
 from sidecar.flows.base import FlowContext
-from sidecar.store.db import database
 from sidecar.store.models import Link
+from sidecar.store.txn import write_transaction
 
 BATCH = 100
 MAX_ERRORS = 20
@@ -86,7 +86,7 @@ class WooWriter:
         for answer in (result or {}).get("update") or []:
             if isinstance(answer, dict) and answer.get("id") is not None:
                 answers[int(answer["id"])] = answer
-        with database.atomic():
+        with write_transaction():
             for link, body in items:
                 answer = answers.get(int(link.woo_id))
                 error = (answer or {}).get("error")

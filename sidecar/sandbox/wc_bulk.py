@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from .wc_products import new_record, recompute_stock_status
+from .wc_products import new_record, recompute_stock_status, slugify
 
 PAGING_PARAMS = {"page", "per_page", "offset", "_fields", "consumer_key", "consumer_secret", "oauth_consumer_key",
                  "oauth_nonce", "oauth_signature", "oauth_signature_method", "oauth_timestamp", "oauth_version"}
@@ -35,6 +35,8 @@ def cached_listing(store, kind: str, query: dict, build: Callable[[], list[dict]
 def _product(store, kind: str, sku: str, name: str, stock: int | None, price: str, parent_id: int = 0) -> dict:
     record = new_record(store, kind, parent_id)
     record.update(id=store.next_id("post"), name=name, sku=sku, regular_price=price if kind != "variable" else "")
+    if kind != "variation":
+        record["slug"] = f"{slugify(name)}-{record['id']}"  # unique by construction
     if stock is not None and kind != "variable":
         record.update(manage_stock=True, stock_quantity=stock)
         recompute_stock_status(record)
