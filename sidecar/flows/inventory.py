@@ -208,15 +208,16 @@ class StockPusher:
 
     def _refresh(self, links: list[Link]) -> None:
         """Between scans, read the store's current stock of the products about to be written (one call per
-        100), so a number the store already shows is not written again."""
-        if not links:
-            return
+        100, a few at a time), so a number the store already shows is not written again."""
         by_key = {link.external_id: link for link in links}
-        for obj in self.ctx.woo.find_products_by_sku([link.data.get("sku") for link in links]):
-            link = by_key.get(sku_key(obj.get("sku")))
-            if link is not None and str(obj.get("id")) == link.woo_id:
-                link.data = {**link.data, **catalog.seen_data(obj, int(link.data.get("parent") or 0)),
-                             "fresh": True}
+        chunks = [[link.data.get("sku") for link in links[n:n + 100]] for n in range(0, len(links), 100)]
+        with ThreadPoolExecutor(max_workers=4, thread_name_prefix="woo-skus") as pool:
+            for found in pool.map(self.ctx.woo.find_products_by_sku, chunks):
+                for obj in found:
+                    link = by_key.get(sku_key(obj.get("sku")))
+                    if link is not None and str(obj.get("id")) == link.woo_id:
+                        link.data = {**link.data, **catalog.seen_data(obj, int(link.data.get("parent") or 0)),
+                                     "fresh": True}
 
     def _decide(self, wanted: list[tuple[dict, Link, int]]) -> None:
         """Record matches and unchanged items in one transaction; queue the writes after it (never wait on the

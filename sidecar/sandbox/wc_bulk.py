@@ -32,6 +32,20 @@ def cached_listing(store, kind: str, query: dict, build: Callable[[], list[dict]
     return records
 
 
+def sku_index(store) -> dict[str, list[dict]]:
+    """Products and variations by SKU (WooCommerce's product lookup table has this index), rebuilt after a
+    write request."""
+    with store.lock:
+        cached = getattr(store, "sku_cache", None)
+        if cached is None or cached[0] != store.writes:
+            index: dict[str, list[dict]] = {}
+            for record in store.products.values():
+                if record.get("sku"):
+                    index.setdefault(record["sku"], []).append(record)
+            cached = store.sku_cache = (store.writes, index)
+        return cached[1]
+
+
 def _product(store, kind: str, sku: str, name: str, stock: int | None, price: str, parent_id: int = 0) -> dict:
     record = new_record(store, kind, parent_id)
     record.update(id=store.next_id("post"), name=name, sku=sku, regular_price=price if kind != "variable" else "")
