@@ -154,12 +154,13 @@ def related_ids(store, record: dict) -> list[int]:
     """Other published, non-variation products (WooCommerce picks up to 5 from the same categories)."""
     if record["type"] == "variation":
         return []
-    with store.lock:  # the six lowest candidate ids, computed once per store version (catalogs of 100,000)
+    with store.lock:  # the six lowest candidate ids, once per change of the product set (catalogs of 100,000;
+        key = (len(store.products), store.seq["post"])  # a status change alone does not refresh them)
         cached = getattr(store, "related_cache", None)
-        if cached is None or cached[0] != store.writes:
+        if cached is None or cached[0] != key:
             ids = heapq.nsmallest(6, (p["id"] for p in store.products.values()
                                       if p["type"] != "variation" and p["status"] == "publish"))
-            cached = store.related_cache = (store.writes, ids)
+            cached = store.related_cache = (key, ids)
     return [i for i in cached[1] if i != record["id"]][:5]
 
 
