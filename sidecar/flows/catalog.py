@@ -61,7 +61,7 @@ def scan(ctx: FlowContext, workers: int = 4) -> ScanCounts:
 
 def remember_page(page: list[dict], parent: int, counts: ScanCounts) -> None:
     """Upsert one page of products (or of one product's variations) into the binder, in one transaction."""
-    now, untouched = utcnow(), []
+    now, untouched, new = utcnow(), [], []
     with write_transaction():
         known = {link.woo_id: link for link in _links_by_woo_id([str(p["id"]) for p in page])}
         for obj in page:
@@ -71,8 +71,8 @@ def remember_page(page: list[dict], parent: int, counts: ScanCounts) -> None:
             counts.without_sku += not data["sku"]
             link = known.get(str(obj["id"]))
             if link is None:
-                Link.create(entity=ENTITY, woo_id=str(obj["id"]), external_id=sku_key(data["sku"]) or None,
-                            data=data, created_at=now, updated_at=now)
+                new.append({"entity": ENTITY, "woo_id": str(obj["id"]), "data": data, "created_at": now,
+                            "updated_at": now, "external_id": sku_key(data["sku"]) or None})
             elif all((link.data or {}).get(k) == v for k, v in data.items()) \
                     and link.external_id == (sku_key(data["sku"]) or None):
                 untouched.append(link.id)  # as it was: only mark it seen
@@ -81,6 +81,8 @@ def remember_page(page: list[dict], parent: int, counts: ScanCounts) -> None:
                 link.external_id = sku_key(data["sku"]) or None
                 link.updated_at = now
                 link.save()
+        if new:
+            Link.insert_many(new).execute()
         if untouched:
             Link.update(updated_at=now).where(Link.id.in_(untouched)).execute()
 
