@@ -18,7 +18,7 @@ bp = signed_blueprint("sync", __name__)
 RUN_STATUSES = ["pending", "running", "done", "failed", "skipped"]
 
 
-COUNTS = ("seen", "changed", "unchanged", "unmatched", "failed", "held_back", "drift")
+COUNTS = ("seen", "changed", "failed", "unchanged", "unmatched", "held_back", "drift")  # CLI prints them in order
 
 
 def render(run: SyncRun, *, full: bool = False) -> dict:

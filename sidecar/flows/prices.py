@@ -30,9 +30,12 @@ def run(ctx: FlowContext, run) -> None:
     catalog.scan(ctx)
     writer = WooWriter(ctx, run, _written)
     try:
-        for item_rows in items(ctx):
-            run.seen += 1
-            _one_item(ctx, run, writer, item_rows, decimals)
+        for page in item_pages(ctx):
+            links = catalog.links_by_sku(sku_key(rows[0].get("sku")) for rows in page)
+            for item_rows in page:
+                run.seen += 1
+                found = links.get(sku_key(item_rows[0].get("sku"))) or []
+                _one_item(ctx, run, writer, item_rows, found, decimals)
     finally:
         writer.close()
     run.save()
@@ -56,9 +59,9 @@ def price_query(match_by: str, levels: list[str]) -> str:
             f"AND p.priceqty = 1 AND i.isinactive = 'F' ORDER BY p.item FETCH FIRST {PAGE + 1} ROWS ONLY")
 
 
-def items(ctx: FlowContext) -> Iterator[list[dict]]:
-    """Price rows grouped per item, keyset-paged by item id; an item cut by a page end is read again whole
-    on the next page."""
+def item_pages(ctx: FlowContext) -> Iterator[list[list[dict]]]:
+    """Pages of price rows grouped per item, keyset-paged by item id; an item cut by a page end is read again
+    whole on the next page."""
     p = ctx.settings["prices"]
     levels = [p["price_level_id"]] + ([p["sale_price_level_id"]] if p.get("sale_price_level_id") else [])
     query = price_query(ctx.settings["items"]["match_by"], levels)
@@ -69,7 +72,7 @@ def items(ctx: FlowContext) -> Iterator[list[dict]]:
         if page["hasMore"] and rows and rows[0]["id"] != rows[-1]["id"]:
             last = rows[-1]["id"]
             rows = [r for r in rows if r["id"] != last]
-        yield from _grouped(rows)
+        yield list(_grouped(rows))
         if not page["hasMore"] or not rows:
             return
         after = int(rows[-1]["id"])
@@ -94,9 +97,9 @@ def _level_price(rows: list[dict], level: str | None):
     return min(tiers, key=lambda r: number(r.get("minqty") or 0, "quantity"))["unitprice"]
 
 
-def _one_item(ctx: FlowContext, run, writer: WooWriter, rows: list[dict], decimals: int) -> None:
+def _one_item(ctx: FlowContext, run, writer: WooWriter, rows: list[dict], found: list[Link],
+              decimals: int) -> None:
     p, head = ctx.settings["prices"], rows[0]
-    found = catalog.links_by_sku([sku_key(head.get("sku"))]).get(sku_key(head.get("sku"))) or []
     if not found:
         run.unmatched += 1
         return
