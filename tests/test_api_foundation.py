@@ -81,15 +81,17 @@ def test_settings_get_returns_defaults(signed):
     assert data["orders"]["export_statuses"] == ["processing", "completed"]
     assert data["orders"]["guest_customer"] == "create"
     assert data["items"]["match_by"] == "itemid"
-    assert data["inventory"] == {"locations": "all", "safety_buffer": 0}
+    assert data["inventory"] == {"locations": "all", "safety_buffer": 0, "hold_unexported_orders": True,
+                                 "overlap_minutes": 10}
     assert data["refunds"]["record"] == "creditMemo"
     assert data["fulfillments"]["complete_order"] is True
     assert data["schedules"]["fulfillments"] == "*/5 * * * *"
-    assert data["schedules"]["inventory"] == "0 * * * *"
+    assert data["schedules"]["inventory"] == "*/5 * * * *" and data["schedules"]["inventory_full"] == "30 2 * * *"
     for key in ("subsidiary_id", "location_id", "shipping_item_id", "discount_item_id", "ship_methods",
                 "field_map", "rules"):
         assert key in data["orders"]
     assert {"price_level_id", "currency_id"} <= set(data["prices"])
+    assert data["prices"]["sale_price_level_id"] is None and data["prices"]["decimals"] is None
 
 
 def test_settings_partial_put_merges(signed):

@@ -53,6 +53,7 @@ def _register_blueprints(app: Flask) -> None:
         orders,
         preview,
         reconcile,
+        reports,
         settings,
         status,
         sync,
@@ -60,7 +61,7 @@ def _register_blueprints(app: Flask) -> None:
     )
 
     for module in (health, settings, credentials, events, webhooks, jobs, sync, status, orders, log, preview,
-                   reconcile, lookups):
+                   reconcile, lookups, reports):
         app.register_blueprint(module.bp)
 
 

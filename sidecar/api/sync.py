@@ -18,10 +18,14 @@ from sidecar.store.models import SyncRun
 bp = signed_blueprint("sync", __name__)
 
 
+COUNTS = ("seen", "changed", "failed", "unchanged", "unmatched", "held_back", "drift")  # CLI prints them in order
+
+
 def render(run: SyncRun, *, full: bool = False) -> dict:
     errors = run.errors or []
     return {"id": run.id, "flow": run.flow, "trigger": run.trigger, "status": run.status,
             "seen": run.seen, "changed": run.changed, "failed": run.failed,
+            "counts": {name: getattr(run, name) or 0 for name in COUNTS},
             "errors": errors if full else errors[:3], "cursor_before": run.cursor_before,
             "cursor_after": run.cursor_after, "created_at": iso(run.created_at),
             "started_at": iso(run.started_at), "finished_at": iso(run.finished_at)}

@@ -16,10 +16,12 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from sidecar.clients.errors import RemoteError
+from sidecar.flows import in_flight
 from sidecar.flows.base import FlowContext
 from sidecar.flows.catalog_reads import STOCKED_TYPES, read_families, read_items, read_prices, read_stock
 from sidecar.flows.catalog_writes import PRODUCT, VARIATION, Plan, Tally, write
 from sidecar.mapping import products as m
+from sidecar.mapping.stock import sku_key
 from sidecar.store.models import Cursor, Link, utcnow
 
 CURSOR = "netsuite.items.lastmodifieddate"
@@ -93,12 +95,26 @@ def group(items: list[m.Item], match_by: str) -> Catalog:
     return catalog
 
 
+def _less_in_flight(ctx: FlowContext, items: list[m.Item], stock: dict[str, int]) -> dict[str, int]:
+    """The inventory flow's rule (issue 20): units sold in WooCommerce but not in NetSuite yet are not offered
+    again, so an import never reopens sold stock."""
+    if not stock or not ctx.settings["inventory"].get("hold_unexported_orders", True):
+        return stock
+    held = in_flight.held_units(ctx)
+    out = dict(stock)
+    for item in items:
+        if item.id in out:
+            out[item.id] = max(0, out[item.id] - held.get(sku_key(item.sku), 0))
+    return out
+
+
 def sync_catalog(ctx: FlowContext, catalog: Catalog, tally: Tally) -> None:
     """Products first (a variable product must exist before its variations), then each parent's variations."""
     settings = ctx.settings
     kids = [c for family in catalog.children.values() for c in family]
     prices = read_prices(ctx, [i.id for i in catalog.simple + kids])
-    stock = read_stock(ctx, [i.id for i in catalog.simple + kids if i.item_type in STOCKED_TYPES])
+    stock = _less_in_flight(ctx, catalog.simple + kids,
+                            read_stock(ctx, [i.id for i in catalog.simple + kids if i.item_type in STOCKED_TYPES]))
     modes = settings["products"]["fields"]
     links = _links(PRODUCT)
 

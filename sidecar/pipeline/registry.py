@@ -28,8 +28,10 @@ from sidecar.flows import (
     cancellations,
     customers,
     fulfillments,
+    inventory,
     order_catchup,
     orders,
+    prices,
     products,
     reconcile,
     refunds,
@@ -70,6 +72,8 @@ FLOW_RUNS: dict[str, FlowSpec] = {
     "refunds": _flow("refunds", refunds.run),
     "cancellations": _flow("cancellations", cancellations.run),
     "webhooks": _flow("webhooks", webhook_watchdog.run),  # also run by each orders run; no schedule of its own
+    "inventory": _flow("inventory", inventory.run),  # full vs incremental: see sidecar/flows/inventory.py
+    "prices": _flow("prices", prices.run),
     "reconcile": _flow("reconcile", reconcile.run),
     "products": _flow("products", products.run),  # the catalog import, NetSuite → WooCommerce (issue 14)
 }

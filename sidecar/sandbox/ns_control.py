@@ -7,13 +7,12 @@ import copy
 
 from flask import Blueprint, abort, jsonify, request
 
-from . import ns_inventory, ns_oauth2, ns_seed, ns_transform
+from . import ns_bulk, ns_inventory, ns_oauth2, ns_seed, ns_transform
 from .ns_compute import complete, now_iso, so_status
 from .ns_errors import NsError
 from .ns_schema import FULFILLABLE_ITEM_TYPES, lookup
 from .ns_state import Stats, state
 from .ns_store import DuplicateExternalId
-from .ns_tables import ref_id
 
 bp = Blueprint("ns_control", __name__, url_prefix="/_sandbox")
 
@@ -159,26 +158,40 @@ def patch_record(type_name: str, rid: int):
 def set_quantity(item_id: int):
     """Set stock of one item at one location (what an inventory adjustment would leave)."""
     body = _json()
-    store = state().store
-    rtype = _type("inventoryItem")
-    with store.lock:
-        item = store.load(rtype.name, item_id)
-        if item is None or body.get("location_id") is None:
-            abort(404 if item is None else 400, "no such item" if item is None else "location_id is required")
-        lines = item.setdefault("locations", {"items": []})["items"]
-        line = next((ln for ln in lines if ref_id(ln.get("location")) == int(body["location_id"])), None)
-        if line is None:
-            line = {"location": {"id": str(body["location_id"])}}
-            lines.append(line)
-        for src, dst in (("quantityavailable", "quantityAvailable"), ("quantityonhand", "quantityOnHand"),
-                         ("quantitycommitted", "quantityCommitted")):
-            if body.get(src) is not None:
-                line[dst] = float(body[src])
-        line.setdefault("quantityOnHand", line.get("quantityAvailable", 0))
-        line.setdefault("quantityAvailable", line["quantityOnHand"])
-        line["quantityCommitted"] = max(0.0, line["quantityOnHand"] - line["quantityAvailable"])
-        store.save(rtype, item_id, complete(rtype, item, store, item_id))
-    return jsonify(line)
+    with state().store.lock:
+        try:
+            return jsonify(ns_bulk.set_quantity(state().store, item_id, body.get("location_id"), body))
+        except ns_bulk.BulkError as err:
+            abort(404 if "no inventory item" in str(err) else 400, str(err))
+
+
+@bp.post("/items/quantities")
+def set_quantities():
+    """Many adjustments at once: ``{"changes": [{"item_id", "location_id", "quantityavailable"…}]}``."""
+    changes = _json().get("changes")
+    if not isinstance(changes, list):
+        abort(400, "changes must be a list")
+    with state().store.lock:
+        try:
+            for change in changes:
+                ns_bulk.set_quantity(state().store, int(change.get("item_id") or 0), change.get("location_id"),
+                                     change)
+        except (ns_bulk.BulkError, AttributeError, TypeError, ValueError) as err:
+            abort(400, str(err))
+    return jsonify({"changed": len(changes)})
+
+
+@bp.post("/bulk-items")
+def bulk_items():
+    """Generate many inventory items in-process (benchmarks): ``{"count", "locations", "prefix", "quantity",
+    "matrix_every"}``."""
+    body = _json()
+    try:
+        return jsonify(ns_bulk.bulk_items(state().store, int(body.get("count", 0)), int(body.get("locations", 2)),
+                                          str(body.get("prefix", "BULK-")), int(body.get("quantity", 10)),
+                                          int(body.get("matrix_every", 0))))
+    except (ns_bulk.BulkError, TypeError, ValueError) as err:
+        abort(400, str(err))
 
 
 @bp.post("/fulfill")

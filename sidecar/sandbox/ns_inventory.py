@@ -5,9 +5,9 @@ quantityCommitted`` holds at every location the sandbox touches."""
 
 from __future__ import annotations
 
-from .ns_compute import complete
+from .ns_compute import complete, now_iso
 from .ns_schema import FULFILLABLE_ITEM_TYPES, TYPES
-from .ns_tables import ref_id
+from .ns_tables import STOCK_STAMP, ref_id
 
 NO_COMMIT_STATUSES = {"A", "C", "H"}
 
@@ -29,9 +29,12 @@ def adjust(store, item_id: int | None, location: int | None, on_hand: float = 0,
     line = _location_line(found[1], location) if found else None
     if line is None:
         return 0.0
+    before = line.get("quantityAvailable")
     line["quantityOnHand"] = float(line.get("quantityOnHand") or 0) + on_hand
     line["quantityCommitted"] = max(0.0, float(line.get("quantityCommitted") or 0) + committed)
     line["quantityAvailable"] = line["quantityOnHand"] - line["quantityCommitted"]
+    if before is None or float(before) != line["quantityAvailable"]:
+        line[STOCK_STAMP] = now_iso()
     if on_hand or committed:
         store.save(TYPES["inventoryItem"], item_id, complete(TYPES["inventoryItem"], found[1], store, item_id))
     return line["quantityAvailable"]

@@ -159,9 +159,21 @@ def rownum_to_limit(tree: exp.Expression) -> exp.Expression:
     return tree.limit(max(limit, 0), copy=False)
 
 
+NEVER_NULL = {"id", "item", "transaction"}  # the key columns every projected row has
+
+
+def native_null_order(tree: exp.Expression) -> exp.Expression:
+    """Ordering by a key that is never null: let SQLite keep its own null order, so it can walk the index in
+    order instead of sorting every row for an Oracle-style NULLS LAST (keyset pages of a big account)."""
+    for node in tree.find_all(exp.Ordered):
+        if isinstance(node.this, exp.Column) and node.this.name.lower() in NEVER_NULL:
+            node.set("nulls_first", not node.args.get("desc"))
+    return tree
+
+
 def translate(q: str) -> tuple[str, set[int]]:
     """SuiteQL text → SQLite SQL and the date output positions (raises NsError as NetSuite would)."""
-    tree = rownum_to_limit(parse(q))
+    tree = native_null_order(rownum_to_limit(parse(q)))
     aliases = validate(tree)
     dates = date_outputs(tree)
     return rewrite(tree, aliases).sql(dialect="sqlite", identify=True), dates

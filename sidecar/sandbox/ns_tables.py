@@ -56,6 +56,7 @@ CATALOG: dict[str, dict[str, str]] = {
     "previoustransactionlink": {"previousdoc": "INTEGER", "nextdoc": "INTEGER", "linktype": "TEXT"},
     "nexttransactionlink": {"previousdoc": "INTEGER", "nextdoc": "INTEGER", "linktype": "TEXT"},
 }
+STOCK_STAMP = "lastQuantityAvailableChange"  # kept on each locations line: when its quantityAvailable last moved
 DATE_COLUMNS = {"createddate", "lastmodifieddate", "trandate", "datecreated", "lastquantityavailablechange"}
 
 # BUILTIN.DF(<table>.<column>): the SQL that yields the display text; {v} is the column, {q} its qualifier.
@@ -84,13 +85,14 @@ OWNER = {"item": "id", "inventoryitemlocations": "item", "aggregateitemlocation"
 
 
 def ddl() -> list[str]:
-    """CREATE TABLE statements for the catalog tables."""
+    """CREATE TABLE statements for the catalog tables, with an index on each owner column (re-projection deletes
+    by it) and on the keys the stock and price reads page by, so a 100,000-item account stays quick."""
     statements = []
     for table, cols in CATALOG.items():
         columns = ", ".join(f'"{c}" {kind}' for c, kind in cols.items())
         statements.append(f'CREATE TABLE "{table}" ({columns})')
-        if table in OWNER:  # every write re-projects by owner: without an index a bulk seed is quadratic
-            statements.append(f'CREATE INDEX "sbx_{table}_owner" ON "{table}" ("{OWNER[table]}")')
+        statements.append(f'CREATE INDEX "sbx_{table}_owner" ON "{table}" ("{OWNER.get(table, "id")}")')
+    statements.append('CREATE INDEX "sbx_item_parent" ON "item" ("parent")')
     return statements
 
 
@@ -149,7 +151,7 @@ def project_item(rid: int, rec: dict, rtype) -> dict[str, list[dict]]:
               **{k.lower(): line.get(k, 0) for k in ("quantityAvailable", "quantityOnHand", "quantityCommitted",
                                                      "quantityBackOrdered", "quantityOnOrder")},
               "quantityintransit": line.get("quantityInTransit", 0),
-              "lastquantityavailablechange": sql_date(rec.get("lastModifiedDate"))}
+              "lastquantityavailablechange": sql_date(line.get(STOCK_STAMP) or rec.get("lastModifiedDate"))}
              for line in _lines(rec, "locations")]
     aggregate = [{k: v for k, v in s.items() if k in CATALOG["aggregateitemlocation"]} for s in stock]
     prices = [{"internalid": rid * 1000 + n, "item": rid, "pricelevel": ref_id(p.get("priceLevel")),

@@ -80,6 +80,7 @@ def _misc(r: Router) -> None:
     r.add(("POST",), f"{V3}/taxes", misc.post_tax, "create")
     r.add(("GET",), f"{V3}/settings/general/woocommerce_calc_taxes", misc.calc_taxes_setting, "list")
     r.add(EDITABLE, f"{V3}/settings/general/woocommerce_calc_taxes", misc.calc_taxes_setting, "edit")
+    r.add(("GET",), f"{V3}/settings/general/woocommerce_price_num_decimals", misc.price_decimals_setting, "list")
     r.add(("GET",), f"{V3}/taxes/classes", shop.tax_classes, "list")
     r.add(("GET",), f"{V3}/data/currencies/current", shop.current_currency, "view")
     r.add(("POST",), f"{V3}/shipping/zones", shop.post_zone, "create")

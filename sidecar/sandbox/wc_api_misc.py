@@ -175,6 +175,19 @@ def calc_taxes_setting(ctx: Ctx) -> Reply:
                                   "collection": [{"href": f"{ctx.home_url}/wp-json/wc/v3/{base}"}]}})
 
 
+def price_decimals_setting(ctx: Ctx) -> Reply:
+    """GET settings/general/woocommerce_price_num_decimals: how many decimals the store shows prices with."""
+    base = "settings/general"
+    return Reply(200, {"id": "woocommerce_price_num_decimals", "label": "Number of decimals",
+                       "description": "This sets the number of decimal points shown in displayed prices.",
+                       "type": "number", "default": "2", "tip": "This sets the number of decimal points shown in "
+                       "displayed prices.", "value": str(int(ctx.store.options.get("price_num_decimals", 2))),
+                       "group_id": "general",
+                       "_links": {"self": [{"href": f"{ctx.home_url}/wp-json/wc/v3/{base}/"
+                                                    "woocommerce_price_num_decimals"}],
+                                  "collection": [{"href": f"{ctx.home_url}/wp-json/wc/v3/{base}"}]}})
+
+
 def wp_index(ctx: Ctx) -> Reply:
     """``/wp-json/``: the site index a client reads its real home URL from."""
     body = {"name": ctx.store.options["site_name"], "description": "", "url": ctx.home_url, "home": ctx.home_url,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .wc_batch import run_batch
+from .wc_bulk import cached_listing, sku_index
 from .wc_errors import WooError, invalid_id, not_in_enum
 from .wc_listing import date_filters, id_list, order_records, page_headers, paginate, pick_fields
 from .wc_products import create_product, delete_product, get_product, update_record
@@ -36,6 +37,10 @@ def filter_products(ctx: Ctx, records: list[dict], variations_of: int | None = N
     include, exclude = id_list(q, "include"), id_list(q, "exclude")
     skus = [s for s in str(q.get("sku", "")).split(",") if s] if q.get("sku") else None
     preds = date_filters(q, ctx.store.options["timezone_offset"])
+    if skus is not None:  # by the SKU index, as the store's lookup table does
+        index = sku_index(ctx.store)
+        records = sorted({r["id"]: r for s in [*skus, q["sku"]] for r in index.get(s, [])}.values(),
+                         key=lambda r: r["id"])
     out = []
     for r in records:
         if variations_of is not None:
@@ -68,8 +73,10 @@ def created(ctx: Ctx, body: dict, path: str) -> Reply:
 
 
 def list_products(ctx: Ctx) -> Reply:
-    records = filter_products(ctx, list(ctx.store.products.values()))
-    records = order_records(records, ctx.query, include=id_list(ctx.query, "include"))
+    def build() -> list[dict]:
+        records = filter_products(ctx, list(ctx.store.products.values()))
+        return order_records(records, ctx.query, include=id_list(ctx.query, "include"))
+    records = cached_listing(ctx.store, "products", ctx.query, build)
     return list_reply(ctx, records, lambda r: render_product(ctx.store, r, ctx.home_url))
 
 

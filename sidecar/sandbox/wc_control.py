@@ -14,7 +14,7 @@ from .wc_render_orders import render_order
 from .wc_routes import home_url
 
 CONFIG_KEYS = ("latency_ms", "fault_rate", "calc_taxes", "webhook_fail_limit", "https", "timezone_offset",
-               "home_url", "webhook_hold")
+               "home_url", "webhook_hold", "price_num_decimals")
 CHECKOUT_STATUSES = ("pending", "processing", "on-hold", "completed", "failed", "checkout-draft")
 
 bp = Blueprint("wc_sandbox_controls", __name__, url_prefix="/_sandbox")
@@ -126,12 +126,28 @@ def post_seed():
     return jsonify(made)
 
 
+@bp.post("/bulk-products")
+def post_bulk_products():
+    """Many products at once, straight into the store (benchmarks): ``{"count", "prefix", "stock_quantity",
+    "variable_every", "price"}``."""
+    from .wc_bulk import bulk_products
+
+    body = request.get_json(force=True, silent=True) or {}
+    try:
+        made = bulk_products(_store(), int(body.get("count", 0)), str(body.get("prefix", "BULK-")),
+                             body.get("stock_quantity", 0), int(body.get("variable_every", 0)),
+                             str(body.get("price", "19.99")))
+    except (TypeError, ValueError) as err:
+        return jsonify({"code": "sandbox_invalid_bulk", "message": str(err)}), 400
+    return jsonify(made)
+
+
 @bp.get("/stats")
 def get_stats():
     store = _store()
     with store.lock:
         stats = {"requests": store.stats["requests"], "by_method_path": dict(store.stats["by_method_path"]),
-                 "batch_calls": store.stats["batch_calls"]}
+                 "batch_calls": store.stats["batch_calls"], "write_calls": store.stats["write_calls"]}
     return jsonify(stats)
 
 

@@ -23,6 +23,8 @@ RENAMED = set(PARENTS) | {"vid", "nid", "rid", "cid", "wid", "gateway_id"}
 # Routes whose WordPress pattern the naming rule cannot derive: a fixed setting served by the generic settings
 # route, and the one place WooCommerce names a parent zone "id".
 WP_PATHS = {"/wc/v3/settings/general/woocommerce_calc_taxes": r"/wc/v3/settings/(?P<group_id>[\w-]+)/(?P<id>[\w-]+)",
+            "/wc/v3/settings/general/woocommerce_price_num_decimals":
+                r"/wc/v3/settings/(?P<group_id>[\w-]+)/(?P<id>[\w-]+)",
             r"/wc/v3/shipping/zones/(?P<zid>\d+)/locations": r"/wc/v3/shipping/zones/(?P<id>[\d]+)/locations"}
 DIGITS, SANDBOX_DIGITS = r"[\d]+", r"\d+"  # a numeric path group as WooCommerce and wc_api write it
 PATH_ARG = {"group_id": "group"}  # WooCommerce's settings routes call their group argument "group"
@@ -78,7 +80,7 @@ HANDLER_SCHEMA = {"post_product": "product", "put_product": "product", "batch_pr
                   "put_customer": "customer", "post_coupon": "coupon", "post_webhook": "webhook",
                   "put_webhook": "webhook", "post_tax": "tax", "post_note": "note", "post_refund": "refund",
                   "post_attribute": "attribute", "post_term": "term", "post_zone": "zone", "post_method": "method",
-                  "calc_taxes_setting": "setting"}
+                  "calc_taxes_setting": "setting", "price_decimals_setting": "setting"}
 REQUIRED = {"post_customer": {"email"}, "post_coupon": {"code"}, "post_webhook": {"topic", "delivery_url"},
             "post_note": {"note"}, "post_attribute": {"name"}, "post_term": {"name"}, "post_zone": {"name"},
             "post_method": {"method_id"}}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import heapq
+
 from .wc_util import dec, fmt_date, render_meta
 
 PRICE_SPAN = ('<span class="woocommerce-Price-amount amount"><bdi><span class="woocommerce-Price-currencySymbol">'
@@ -152,9 +154,14 @@ def related_ids(store, record: dict) -> list[int]:
     """Other published, non-variation products (WooCommerce picks up to 5 from the same categories)."""
     if record["type"] == "variation":
         return []
-    others = [p["id"] for p in store.products.values()
-              if p["id"] != record["id"] and p["type"] != "variation" and p["status"] == "publish"]
-    return sorted(others)[:5]
+    with store.lock:  # the six lowest candidate ids, once per change of the product set (catalogs of 100,000;
+        key = (len(store.products), store.seq["post"])  # a status change alone does not refresh them)
+        cached = getattr(store, "related_cache", None)
+        if cached is None or cached[0] != key:
+            ids = heapq.nsmallest(6, (p["id"] for p in store.products.values()
+                                      if p["type"] != "variation" and p["status"] == "publish"))
+            cached = store.related_cache = (key, ids)
+    return [i for i in cached[1] if i != record["id"]][:5]
 
 
 def render_variation(store, record: dict, home: str, parent_id: int | None = None) -> dict:

@@ -16,7 +16,7 @@ from .wc_util import utcnow
 DEFAULT_OPTIONS: dict[str, Any] = {
     "https": False, "latency_ms": 0, "fault_rate": 0.0, "seed": None, "home_url": None,
     "webhook_fail_limit": 5, "webhook_hold": False, "calc_taxes": False, "timezone_offset": 0, "webhook_any_host": False,
-    "site_name": "WooCommerce Sandbox", "currency": "USD",
+    "site_name": "WooCommerce Sandbox", "currency": "USD", "price_num_decimals": 2,
 }
 
 # WordPress keeps products, variations, orders (HPOS placeholders), refunds and coupons in one posts sequence,
@@ -33,7 +33,9 @@ class Store:
         self.options = {**DEFAULT_OPTIONS, **(options or {})}
         self.keys: dict[str, dict] = {}
         self.nonces: dict[tuple[str, str], int] = {}
-        self.stats: dict[str, Any] = {"requests": 0, "by_method_path": {}, "batch_calls": 0}
+        self.stats: dict[str, Any] = {"requests": 0, "by_method_path": {}, "batch_calls": 0, "write_calls": 0}
+        self.writes = 0  # bumped by every write request: list queries are cached until the next one
+        self.listings: dict[tuple, tuple[int, list]] = {}
         self.deliveries: list[dict] = []
         self.events: list[tuple[str, str, int]] = []
         self.pending_rate_ids: list[int] | None = None
@@ -58,6 +60,7 @@ class Store:
             # catalog import of thousands of products is not quadratic. Entries are checked on use.
             self.sku_index: dict[str, int] = {}
             self.slug_index: dict[str, int] = {}
+            self.writes += 1
 
     def next_id(self, kind: str) -> int:
         with self.lock:
@@ -114,5 +117,7 @@ class Store:
     def count_request(self, method: str, route: str) -> None:
         with self.lock:
             self.stats["requests"] += 1
+            if method not in ("GET", "HEAD", "OPTIONS"):
+                self.stats["write_calls"] += 1
             label = f"{method} {route}"
             self.stats["by_method_path"][label] = self.stats["by_method_path"].get(label, 0) + 1

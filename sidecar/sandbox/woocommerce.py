@@ -50,6 +50,13 @@ def webhook_payload(store):
     return render
 
 
+def note_write(store) -> None:
+    """Any write request (REST or control) ends the life of cached list queries (see wc_bulk)."""
+    if request.method not in ("GET", "HEAD", "OPTIONS"):
+        with store.lock:
+            store.writes += 1
+
+
 def create_app(options: dict | None = None) -> Flask:
     """A fresh, independent, thread-safe simulated store with DEMO_KEYS registered."""
     store = Store(options)
@@ -70,6 +77,7 @@ def create_app(options: dict | None = None) -> Flask:
     def plain_permalinks():
         return dispatch(router, store, deliverer, request.args.get("rest_route") or "/")
 
+    app.before_request(lambda: note_write(store))
     @app.after_request
     def deliver_events(response):
         events = store.take_events()

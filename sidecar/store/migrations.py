@@ -50,6 +50,18 @@ def _m003_claims(db: peewee.Database, migrator: SchemaMigrator) -> None:
     Link.delete().where(Link.ns_id.is_null()).execute()
 
 
+def _m020_stock_counts(db: peewee.Database, migrator: SchemaMigrator) -> None:
+    """Stock and price runs (issues 12, 20): more counts per run, and links found by SKU. A fresh database got
+    the columns from migration 1 (it creates the current models), so only missing ones are added."""
+    from playhouse.migrate import migrate as apply
+
+    have = {c.name for c in db.get_columns("sync_run")}
+    apply(*[migrator.add_column("sync_run", name, peewee.IntegerField(default=0))
+            for name in ("unchanged", "unmatched", "held_back", "drift") if name not in have])
+    if "link_entity_external_id" not in {i.name for i in db.get_indexes("link")}:
+        db.execute_sql("CREATE INDEX link_entity_external_id ON link (entity, external_id)")
+
+
 def _m060_reports(db: peewee.Database, migrator: SchemaMigrator) -> None:
     """Reports: reconciliation findings (issue 16)."""
     db.create_tables([models.Report], safe=True)
@@ -59,6 +71,7 @@ MIGRATIONS: list[tuple[int, Callable[[peewee.Database, SchemaMigrator], None]]] 
     (1, _m001_initial),
     (2, _m002_pipeline),
     (3, _m003_claims),
+    (20, _m020_stock_counts),
     (60, _m060_reports),
 ]
 

@@ -85,6 +85,10 @@ class SyncRun(BaseModel):
     seen = peewee.IntegerField(default=0)
     changed = peewee.IntegerField(default=0)
     failed = peewee.IntegerField(default=0)
+    unchanged = peewee.IntegerField(default=0)  # read, compared, nothing to write (migration 20)
+    unmatched = peewee.IntegerField(default=0)  # a SKU on one side with no record on the other
+    held_back = peewee.IntegerField(default=0)  # SKUs pushed lower because of orders not yet in NetSuite
+    drift = peewee.IntegerField(default=0)  # values edited by hand in WooCommerce, overwritten
     errors = JSONField(null=True)  # the first few errors, readable
     started_at = peewee.DateTimeField(null=True)
     finished_at = peewee.DateTimeField(null=True)

@@ -27,6 +27,7 @@ from marshmallow import (
 )
 
 from sidecar.store.models import Setting, utcnow
+from sidecar.store.settings_errors import all_errors, first_error  # noqa: F401 - part of this module's API
 
 log = logging.getLogger(__name__)
 
@@ -144,6 +145,8 @@ class ItemsSchema(Strict):
 class InventorySchema(Strict):
     locations = fields.Raw(load_default="all")
     safety_buffer = fields.Integer(load_default=0, validate=validate.Range(min=0))
+    hold_unexported_orders = fields.Boolean(load_default=True)  # issue 20: no oversell window
+    overlap_minutes = fields.Integer(load_default=10, validate=validate.Range(min=0, max=1440))
 
     @validates("locations")
     def _locations(self, value, **_):
@@ -157,6 +160,8 @@ class InventorySchema(Strict):
 class PricesSchema(Strict):
     price_level_id = fields.String(load_default="1", validate=NS_ID)
     currency_id = fields.String(load_default="1", validate=NS_ID)
+    sale_price_level_id = _ns_id()
+    decimals = fields.Integer(allow_none=True, load_default=None, validate=validate.Range(min=0, max=6))
 
 
 # -- products (issue 14): the catalog import, NetSuite → WooCommerce --------------------------------------------
@@ -244,7 +249,8 @@ class SchedulesSchema(Strict):
     cancellations = _cron("*/15 * * * *")
     fulfillments = _cron("*/5 * * * *")
     refunds = _cron("*/15 * * * *")
-    inventory = _cron("0 * * * *")
+    inventory = _cron("*/5 * * * *")  # incremental runs; a run is full when inventory_full fell due since the last
+    inventory_full = _cron("30 2 * * *")  # ... full one (never a flow of its own: one inventory run at a time)
     prices = _cron("0 3 * * *")
     products = _cron("off")
     reconcile = _cron("0 2 * * *")
@@ -276,39 +282,6 @@ class SettingsSchema(Strict):
 
 
 SECTIONS = list(SettingsSchema().fields)
-
-
-# Mapping tables (marshmallow Dict fields): an error in an entry is named by the entry's key
-# (``orders.ship_methods.flat_rate:1``), not by marshmallow's ``….key`` / ``….value``.
-_TABLES = {"ship_methods", "field_map", "currencies", "set"}
-
-
-def all_errors(messages: Any, prefix: str = "") -> list[tuple[str, str]]:
-    """Flatten marshmallow's nested messages to every (dotted field, message), in the schema's order."""
-    if isinstance(messages, dict):
-        out: list[tuple[str, str]] = []
-        for key, value in messages.items():
-            name = f"{prefix}.{key}" if prefix else str(key)
-            if key == "_schema" or (key in ("key", "value") and _in_table(prefix)):
-                name = prefix
-            out += all_errors(value, name)
-        return out
-    if isinstance(messages, list):
-        if messages and all(isinstance(m, str) for m in messages):
-            return [(prefix, " ".join(messages))]
-        return [error for m in messages for error in all_errors(m, prefix)]
-    return [(prefix, str(messages))]
-
-
-def _in_table(prefix: str) -> bool:
-    parts = prefix.split(".")
-    return len(parts) >= 2 and parts[-2] in _TABLES
-
-
-def first_error(messages: Any, prefix: str = "") -> tuple[str, str]:
-    """The (dotted field, message) of the first problem in marshmallow's nested messages."""
-    errors = all_errors(messages, prefix)
-    return errors[0] if errors else (prefix, "is not valid")
 
 
 def defaults() -> dict:

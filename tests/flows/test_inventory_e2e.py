@@ -1,0 +1,109 @@
+"""Issue 12 end to end, over real sockets against both sandboxes: stock summed over the chosen locations,
+the safety buffer and its floor, matrix children → variations, drift overwritten, a run with no change writes
+nothing, unmatched SKUs counted (not failed), an incremental run reads only changed rows."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from tests.flows.stack import configure, start_stack, stock_the_store
+from tests.flows.stock_helpers import (
+    children,
+    locations,
+    ns_available,
+    plain_items,
+    run_flow,
+    set_ns_stock,
+    woo_stock,
+    woo_writes,
+)
+
+
+@pytest.fixture
+def stack(tmp_path, monkeypatch):
+    monkeypatch.setenv("SIDECAR_RETRY_BASE_S", "0.01")
+    stack = start_stack(tmp_path)
+    configure(stack)
+    stack.items = stock_the_store(stack)
+    yield stack
+    stack.stop()
+
+
+def test_sums_chosen_locations_minus_buffer_never_below_zero(stack):
+    loc1, loc2, loc3 = locations(stack)[:3]
+    stack.api.put("/v1/settings", {"inventory": {"locations": [loc1, loc2], "safety_buffer": 3}})
+    a, b = plain_items(stack)[:2]
+    set_ns_stock(stack, a["id"], loc1, 10)
+    set_ns_stock(stack, a["id"], loc2, 5)
+    set_ns_stock(stack, a["id"], loc3, 100)  # not a chosen location
+    set_ns_stock(stack, b["id"], loc1, 1)
+    set_ns_stock(stack, b["id"], loc2, 1)
+    run = run_flow(stack, "inventory")
+    assert woo_stock(stack, a["itemId"])["stock_quantity"] == 12
+    assert woo_stock(stack, b["itemId"])["stock_quantity"] == 0
+    assert woo_stock(stack, b["itemId"])["stock_status"] == "outofstock"
+    others = plain_items(stack)[2:]
+    for item in others:
+        expected = max(0, int(ns_available(stack, item["id"], [loc1, loc2])) - 3)
+        assert woo_stock(stack, item["itemId"])["stock_quantity"] == expected
+    counts = run["counts"]
+    assert counts["failed"] == 0 and counts["seen"] == len(plain_items(stack)) + 3
+    assert counts["changed"] + counts["unchanged"] == counts["seen"] and counts["changed"] >= 2
+    assert run["seen"] == counts["seen"] and "errors" in run  # the old top-level keys stay
+
+
+def test_matrix_children_are_variations(stack):
+    stack.api.put("/v1/settings", {"inventory": {"safety_buffer": 2}})
+    run_flow(stack, "inventory")
+    for child in children(stack):
+        assert woo_stock(stack, child["itemId"])["stock_quantity"] == max(0, int(ns_available(stack, child["id"])) - 2)
+    set_ns_stock(stack, children(stack)[0]["id"], locations(stack)[0], 0)
+    run_flow(stack, "inventory")
+    first = children(stack)[0]
+    assert woo_stock(stack, first["itemId"])["stock_quantity"] == max(0, int(ns_available(stack, first["id"])) - 2)
+
+
+def test_no_change_writes_nothing_and_drift_is_overwritten(stack):
+    run_flow(stack, "inventory")
+    before = woo_writes(stack)
+    again = run_flow(stack, "inventory")
+    assert woo_writes(stack) == before and again["counts"]["changed"] == 0 and again["counts"]["drift"] == 0
+    item = plain_items(stack)[0]
+    product = woo_stock(stack, item["itemId"])
+    stack.woo_client().put(f"products/{product['id']}", {"stock_quantity": 999})  # edited by hand
+    fixed = run_flow(stack, "inventory")
+    assert woo_stock(stack, item["itemId"])["stock_quantity"] == product["stock_quantity"]
+    assert fixed["counts"]["drift"] == 1 and fixed["counts"]["changed"] == 1
+
+
+def test_unmatched_skus_are_counted_not_failed(stack):
+    stack.woo_client().post("products", {"name": "Only in the store", "sku": "WOO-ONLY-1", "manage_stock": True,
+                                         "stock_quantity": 4})
+    gone = plain_items(stack)[0]
+    product = woo_stock(stack, gone["itemId"])
+    stack.woo_client().delete(f"products/{product['id']}", {"force": "true"})  # now only in NetSuite
+    run = run_flow(stack, "inventory")
+    assert run["status"] == "done" and run["counts"]["failed"] == 0
+    assert run["counts"]["unmatched"] == 2  # one each way
+    assert woo_stock(stack, "WOO-ONLY-1")["stock_quantity"] == 4
+
+
+def test_incremental_run_reads_only_changed_rows(stack):
+    stack.api.put("/v1/settings", {"inventory": {"overlap_minutes": 0}, "schedules": {"inventory_full": "off"}})
+    loc = locations(stack)[0]
+    first, second = plain_items(stack)[:2]
+    time.sleep(1.1)
+    set_ns_stock(stack, first["id"], loc, 40)  # the newest change the full run sees
+    full = run_flow(stack, "inventory")
+    assert full["counts"]["seen"] > 5
+    time.sleep(1.1)
+    set_ns_stock(stack, second["id"], loc, 33)
+    before = woo_writes(stack)
+    incremental = run_flow(stack, "inventory", trigger="schedule")
+    assert incremental["counts"]["seen"] == 1  # only the row changed after the cursor
+    assert incremental["counts"]["changed"] == 1 and woo_writes(stack) == before + 1
+    assert woo_stock(stack, second["itemId"])["stock_quantity"] == int(ns_available(stack, second["id"]))
+    quiet = run_flow(stack, "inventory", trigger="schedule")
+    assert quiet["counts"]["changed"] == 0 and woo_writes(stack) == before + 1
