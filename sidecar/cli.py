@@ -68,6 +68,25 @@ def _worker(args: argparse.Namespace) -> int:
     return 0
 
 
+def _rotate_key(args: argparse.Namespace) -> int:
+    """Re-encrypt every stored credential with the newest key of SIDECAR_SECRET_KEY (or the key file)."""
+    from sidecar.store.runtime import init_runtime
+
+    runtime = init_runtime(load_config(), check_secrets=False)
+    with runtime.db.connection_context():
+        rotated, unreadable = runtime.credentials.rotate_all(forget_unreadable=args.forget_unreadable)
+    if unreadable and not args.forget_unreadable:
+        print(f"sidecar: {len(unreadable)} stored credential(s) cannot be decrypted with any configured key "
+              f"({', '.join(unreadable)}); nothing was changed. Add the old key after the new one "
+              "(SIDECAR_SECRET_KEY=\"new,old\"), or run with --forget-unreadable to delete them and enter them "
+              "again in wp-admin.", file=sys.stderr)
+        return 1
+    print(f"sidecar: re-encrypted {rotated} stored credential(s) with the newest key"
+          + (f"; deleted {len(unreadable)} unreadable ({', '.join(unreadable)}): enter them again in wp-admin"
+             if unreadable else "") + ". Older keys can now be removed.", file=sys.stderr)
+    return 0
+
+
 def _sandbox(args: argparse.Namespace) -> int:
     """Run one of the local simulators (``netsuite`` or ``woocommerce``) on loopback."""
     module = importlib.import_module(f"sidecar.sandbox.{args.system}")
@@ -196,6 +215,11 @@ def build_parser() -> argparse.ArgumentParser:
     worker = sub.add_parser("worker", help="run the job worker (huey consumer)")
     worker.add_argument("--workers", type=int, default=0, help="worker threads (default SIDECAR_WORKERS)")
     worker.set_defaults(func=_worker)
+
+    rotate = sub.add_parser("rotate-key", help="re-encrypt every stored credential with the newest secret key")
+    rotate.add_argument("--forget-unreadable", action="store_true",
+                        help="delete credentials no configured key can decrypt (the old key is lost)")
+    rotate.set_defaults(func=_rotate_key)
 
     sandbox = sub.add_parser("sandbox", help="run a local simulator of NetSuite or WooCommerce")
     sandbox.add_argument("system", choices=["netsuite", "woocommerce"])

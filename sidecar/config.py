@@ -27,7 +27,7 @@ class Config:
     bind: str = DEFAULT_BIND
     database_url: str = ""
     shared_secret: str = ""
-    secret_key: bytes = b""
+    secret_keys: list[bytes] = field(default_factory=list)  # newest first: the newest encrypts, all decrypt
     redis_url: str | None = None
     workers: int = 4
     netsuite_base_url: str | None = None
@@ -37,6 +37,11 @@ class Config:
     signature_window_s: int = 300
     worker_heartbeat_max_age_s: int = 60
     generated: list[str] = field(default_factory=list)  # paths of files created on this start
+
+    @property
+    def secret_key(self) -> bytes:
+        """The newest secret key (the one new secrets are encrypted with)."""
+        return self.secret_keys[0]
 
     @property
     def host(self) -> str:
@@ -82,17 +87,30 @@ def _shared_secret(env: dict, var_dir: Path, generated: list[str]) -> str:
     return _read_or_create(path, lambda: secrets.token_urlsafe(32), generated)
 
 
-def _secret_key(env: dict, var_dir: Path, generated: list[str]) -> bytes:
-    value = env.get("SIDECAR_SECRET_KEY", "")
-    if not value:
-        value = _read_or_create(var_dir / "secret.key", _fernet_key, generated)
-    try:
-        from cryptography.fernet import Fernet
+def _secret_keys(env: dict, var_dir: Path, generated: list[str]) -> list[bytes]:
+    """The Fernet keys, newest first: ``SIDECAR_SECRET_KEY="new,old"``, or ``var/secret.key`` with one key per
+    line (blank lines and ``#`` comments ignored). Rotation: put the new key first, run ``sidecar rotate-key``,
+    then drop the old one."""
+    from cryptography.fernet import Fernet
 
-        Fernet(value.encode())
-    except Exception as exc:
-        raise ConfigError("SIDECAR_SECRET_KEY must be a urlsafe base64 Fernet key of 32 bytes") from exc
-    return value.encode()
+    value = env.get("SIDECAR_SECRET_KEY", "")
+    source = "SIDECAR_SECRET_KEY"
+    if not value.strip():
+        path = var_dir / "secret.key"
+        value = _read_or_create(path, _fernet_key, generated)
+        source = str(path)
+    keys = [k.strip() for line in value.splitlines() if not line.strip().startswith("#")
+            for k in line.split(",") if k.strip()]
+    if not keys:
+        raise ConfigError(f"{source} holds no key")
+    for position, key in enumerate(keys, 1):
+        try:
+            Fernet(key.encode())
+        except (ValueError, TypeError):
+            raise ConfigError(f"{source}: key {position} of {len(keys)} is not a Fernet key (32 bytes, urlsafe "
+                              "base64, 44 characters); make one with `python -c \"from cryptography.fernet import "
+                              "Fernet; print(Fernet.generate_key().decode())\"`") from None
+    return [key.encode() for key in keys]
 
 
 def _int(env: dict, name: str, default: int, minimum: int = 1) -> int:
@@ -125,7 +143,7 @@ def load_config(env: dict | None = None) -> Config:
         bind=bind,
         database_url=database_url,
         shared_secret=_shared_secret(env, var_dir, generated),
-        secret_key=_secret_key(env, var_dir, generated),
+        secret_keys=_secret_keys(env, var_dir, generated),
         redis_url=env.get("SIDECAR_REDIS_URL") or None,
         workers=_int(env, "SIDECAR_WORKERS", 4),
         netsuite_base_url=(env.get("SIDECAR_NETSUITE_BASE_URL") or None),

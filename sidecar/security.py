@@ -10,7 +10,7 @@ import time
 from collections.abc import Mapping
 from typing import Any
 
-from cryptography.fernet import Fernet, InvalidToken
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 
 SIGNATURE_HEADER = "X-NSSync-Signature"
 TIMESTAMP_HEADER = "X-NSSync-Timestamp"
@@ -78,11 +78,19 @@ def verify_woo_webhook(secret: str, signature: str | None, body: bytes) -> bool:
     return hmac.compare_digest(woo_webhook_signature(secret, body).encode(), signature.strip().encode())
 
 
-class SecretBox:
-    """Fernet encryption of credentials at rest."""
+class SecretKeyError(ValueError):
+    """A stored secret cannot be decrypted with any of the configured keys: SIDECAR_SECRET_KEY changed or was lost."""
 
-    def __init__(self, key: bytes):
-        self._fernet = Fernet(key)
+
+class SecretBox:
+    """Fernet encryption of credentials at rest, with key rotation (cryptography's MultiFernet): ``keys`` newest
+    first; the newest encrypts, every one decrypts, ``rotate`` re-encrypts a token with the newest."""
+
+    def __init__(self, keys: bytes | list[bytes] | tuple[bytes, ...]):
+        keys = [keys] if isinstance(keys, bytes) else list(keys)
+        if not keys:
+            raise ValueError("at least one secret key is needed")
+        self._fernet = MultiFernet([Fernet(key) for key in keys])
 
     def encrypt(self, plain: str) -> str:
         return self._fernet.encrypt(plain.encode()).decode()
@@ -90,8 +98,16 @@ class SecretBox:
     def decrypt(self, token: str) -> str:
         try:
             return self._fernet.decrypt(token.encode()).decode()
-        except InvalidToken as exc:
-            raise ValueError("a stored secret cannot be decrypted: SIDECAR_SECRET_KEY changed?") from exc
+        except InvalidToken:
+            raise SecretKeyError("a stored secret cannot be decrypted with SIDECAR_SECRET_KEY: the key changed or "
+                                 "was lost") from None
+
+    def rotate(self, token: str) -> str:
+        """The same secret encrypted with the newest key (SecretKeyError when no key can read it)."""
+        try:
+            return self._fernet.rotate(token.encode()).decode()
+        except InvalidToken:
+            raise SecretKeyError("a stored secret cannot be decrypted with SIDECAR_SECRET_KEY") from None
 
 
 # Keys whose values are never shown, wherever they appear (JSON bodies, query strings, headers).

@@ -84,7 +84,7 @@ def test_settings_get_returns_defaults(signed):
     assert data["inventory"] == {"locations": "all", "safety_buffer": 0}
     assert data["refunds"]["record"] == "creditMemo"
     assert data["fulfillments"]["complete_order"] is True
-    assert data["schedules"]["fulfillments"] == "*/15 * * * *"
+    assert data["schedules"]["fulfillments"] == "*/5 * * * *"
     assert data["schedules"]["inventory"] == "0 * * * *"
     for key in ("subsidiary_id", "location_id", "shipping_item_id", "discount_item_id", "ship_methods",
                 "field_map", "rules"):
@@ -113,7 +113,7 @@ def test_settings_mapping_tables_are_replaced_whole(signed):
     ({"orders": {"export_statuses": ["shipped"]}}, "orders.export_statuses.0"),
     ({"orders": {"subsidiary_id": "abc"}}, "orders.subsidiary_id"),
     ({"orders": {"guest_customer": "sometimes"}}, "orders.guest_customer"),
-    ({"orders": {"ship_methods": {"flat_rate": "x"}}}, "orders.ship_methods.flat_rate.value"),
+    ({"orders": {"ship_methods": {"flat_rate": "x"}}}, "orders.ship_methods.flat_rate"),
     ({"orders": {"rules": [{"field": "payment_method", "set": {"custbody_x": 1}}]}}, "orders.rules.0.equals"),
     ({"orders": {"rules": [{"field": "f", "matches": "(", "set": {"memo": "x"}}]}}, "orders.rules.0.matches"),
     ({"items": {"match_by": "colour"}}, "items.match_by"),

@@ -9,6 +9,7 @@ from werkzeug.exceptions import HTTPException
 
 from sidecar.api.errors import ApiError
 from sidecar.config import Config, load_config
+from sidecar.security import SecretKeyError
 from sidecar.store.db import database
 from sidecar.store.runtime import init_runtime
 
@@ -67,6 +68,14 @@ def _register_error_handlers(app: Flask) -> None:
     @app.errorhandler(ApiError)
     def _api_error(exc: ApiError):
         return jsonify(exc.to_dict()), exc.status
+
+    @app.errorhandler(SecretKeyError)
+    def _secret_key_error(exc: SecretKeyError):
+        # Checked at start; seen here only if another process stored secrets with a key this one lacks.
+        log.error("stored credentials cannot be decrypted: %s", exc)
+        return jsonify({"error": {"code": "secret_key_mismatch", "message": (
+            "the sidecar cannot decrypt its stored credentials: the processes do not share SIDECAR_SECRET_KEY, or "
+            "the key changed. Restart the sidecar with the right key(s); see `sidecar rotate-key`.")}}), 503
 
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException):

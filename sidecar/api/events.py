@@ -12,7 +12,6 @@ from flask import jsonify
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, post_load, validate
 
 from sidecar.api import json_body, signed_blueprint, validation_error
-from sidecar.api.errors import ApiError
 from sidecar.pipeline.intake import NewEvent, accept
 
 bp = signed_blueprint("events", __name__)
@@ -43,7 +42,7 @@ class EnvelopeSchema(Schema):
 @bp.post("/events")
 def receive_event():
     try:
-        envelope = EnvelopeSchema().load(_object(_json()))
+        envelope = EnvelopeSchema().load(_object(json_body()))
     except ValidationError as exc:
         raise validation_error(exc) from None
     occurred = envelope["occurred_at"]
@@ -54,13 +53,6 @@ def receive_event():
     if not created:
         body["duplicate"] = True
     return jsonify(body), 202 if created else 200
-
-
-def _json() -> object:
-    try:
-        return json_body()
-    except RecursionError:
-        raise ApiError(400, "invalid_json", "the body is nested too deeply to be an event") from None
 
 
 def _object(data: object) -> dict:

@@ -1,4 +1,5 @@
-"""The error queue: ``GET /v1/jobs?status=…``, ``GET /v1/jobs/<id>``, ``POST /v1/jobs/<id>/retry`` and ``/skip``.
+"""The error queue: ``GET /v1/jobs`` (paged; status, flow, topic, dates; ``group=order``), ``GET /v1/jobs/<id>``,
+``POST /v1/jobs/<id>/retry`` and ``/skip``, and ``POST /v1/jobs/retry`` for many at once.
 
 Retry gives a failed (or skipped) event a fresh set of attempts and queues it at once, in one transaction; skip
 closes a failed or pending event for good. A running event can be neither: its worker still holds it.
@@ -6,25 +7,21 @@ closes a failed or pending event for good. A running event can be neither: its w
 
 from __future__ import annotations
 
-import datetime as dt
-
-from flask import jsonify, request
+from flask import jsonify
 from marshmallow import Schema, ValidationError, fields, validate
 from peewee import fn
 
 from sidecar.api import json_body, signed_blueprint, validation_error
 from sidecar.api.errors import ApiError
 from sidecar.api.job_hints import hint_for
-from sidecar.api.paging import choice_arg, iso, page
+from sidecar.api.paging import iso, page
+from sidecar.api.params import EVENT_STATUSES, JOB_FLOW_TOPICS, JobsArgs, path_id, query_args
 from sidecar.pipeline.enqueue import enqueue_after_commit, enqueue_in_transaction
 from sidecar.store.models import Event, utcnow
 from sidecar.store.txn import write_transaction
 
 bp = signed_blueprint("jobs", __name__)
-STATUSES = ["pending", "running", "done", "failed", "skipped"]
-FLOW_TOPICS = {"orders": ["order.created", "order.updated"], "customers": ["customer.created", "customer.updated"],
-               "refunds": ["order.refunded"], "cancellations": ["order.cancelled"]}
-TOPICS = sorted(t for topics in FLOW_TOPICS.values() for t in topics)
+STATUSES = EVENT_STATUSES
 MAX_BULK = 1000
 
 
@@ -41,36 +38,34 @@ def render(event: Event) -> dict:
 
 @bp.get("/jobs")
 def list_jobs():
-    """Paged, filtered by status, flow, topic and creation time; ``group=order`` gives one row per order (or
-    customer): its newest matching job, with how many jobs it has and their ids."""
-    query = filtered(Event.select())
-    if choice_arg("group", ["order"]):
-        return jsonify(_grouped(query))
-    return jsonify(page(query.order_by(Event.id.desc()), "jobs", render))
+    """Paged and filtered; ``group=order`` gives one row per order (or customer): its newest matching job, with
+    how many jobs it has and their ids."""
+    args = query_args(JobsArgs)
+    query = filtered(Event.select(), args)
+    if args.get("group"):
+        return jsonify(_grouped(query, args))
+    return jsonify(page(query.order_by(Event.id.desc()), "jobs", render, args))
 
 
-def filtered(query):
-    status = choice_arg("status", STATUSES)
-    if status:
-        query = query.where(Event.status == status)
-    flow = choice_arg("flow", FLOW_TOPICS)
-    if flow:
-        query = query.where(Event.topic.in_(FLOW_TOPICS[flow]))
-    topic = choice_arg("topic", TOPICS)
-    if topic:
-        query = query.where(Event.topic == topic)
-    for name, op in (("since", "__ge__"), ("until", "__lt__")):
-        when = _time_arg(name)
-        if when is not None:
-            query = query.where(getattr(Event.created_at, op)(when))
+def filtered(query, args: dict):
+    if args.get("status"):
+        query = query.where(Event.status == args["status"])
+    if args.get("flow"):
+        query = query.where(Event.topic.in_(JOB_FLOW_TOPICS[args["flow"]]))
+    if args.get("topic"):
+        query = query.where(Event.topic == args["topic"])
+    if args.get("since"):
+        query = query.where(Event.created_at >= args["since"])
+    if args.get("until"):
+        query = query.where(Event.created_at < args["until"])
     return query
 
 
-def _grouped(query) -> dict:
+def _grouped(query, args: dict) -> dict:
     kind = fn.SUBSTR(Event.topic, 1, 5)
     groups = (query.select(fn.MAX(Event.id).alias("newest"), fn.COUNT(Event.id).alias("jobs"))
               .group_by(Event.resource_id, kind).order_by(fn.MAX(Event.id).desc()))
-    data = page(groups, "groups", lambda g: {"newest": g.newest, "jobs": g.jobs})
+    data = page(groups, "groups", lambda g: {"newest": g.newest, "jobs": g.jobs}, args)
     newest = {e.id: e for e in Event.select().where(Event.id.in_([g["newest"] for g in data["groups"]]))}
     rows = []
     for group in data.pop("groups"):
@@ -81,19 +76,13 @@ def _grouped(query) -> dict:
     return {"jobs": rows, **data}
 
 
-def _time_arg(name: str) -> dt.datetime | None:
-    raw = request.args.get(name)
-    if raw in (None, ""):
-        return None
-    try:
-        value = dt.datetime.fromisoformat(raw)
-    except ValueError:
-        raise ApiError(422, "invalid_parameter", f"{name} must be an ISO 8601 date or time", name) from None
-    return value.astimezone(dt.UTC).replace(tzinfo=None) if value.tzinfo else value
+@bp.get("/jobs/<event_id>")
+def show_job(event_id: str):
+    return jsonify(render(_get(event_id)))
 
 
 class BulkRetry(Schema):
-    ids = fields.List(fields.Integer(validate=validate.Range(min=1, max=2**62)),
+    ids = fields.List(fields.Integer(strict=True, validate=validate.Range(min=1, max=2**62)),
                       validate=validate.Length(min=1, max=MAX_BULK))
     all = fields.Boolean(load_default=False)
     status = fields.String(load_default="failed", validate=validate.OneOf(["failed", "skipped"]))
@@ -117,14 +106,9 @@ def retry_many():
     return jsonify({"retried": retried, "ids": ids}), 202
 
 
-@bp.get("/jobs/<int:event_id>")
-def show_job(event_id: int):
-    return jsonify(render(_get(event_id)))
-
-
-@bp.post("/jobs/<int:event_id>/retry")
-def retry_job(event_id: int):
-    _get(event_id)
+@bp.post("/jobs/<event_id>/retry")
+def retry_job(event_id: str):
+    event_id = _get(event_id).id
     if not _requeue(event_id):
         raise ApiError(409, "not_retryable", f"only a failed or skipped job can be retried; this one is "
                                              f"{_get(event_id).status}", "status")
@@ -144,9 +128,9 @@ def _requeue(event_id: int) -> bool:
     return bool(changed)
 
 
-@bp.post("/jobs/<int:event_id>/skip")
-def skip_job(event_id: int):
-    _get(event_id)
+@bp.post("/jobs/<event_id>/skip")
+def skip_job(event_id: str):
+    event_id = _get(event_id).id
     changed = (Event.update(status="skipped", outcome="Skipped by a person.", next_attempt_at=None,
                             updated_at=utcnow())
                .where((Event.id == event_id) & (Event.status.in_(["failed", "pending"]))).execute())
@@ -156,8 +140,9 @@ def skip_job(event_id: int):
     return jsonify(render(_get(event_id)))
 
 
-def _get(event_id: int) -> Event:
-    event = Event.get_or_none(Event.id == event_id) if event_id < 2**63 else None
+def _get(event_id: str | int) -> Event:
+    event_id = path_id(str(event_id), "job")
+    event = Event.get_or_none(Event.id == event_id)
     if event is None:
         raise ApiError(404, "not_found", f"no job with id {event_id}")
     return event

@@ -6,11 +6,11 @@ Rows are redacted when written (``sidecar.store.apilog``); this endpoint only re
 
 from __future__ import annotations
 
-from flask import jsonify, request
+from flask import jsonify
 
 from sidecar.api import signed_blueprint
-from sidecar.api.errors import ApiError
-from sidecar.api.paging import choice_arg, iso, page
+from sidecar.api.paging import iso, page
+from sidecar.api.params import LogArgs, query_args
 from sidecar.store.models import ApiCall
 
 bp = signed_blueprint("log", __name__)
@@ -23,18 +23,15 @@ def render(call: ApiCall) -> dict:
 
 @bp.get("/log")
 def api_log():
+    args = query_args(LogArgs)
     query = ApiCall.select().order_by(ApiCall.created_at.desc(), ApiCall.id.desc())
-    system = choice_arg("system", ["netsuite", "woocommerce"])
-    if system:
-        query = query.where(ApiCall.system == system)
-    status = request.args.get("status")
+    if args.get("system"):
+        query = query.where(ApiCall.system == args["system"])
+    status = args.get("status")
     if status == "error":
         query = query.where(ApiCall.status.is_null() | (ApiCall.status >= 400))
     elif status == "ok":
         query = query.where(ApiCall.status < 400)
-    elif status:
-        if not (status.isdigit() and 100 <= int(status) <= 599):
-            raise ApiError(422, "invalid_parameter", "status must be an HTTP status (100-599), error or ok",
-                           "status")
-        query = query.where(ApiCall.status == int(status))
-    return jsonify(page(query, "calls", render))
+    elif status is not None:
+        query = query.where(ApiCall.status == status)
+    return jsonify(page(query, "calls", render, args))

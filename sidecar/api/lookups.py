@@ -6,11 +6,11 @@ system itself: the look-up is a read-only flow run with the job context's NetSui
 
 from __future__ import annotations
 
-from flask import jsonify, request
+from flask import jsonify
 
 from sidecar.api import signed_blueprint
 from sidecar.api.errors import ApiError
-from sidecar.api.paging import choice_arg
+from sidecar.api.params import LookupArgs, query_args
 from sidecar.clients.errors import RemoteError
 from sidecar.flows import lookups
 from sidecar.pipeline.context import build_context
@@ -18,7 +18,6 @@ from sidecar.store.credentials import is_configured
 from sidecar.store.runtime import get_runtime
 
 bp = signed_blueprint("lookups", __name__)
-MAX_QUERY = 100
 
 
 @bp.get("/netsuite/lookups/<kind>")
@@ -26,10 +25,8 @@ def lookup(kind: str):
     if kind not in lookups.KINDS:
         raise ApiError(404, "unknown_kind", f"no look-up named {kind[:40]!r}; kinds: "
                                             f"{', '.join(sorted(lookups.KINDS))}", "kind")
-    q = request.args.get("q", "")
-    if len(q) > MAX_QUERY:
-        raise ApiError(422, "invalid_parameter", f"q is at most {MAX_QUERY} characters", "q")
-    item_type = choice_arg("type", lookups.ITEM_TYPES)
+    args = query_args(LookupArgs)
+    q, item_type = args["q"], args.get("type")
     if not is_configured("netsuite", get_runtime().credentials.get("netsuite")):
         raise ApiError(409, "not_configured", "NetSuite credentials are not stored yet: save them on the "
                                               "Connection tab first", "netsuite")

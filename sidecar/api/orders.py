@@ -1,12 +1,16 @@
 """``GET /v1/orders/<woo_id>``: an order's sync state for the plugin's order box — NetSuite id and number,
-state, last error, and the history of every event about it. Reads the store only; calls no remote system."""
+state, last error, the history of every event about it, and what it went through after the sale (shipments,
+refunds, a cancellation). Reads the store only; calls no remote system."""
 
 from __future__ import annotations
 
 from flask import jsonify
 
 from sidecar.api import signed_blueprint
-from sidecar.api.errors import ApiError
+from sidecar.api.params import path_id
+from sidecar.flows.cancellations import cancellation_of
+from sidecar.flows.fulfillments import fulfillments_of
+from sidecar.flows.refunds import refunds_of
 from sidecar.store import binder
 from sidecar.store.models import Event
 
@@ -16,8 +20,7 @@ HISTORY_LIMIT = 50
 
 @bp.get("/orders/<woo_id>")
 def order_state(woo_id: str):
-    if not woo_id.isdigit():
-        raise ApiError(400, "invalid_id", "a WooCommerce order id is a whole number", "woo_id")
+    woo_id = str(path_id(woo_id, "WooCommerce order"))
     events = list(Event.select().where((Event.topic.startswith("order.")) & (Event.resource_id == woo_id))
                   .order_by(Event.id.desc()).limit(HISTORY_LIMIT))
     link = binder.find("order", woo_id)
@@ -30,6 +33,10 @@ def order_state(woo_id: str):
         "last_error": next((e.last_error for e in events if e.status == "failed" and e.last_error), None),
         "synced_at": link.updated_at.isoformat() + "Z" if link else None,
         "history": [_history_row(e) for e in events],
+        "record": ((link.data or {}).get("record") or "salesOrder") if link and link.ns_id else None,
+        "fulfillments": fulfillments_of(woo_id),
+        "refunds": refunds_of(woo_id),
+        "cancellation": cancellation_of(link),
     })
 
 

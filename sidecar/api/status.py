@@ -1,7 +1,8 @@
 """``GET /v1/status``: what wp-admin shows at a glance — queue depth, failed jobs, the last run of each flow,
 both connections (configured? last call?) and the WooCommerce webhooks the watchdog looks after.
 
-Reads the store only: connection state comes from the API log, never from a live call.
+Reads the store only: connection state comes from the API log, never from a live call, and is judged by
+transport and authentication (``connection_problem``), not by whether the last lookup found its record.
 """
 
 from __future__ import annotations
@@ -46,13 +47,31 @@ def _last_runs(flows: list[str]) -> dict:
     return out
 
 
+def connection_problem(status: int | None) -> str | None:
+    """What the last call says about the *connection*: None when it reached the system and was authenticated.
+
+    A 404 of a lookup (no customer with that e-mail yet), a 400 validation error or a 429 all prove that the
+    host answered and accepted our credentials; only transport (no answer, a redirect to somewhere else, a
+    gateway error) and authentication (401/403) failures say the connection is broken."""
+    if status is None:
+        return "no answer (network error or timeout)"
+    if 300 <= status < 400:
+        return f"redirected ({status}): the URL is not the API's"
+    if status in (401, 403):
+        return f"credentials refused ({status})"
+    if status in (502, 503, 504):
+        return f"unavailable ({status})"
+    return None
+
+
 def _connection(system: str) -> dict:
     values = current_app.extensions["sidecar_runtime"].credentials.get(system)
     last = ApiCall.select().where(ApiCall.system == system).order_by(ApiCall.id.desc()).first()
-    state = "unknown"
+    state, problem = "unknown", None
     if last is not None:
-        state = "ok" if last.status is not None and last.status < 400 else "error"
-    return {"configured": is_configured(system, values), "state": state,
+        problem = connection_problem(last.status)
+        state = "error" if problem else "ok"
+    return {"configured": is_configured(system, values), "state": state, "problem": problem,
             "last_call": None if last is None else {"status": last.status, "at": iso(last.created_at),
                                                     "error": last.error}}
 

@@ -5,17 +5,17 @@ A flow that already has a run pending or running answers 200 with that run's id 
 
 from __future__ import annotations
 
-from flask import jsonify, request
+from flask import jsonify
 
 from sidecar.api import signed_blueprint
 from sidecar.api.errors import ApiError
-from sidecar.api.paging import choice_arg, iso, page
+from sidecar.api.paging import iso, page
+from sidecar.api.params import RunsArgs, path_flow, path_id, query_args
 from sidecar.pipeline.registry import get_registry
 from sidecar.pipeline.runs import start_run
 from sidecar.store.models import SyncRun
 
 bp = signed_blueprint("sync", __name__)
-RUN_STATUSES = ["pending", "running", "done", "failed", "skipped"]
 
 
 def render(run: SyncRun, *, full: bool = False) -> dict:
@@ -30,6 +30,7 @@ def render(run: SyncRun, *, full: bool = False) -> dict:
 @bp.post("/sync/<flow>")
 def sync_now(flow: str):
     flows = get_registry().flows
+    flow = path_flow(flow)
     if flow not in flows:
         raise ApiError(404, "unknown_flow", f"there is no flow named {flow[:60]!r}; flows: "
                                             f"{', '.join(sorted(flows)) or 'none installed'}", "flow")
@@ -39,19 +40,19 @@ def sync_now(flow: str):
 
 @bp.get("/runs")
 def list_runs():
+    args = query_args(RunsArgs)
     query = SyncRun.select().order_by(SyncRun.id.desc())
-    status = choice_arg("status", RUN_STATUSES)
-    if status:
-        query = query.where(SyncRun.status == status)
-    flow = request.args.get("flow")
-    if flow:
-        query = query.where(SyncRun.flow == flow)
-    return jsonify(page(query, "runs", render))
+    if args.get("status"):
+        query = query.where(SyncRun.status == args["status"])
+    if args.get("flow"):
+        query = query.where(SyncRun.flow == args["flow"])
+    return jsonify(page(query, "runs", render, args))
 
 
-@bp.get("/runs/<int:run_id>")
-def show_run(run_id: int):
-    run = SyncRun.get_or_none(SyncRun.id == run_id) if run_id < 2**63 else None
+@bp.get("/runs/<run_id>")
+def show_run(run_id: str):
+    run_id = path_id(run_id, "run")
+    run = SyncRun.get_or_none(SyncRun.id == run_id)
     if run is None:
         raise ApiError(404, "not_found", f"no run with id {run_id}")
     return jsonify(render(run, full=True))

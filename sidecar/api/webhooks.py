@@ -8,12 +8,13 @@ deliveries that carry nothing to sync are answered 200 with the reason and not s
 
 from __future__ import annotations
 
-import json
 import logging
 
 from flask import Blueprint, current_app, jsonify, request
 
+from sidecar.api import parse_json
 from sidecar.api.errors import ApiError
+from sidecar.api.params import WebhookHeaders, header_values
 from sidecar.mapping.webhooks import Ignored, is_ping, map_delivery
 from sidecar.pipeline.intake import NewEvent, accept
 from sidecar.security import verify_woo_webhook
@@ -30,10 +31,11 @@ def receive_webhook():
     if is_ping(body, bool(signature)):
         return jsonify({"status": "ok", "message": "ping received"}), 200
     _verify(signature, body)
-    topic, webhook_id = _headers()
+    headers = header_values(WebhookHeaders, request.headers)
+    topic, webhook_id = headers["topic"], str(headers["webhook_id"])
     payload = _json(body)
     try:
-        mapped = map_delivery(topic, webhook_id, request.headers.get("X-WC-Webhook-Delivery-ID", ""), payload)
+        mapped = map_delivery(topic, webhook_id, headers["delivery_id"], payload)
     except Ignored as reason:
         log.info("webhook %s %s ignored: %s", webhook_id, topic, reason)
         return jsonify({"status": "ignored", "message": str(reason)}), 200
@@ -62,22 +64,8 @@ def _webhook_secrets() -> list[str]:
     return [line.strip() for line in stored.splitlines() if line.strip()]
 
 
-def _headers() -> tuple[str, str]:
-    topic = (request.headers.get("X-WC-Webhook-Topic") or "").strip()
-    webhook_id = (request.headers.get("X-WC-Webhook-ID") or "").strip()
-    if not topic or "." not in topic:
-        raise ApiError(422, "invalid_header", "X-WC-Webhook-Topic must name the topic, e.g. order.updated",
-                       "X-WC-Webhook-Topic")
-    if not webhook_id.isdigit():
-        raise ApiError(422, "invalid_header", "X-WC-Webhook-ID must be the webhook's numeric id", "X-WC-Webhook-ID")
-    return topic[:100], webhook_id
-
-
 def _json(body: bytes) -> dict:
-    try:
-        data = json.loads(body)
-    except (ValueError, UnicodeDecodeError, RecursionError):
-        raise ApiError(400, "invalid_json", "the webhook body must be JSON (and not nested absurdly deep)") from None
+    data = parse_json(body, "the webhook body")
     if not isinstance(data, dict):
         raise ApiError(422, "invalid_body", "the webhook body must be a JSON object")
     return data

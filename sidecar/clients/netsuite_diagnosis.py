@@ -114,7 +114,11 @@ def diagnose(values: dict, build: Callable[..., Any], config: Any, settings: dic
         return _failure(exc, client, info, sent_at, secrets)
     received_at = time.time()
     skew = measure_skew(response.headers.get("Date"), sent_at, received_at)
-    body = response.json() if response.content else {}
+    try:
+        body = response.json() if response.content else {}
+    except ValueError:
+        error = f"{client.origin} answered {SERVER_TIME} with something that is not JSON: is this a NetSuite REST base URL?"
+        return {"ok": False, "error": error, "diagnosis": {**info, "status": response.status_code}}
     info["clock_skew_s"] = _server_skew(body, received_at) if _server_skew(body, received_at) is not None else skew
     return {"ok": True, "diagnosis": info}
 
@@ -138,6 +142,8 @@ def _failure(exc: NetSuiteError, client, info: dict, sent_at: float, secrets: li
                  f"for every login problem; the likely causes are listed in order. {LOGIN_AUDIT_HINT}")
     elif isinstance(exc, NetSuiteTimeout):
         error = f"NetSuite at {client.host} could not be reached ({info['code']}); check the account id or base URL"
+    elif exc.code in ("REDIRECT", "NOT_JSON"):
+        error = scrub(exc.message)
     elif isinstance(exc, NetSuiteNotFound):
         error = f"{client.origin} answered 404 for {SERVER_TIME}: is this a NetSuite REST base URL?"
     else:

@@ -26,6 +26,7 @@ from sidecar.clients.netsuite_errors import (
     NetSuiteError,
     NetSuiteServerError,
     NetSuiteTimeout,
+    NetSuiteValidationError,
     error_from_response,
 )
 from sidecar.retry import RetryPolicy, parse_retry_after
@@ -163,12 +164,27 @@ class Transport:
         except requests.RequestException as exc:
             self._log(method, target, None, started, type(exc).__name__)
             raise self._transport_error(exc) from None
-        if response.status_code >= 400:
-            error = self._http_error(response)
+        error = self._http_error(response) if response.status_code >= 400 else self._not_rest(response)
+        if error is not None:
             self._log(method, target, response.status_code, started, f"{error.code or ''}: {error.detail}")
             raise error
         self._log(method, target, response.status_code, started, None)
         return response
+
+    def _not_rest(self, response: requests.Response) -> NetSuiteError | None:
+        """A redirect or an HTML page is never a REST answer: a wrong base URL or account id lands on a login,
+        maintenance or proxy page. Raised as a configuration error (not retried), with where it pointed."""
+        status = response.status_code
+        if 300 <= status < 400:
+            where = self.redact(response.headers.get("Location") or "nowhere")[:200]
+            message = (f"NetSuite answered a redirect ({status} to {where}) instead of the REST API: check the "
+                       "account id or SIDECAR_NETSUITE_BASE_URL")
+            return NetSuiteValidationError(message, status=status, code="REDIRECT")
+        if response.content and "html" in response.headers.get("Content-Type", "").lower():
+            return NetSuiteValidationError(
+                f"NetSuite answered {status} with an HTML page instead of JSON (a login, maintenance or proxy "
+                "page): check the account id or SIDECAR_NETSUITE_BASE_URL", status=status, code="NOT_JSON")
+        return None
 
     def _transport_error(self, exc: requests.RequestException) -> NetSuiteTimeout:
         sent = not isinstance(exc, requests.ConnectTimeout)

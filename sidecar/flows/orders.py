@@ -56,22 +56,27 @@ def export(ctx: FlowContext, order: dict) -> str:
     create answers with that record (its external id is taken), so it is adopted, never duplicated."""
     resolved = order_map.ResolvedOrder(customer_id=customers.ensure_for_order(ctx, order),
                                        item_ids=item_lookup.resolve_lines(ctx, order.get("line_items") or []))
+    record_type = order_map.record_type(order, ctx.settings)  # salesOrder, or cashSale for a paid order
     try:
-        body = order_map.sales_order(order, ctx.settings, resolved)
+        build = order_map.cash_sale if record_type == "cashSale" else order_map.sales_order
+        body = build(order, ctx.settings, resolved)
     except MappingError as exc:
         raise FlowError(exc.message, field=exc.setting) from exc
-    ns_id = create_or_adopt(ctx, "salesOrder", body, "the sales order")
-    record = ctx.netsuite.get("salesOrder", ns_id)
-    link = _bind(order, record, body["externalId"])
+    ns_id = create_or_adopt(ctx, record_type, body, RECORD_LABEL[record_type])
+    record = ctx.netsuite.get(record_type, ns_id)
+    link = _bind(order, record, body["externalId"], record_type)
     write_back(ctx, order, link)
     return f"Created {link.ns_number} (internal id {link.ns_id}, total {record.get('total')})"
 
 
-def _bind(order: dict, record: dict, ext_id: str):
+RECORD_LABEL = {"salesOrder": "the sales order", "cashSale": "the cash sale"}
+
+
+def _bind(order: dict, record: dict, ext_id: str, record_type: str = "salesOrder"):
     return binder.bind("order", order["id"], record["id"], external_id=ext_id,
                        ns_number=record.get("tranId") or str(record["id"]),
                        fingerprint=fingerprint(order_map.header_fingerprint_source(order)),
-                       data={"lines": fingerprint(order_map.lines_fingerprint_source(order))})
+                       data={"lines": fingerprint(order_map.lines_fingerprint_source(order)), "record": record_type})
 
 
 def write_back(ctx: FlowContext, order: dict, link) -> None:
@@ -79,7 +84,8 @@ def write_back(ctx: FlowContext, order: dict, link) -> None:
     if (link.data or {}).get("written_back"):
         return
     ctx.woo.set_order_meta(order["id"], {META_ID: link.ns_id, META_NUMBER: link.ns_number})
-    ctx.woo.add_order_note(order["id"], f"Exported to NetSuite as sales order {link.ns_number} "
+    kind = RECORD_LABEL[(link.data or {}).get("record") or "salesOrder"].removeprefix("the ")
+    ctx.woo.add_order_note(order["id"], f"Exported to NetSuite as {kind} {link.ns_number} "
                                         f"(internal id {link.ns_id}).", customer_note=False)
     binder.remember(link, written_back=True)
 
@@ -99,6 +105,9 @@ def update_exported(ctx: FlowContext, order: dict, link) -> str:
 
 
 def _update_header(ctx: FlowContext, order: dict, link, header_fp: str) -> str:
+    if (link.data or {}).get("record") == "cashSale":  # a cash sale is final: nothing left to ship to
+        binder.bind("order", order["id"], link.ns_id, fingerprint=header_fp)
+        return f"Address/note change not sent: {link.ns_number} is a cash sale."
     record = ctx.netsuite.get("salesOrder", link.ns_id)
     status = (record.get("status") or {}).get("id") if isinstance(record.get("status"), dict) else None
     if status and status not in UNFULFILLED:

@@ -57,6 +57,26 @@ def sales_order(order: dict, settings: dict, resolved: ResolvedOrder) -> dict:
     return body
 
 
+def record_type(order: dict, settings: dict) -> str:
+    """``orders.record``: ``cashSale`` makes a paid order (``date_paid`` set) a cash sale; an unpaid order, or
+    the default ``salesOrder``, is a sales order."""
+    paid = bool(order.get("date_paid") or order.get("date_paid_gmt"))
+    return "cashSale" if settings["orders"]["record"] == "cashSale" and paid else "salesOrder"
+
+
+def cash_sale(order: dict, settings: dict, resolved: ResolvedOrder) -> dict:
+    """A paid order as a cashSale: the sales order's body, no order status, the gateway's payment method."""
+    body = sales_order(order, settings, resolved)
+    body.pop("orderStatus", None)
+    gateway = str(order.get("payment_method") or "")
+    method = settings["orders"]["payment_methods"].get(gateway)
+    if not method:
+        raise MappingError(f"payment method {gateway or '(none)'} has no NetSuite payment method: add it to "
+                           "orders.payment_methods", "orders.payment_methods")
+    body["paymentMethod"] = ref(method)
+    return body
+
+
 def header(order: dict, settings: dict, resolved: ResolvedOrder) -> dict:
     """Body fields that do not depend on the lines."""
     opts = settings["orders"]
@@ -72,11 +92,21 @@ def header(order: dict, settings: dict, resolved: ResolvedOrder) -> dict:
         "tranDate": (order.get("date_created") or "")[:10] or None,
         "orderStatus": {"id": "B"},
         "otherRefNum": number,
-        "memo": opts["memo"].format(number=number, id=order["id"]),
+        "memo": memo(opts["memo"], number, order["id"]),
         "email": (order.get("billing") or {}).get("email") or None,
         "billingAddress": address(order.get("billing") or {}),
         "shippingAddress": address(order.get("shipping") or {}) or address(order.get("billing") or {}),
     })
+
+
+def memo(template: str, number: str, woo_id: object) -> str:
+    """``orders.memo`` filled with ``{number}`` and ``{id}`` (the placeholders settings accept). A template stored
+    before settings checked it fails this one order with a message, not a retry loop on a KeyError."""
+    try:
+        return template.format(number=number, id=woo_id)
+    except (KeyError, IndexError, AttributeError, ValueError) as exc:
+        raise MappingError(f"orders.memo {template!r} cannot be filled ({type(exc).__name__}: {exc}); use "
+                           "{number} or {id}", "orders.memo") from None
 
 
 def currency_id(order: dict, opts: dict) -> str | None:

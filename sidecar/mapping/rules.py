@@ -10,6 +10,7 @@ import re
 from typing import Any
 
 MISSING = object()
+_INDEX = re.compile(r"[0-9]{1,9}")  # a list index in ASCII digits ("²" is a digit to str.isdigit, not to int)
 
 
 def woo_value(order: dict, path: str) -> Any:
@@ -22,7 +23,7 @@ def woo_value(order: dict, path: str) -> Any:
         return MISSING
     node: Any = order
     for part in path.split("."):
-        if isinstance(node, list) and part.isdigit() and int(part) < len(node):
+        if isinstance(node, list) and _INDEX.fullmatch(part) and int(part) < len(node):
             node = node[int(part)]
         elif isinstance(node, dict) and part in node:
             node = node[part]

@@ -17,7 +17,9 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-PING = re.compile(rb"^webhook_id=\d+$")
+PING = re.compile(rb"^webhook_id=[0-9]+$")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+ORDER_ID = re.compile(r"[0-9]{1,19}")  # ASCII digits only: "²" is a digit to str.isdigit, not to int
 MAX_ID = 2**63 - 1
 ORDER_ACTIONS = {  # action.woocommerce_order_status_<x> / action.woocommerce_order_refunded → our topic
     "woocommerce_order_status_processing": "order.updated",
@@ -57,6 +59,7 @@ def version_key(resource: str, resource_id: Any, modified_gmt: str | None, statu
     after checkout) are two versions even when their ``date_modified_gmt`` and status are equal.
     """
     key = f"wc:{resource}:{resource_id}:{modified_gmt or '-'}:{status or '-'}"
+    key = _CONTROL.sub("?", key)  # a NUL in a payload's status must not reach a key column (PostgreSQL refuses it)
     return f"{key}:{content_digest(content)}" if content else key
 
 
@@ -67,14 +70,15 @@ def content_digest(content: dict) -> str:
 
 
 def parse_gmt(value: Any) -> dt.datetime | None:
-    """WooCommerce's ``date_modified_gmt`` (``2026-11-28T01:48:37``) as a naive UTC datetime."""
+    """WooCommerce's ``date_modified_gmt`` (``2026-11-28T01:48:37``) as a naive UTC datetime; None when it is
+    not a date, or names one that cannot be moved to UTC (``0001-01-01T00:00:00+01:00`` is before year 1)."""
     if not isinstance(value, str) or not value:
         return None
     try:
         parsed = dt.datetime.fromisoformat(value)
-    except ValueError:
+        return parsed.astimezone(dt.UTC).replace(tzinfo=None) if parsed.tzinfo else parsed
+    except (ValueError, OverflowError):
         return None
-    return parsed.astimezone(dt.UTC).replace(tzinfo=None) if parsed.tzinfo else parsed
 
 
 def map_delivery(topic: str, webhook_id: str, delivery_id: str, payload: Any) -> Mapped:
@@ -119,7 +123,7 @@ def _map_action(hook: str, webhook_id: str, delivery_id: str, payload: dict) -> 
     if topic is None:
         raise Ignored(f"the action {hook!r} is not one the connector follows")
     order_id = payload.get("arg")
-    if isinstance(order_id, str) and order_id.isdigit():
+    if isinstance(order_id, str) and ORDER_ID.fullmatch(order_id):
         order_id = int(order_id)
     if type(order_id) is not int or not 0 < order_id <= MAX_ID:
         raise Ignored("the action carries no order id")

@@ -23,7 +23,18 @@ from dataclasses import dataclass, field
 from types import ModuleType
 from typing import Any
 
-from sidecar.flows import customers, order_catchup, orders, reconcile, webhook_watchdog
+from sidecar.flows import (
+    after_sale,
+    cancellations,
+    customers,
+    fulfillments,
+    order_catchup,
+    orders,
+    products,
+    reconcile,
+    refunds,
+    webhook_watchdog,
+)
 
 log = logging.getLogger(__name__)
 Handler = Callable[[Any, Any], str]
@@ -45,7 +56,9 @@ def _flow(name: str, run: Callable[[Any, Any], None], schedule_key: str | None =
 
 TOPIC_HANDLERS: dict[str, Handler] = {
     "order.created": orders.handle_order_event,
-    "order.updated": orders.handle_order_event,
+    "order.updated": after_sale.handle_order_change,  # export/update, then refunds, then a cancellation
+    "order.refunded": after_sale.handle_order_change,
+    "order.cancelled": after_sale.handle_order_change,
     "customer.created": customers.handle_customer_event,
     "customer.updated": customers.handle_customer_event,
 }
@@ -53,8 +66,12 @@ TOPIC_HANDLERS: dict[str, Handler] = {
 FLOW_RUNS: dict[str, FlowSpec] = {
     "orders": _flow("orders", order_catchup.run),
     "customers": _flow("customers", customers.run),
-    "webhooks": _flow("webhooks", webhook_watchdog.run),
-    "reconcile": _flow("reconcile", reconcile.run),  # also run by each orders run; no schedule of its own
+    "fulfillments": _flow("fulfillments", fulfillments.run),
+    "refunds": _flow("refunds", refunds.run),
+    "cancellations": _flow("cancellations", cancellations.run),
+    "webhooks": _flow("webhooks", webhook_watchdog.run),  # also run by each orders run; no schedule of its own
+    "reconcile": _flow("reconcile", reconcile.run),
+    "products": _flow("products", products.run),  # the catalog import, NetSuite → WooCommerce (issue 14)
 }
 
 

@@ -18,7 +18,7 @@ from flask import Flask, request
 from werkzeug.exceptions import HTTPException
 from werkzeug.serving import WSGIRequestHandler, make_server
 
-from . import ns_auth, ns_control, ns_query, ns_records, ns_seed
+from . import ns_auth, ns_catalog, ns_control, ns_query, ns_records, ns_seed
 from .ns_errors import NsError, error_response, unexpected_error
 from .ns_governance import Governor
 from .ns_state import DEFAULTS, SandboxState
@@ -73,7 +73,7 @@ def create_app(options: dict | None = None) -> Flask:
     _demo_credentials(st)
     app = Flask(__name__)
     app.extensions["ns_sandbox"] = st
-    for bp in (ns_records.bp, ns_query.bp, ns_auth.bp, ns_control.bp):
+    for bp in (ns_records.bp, ns_query.bp, ns_auth.bp, ns_control.bp, ns_catalog.bp):
         app.register_blueprint(bp)
     app.before_request(_auth_gate)
     app.after_request(_server_date)

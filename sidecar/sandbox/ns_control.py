@@ -8,9 +8,9 @@ import copy
 from flask import Blueprint, abort, jsonify, request
 
 from . import ns_inventory, ns_oauth2, ns_seed, ns_transform
-from .ns_compute import complete
+from .ns_compute import complete, now_iso, so_status
 from .ns_errors import NsError
-from .ns_schema import lookup
+from .ns_schema import FULFILLABLE_ITEM_TYPES, lookup
 from .ns_state import Stats, state
 from .ns_store import DuplicateExternalId
 from .ns_tables import ref_id
@@ -183,7 +183,11 @@ def set_quantity(item_id: int):
 
 @bp.post("/fulfill")
 def fulfill():
-    """Ship every open line of a sales order: an itemFulfillment with status Shipped and tracking numbers."""
+    """Ship a sales order as a warehouse user would: an itemFulfillment (status Shipped) with packages.
+
+    Body: ``salesOrderId``; optional ``lines`` [{orderLine, quantity}] (default: every open line in full),
+    ``trackingNumbers`` (one package each) or ``packages`` [{trackingNumber, weight, description}],
+    ``shipMethod`` (ship item id), ``shipCarrier`` (``ups`` / ``nonups``), ``shipStatus`` (A, B or C)."""
     body = _json()
     store = state().store
     with store.lock:
@@ -191,10 +195,13 @@ def fulfill():
         src = store.load("salesOrder", so_id)
         if src is None:
             abort(404, "no such sales order")
-        extra = {"shipStatus": {"id": "C"}, "package": {"items": [
-            {"packageTrackingNumber": str(n)} for n in body.get("trackingNumbers") or []]}}
+        extra = {"shipStatus": {"id": str(body.get("shipStatus") or "C")}, "package": {"items": _packages(body)}}
         if body.get("shipMethod"):
             extra["shipMethod"] = {"id": str(body["shipMethod"])}
+        if body.get("shipCarrier"):
+            extra["shipCarrier"] = {"id": str(body["shipCarrier"])}
+        if body.get("lines"):
+            extra["item"] = {"items": _fulfil_lines(src, body["lines"])}
         try:
             rec = ns_transform.build(store, "salesOrder", so_id, src, "itemFulfillment", extra)
         except NsError as err:
@@ -202,6 +209,52 @@ def fulfill():
         rid = store.insert(lookup("itemFulfillment"), rec)
         ns_transform.after_save(store, "salesOrder", so_id, src, "itemFulfillment", rec)
     return jsonify({"id": str(rid)}), 201
+
+
+def _packages(body: dict) -> list[dict]:
+    packages = [{"packageTrackingNumber": str(n)} for n in body.get("trackingNumbers") or []]
+    for pkg in body.get("packages") or []:
+        packages.append({k: v for k, v in (("packageTrackingNumber", pkg.get("trackingNumber")),
+                                           ("packageWeight", pkg.get("weight")),
+                                           ("packageDescr", pkg.get("description"))) if v is not None})
+    return packages
+
+
+def _fulfil_lines(src: dict, wanted: list[dict]) -> list[dict]:
+    """Only the lines asked for, with their quantities; every other line is left unfulfilled."""
+    quantities = {int(w["orderLine"]): float(w["quantity"]) for w in wanted}
+    out = [{"orderLine": n, "quantity": q} for n, q in quantities.items()]
+    out += [{"orderLine": ln["line"], "itemReceive": False} for ln in (src.get("item") or {}).get("items", [])
+            if ln["line"] not in quantities and (ln.get("itemType") or {}).get("id") in FULFILLABLE_ITEM_TYPES
+            and float(ln.get("quantity") or 0) > float(ln.get("quantityFulfilled") or 0) and not ln.get("isClosed")]
+    return out
+
+
+@bp.post("/close")
+def close_order():
+    """Close a sales order (every open line ``isClosed``, status H) or cancel it (status C), as a NetSuite user
+    would. NetSuite cancels only orders with nothing fulfilled; closing is always possible."""
+    body = _json()
+    store = state().store
+    with store.lock:
+        so_id = int(body.get("salesOrderId") or 0)
+        rec = store.load("salesOrder", so_id)
+        if rec is None:
+            abort(404, "no such sales order")
+        old = copy.deepcopy(rec)
+        lines = (rec.get("item") or {}).get("items") or []
+        if body.get("how", "close") == "cancel":
+            if any(float(ln.get("quantityFulfilled") or 0) > 0 for ln in lines):
+                abort(400, "You cannot cancel a sales order that has been fulfilled in part or in full.")
+            rec["status"] = {"id": "C"}
+        else:
+            for line in lines:
+                line["isClosed"] = True
+            rec["status"] = {"id": so_status({**rec, "status": None})}
+        rec["lastModifiedDate"] = now_iso()
+        ns_inventory.recommit(store, old, rec)
+        store.save(lookup("salesOrder"), so_id, rec)
+    return jsonify({"id": str(so_id), "status": rec["status"]["id"]})
 
 
 @bp.get("/stats")

@@ -70,7 +70,7 @@ PACKAGE_LINE = {"packageTrackingNumber": "str", "packageWeight": "num", "package
                 "packageCartonNumber": "str", "packageTrackingNumberReturn": "str", "packageDetails": "raw"}
 ITEM_BODY = {
     **_f("itemId displayName upcCode externalId description salesDescription purchaseDescription vendorName "
-         "mpn manufacturer storeDisplayName urlComponent rate", "str"),
+         "mpn manufacturer storeDisplayName urlComponent rate storeDescription storeDetailedDescription", "str"),
     **_f("isInactive includeChildren isTaxable isOnline", "bool"),
     **_f("cost weight", "num"),
     **_f("averageCost! quantityAvailable! quantityOnHand! quantityCommitted! quantityBackOrdered! "

@@ -6,10 +6,18 @@ from __future__ import annotations
 
 from .ns_schema import TYPES
 
+# The custom item fields this account uses as matrix options (Setup > Customization > Item Fields, "Matrix
+# Option" list fields). A child holds one value of each; SuiteQL sees the value, BUILTIN.DF its text.
+MATRIX_OPTION_FIELDS = ["custitem_color", "custitem_size"]
+WEIGHT_UNITS = {"1": "lb", "2": "oz", "3": "kg", "4": "g"}
+
 # table -> {column: sqlite type}. Only these tables and columns can be queried.
 CATALOG: dict[str, dict[str, str]] = {
     "item": dict.fromkeys(["itemid", "displayname", "upccode", "externalid", "isinactive", "itemtype", "matrixtype", "description", "salesdescription", "custitem_woo_sku", "isonline", "fullname", "createddate", "lastmodifieddate", "upccode"], "TEXT") | {"id": "INTEGER", "parent": "INTEGER", "weight": "REAL",
-                                                         "location": "INTEGER", "cost": "REAL"},
+                                                         "location": "INTEGER", "cost": "REAL"}
+    # products (issue 14): web store texts, the weight's unit and the account's matrix option fields
+    | dict.fromkeys(["storedisplayname", "storedescription", "storedetaileddescription", "weightunit",
+                     *MATRIX_OPTION_FIELDS], "TEXT"),
     "inventoryitemlocations": {"item": "INTEGER", "location": "INTEGER", "quantityavailable": "REAL",
                                "quantityonhand": "REAL", "quantitycommitted": "REAL",
                                "quantitybackordered": "REAL", "quantityonorder": "REAL",
@@ -81,6 +89,8 @@ def ddl() -> list[str]:
     for table, cols in CATALOG.items():
         columns = ", ".join(f'"{c}" {kind}' for c, kind in cols.items())
         statements.append(f'CREATE TABLE "{table}" ({columns})')
+        if table in OWNER:  # every write re-projects by owner: without an index a bulk seed is quadratic
+            statements.append(f'CREATE INDEX "sbx_{table}_owner" ON "{table}" ("{OWNER[table]}")')
     return statements
 
 
@@ -105,6 +115,13 @@ def sql_date(value: str | None) -> str | None:
     return value if len(value) > 10 else value + " 00:00:00"
 
 
+def option_text(value) -> str | None:
+    """A list value as SuiteQL's sandbox keeps it: its text (``{"id": "1", "refName": "Red"}`` → ``Red``)."""
+    if isinstance(value, dict):
+        return value.get("refName") or value.get("id")
+    return None if value in (None, "") else str(value)
+
+
 def enum_id(value) -> str | None:
     return value.get("id") if isinstance(value, dict) else value
 
@@ -122,6 +139,10 @@ def project_item(rid: int, rec: dict, rtype) -> dict[str, list[dict]]:
            "salesdescription": rec.get("salesDescription"), "custitem_woo_sku": rec.get("custitem_woo_sku"),
            "isonline": tf(rec.get("isOnline")), "fullname": rec.get("itemId"), "parent": ref_id(rec.get("parent")),
            "weight": rec.get("weight"), "location": ref_id(rec.get("location")), "cost": rec.get("cost"),
+           "storedisplayname": rec.get("storeDisplayName"), "storedescription": rec.get("storeDescription"),
+           "storedetaileddescription": rec.get("storeDetailedDescription"),
+           "weightunit": WEIGHT_UNITS.get(enum_id(rec.get("weightUnit")) or ""),
+           **{name: option_text(rec.get(name)) for name in MATRIX_OPTION_FIELDS},
            "createddate": sql_date(rec.get("createdDate")),
            "lastmodifieddate": sql_date(rec.get("lastModifiedDate"))}
     stock = [{"item": rid, "location": ref_id(line.get("location")),

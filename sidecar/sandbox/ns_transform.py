@@ -7,7 +7,7 @@ from __future__ import annotations
 import copy
 
 from . import ns_inventory
-from .ns_compute import FULFILLABLE_ITEM_TYPES, complete, so_status
+from .ns_compute import FULFILLABLE_ITEM_TYPES, complete, now_iso, so_status
 from .ns_errors import NsError, user_error
 from .ns_schema import TYPES
 from .ns_sublists import apply_write
@@ -59,8 +59,14 @@ def _default_lines(src_type: str, target: str, src: dict) -> dict[int, dict]:
 
 
 def _apply_overrides(lines: dict[int, dict], given: list[dict], target: str) -> list[dict]:
+    added = []
     for n, line in enumerate(given):
         order_line = line.get("orderLine")
+        if order_line is None and target != "itemFulfillment":  # spec §5: a line without its key is added
+            if not line.get("item"):
+                raise user_error("Please enter value(s) for: Item", path=f"item.items[{n}].item")
+            added.append({k: v for k, v in line.items() if v is not None})
+            continue
         if order_line not in lines:
             raise user_error(f"Invalid orderLine {order_line}: the line cannot be transformed.",
                              path=f"item.items[{n}].orderLine")
@@ -69,9 +75,10 @@ def _apply_overrides(lines: dict[int, dict], given: list[dict], target: str) -> 
             raise user_error(f"You can not fulfill or bill more than the remaining quantity ({ceiling}).",
                              path=f"item.items[{n}].quantity")
         lines[order_line].update({k: v for k, v in line.items() if v is not None})
-        if line.get("quantity") is not None and "amount" in lines[order_line] and target != "itemFulfillment":
+        if (line.get("quantity") is not None and line.get("amount") is None and "amount" in lines[order_line]
+                and target != "itemFulfillment"):  # a new quantity re-prices the line unless an amount is given
             lines[order_line].pop("amount")
-    kept = [ln for ln in lines.values() if ln.get("itemReceive", True) and ln.get("quantity", 1) != 0]
+    kept = [ln for ln in lines.values() if ln.get("itemReceive", True) and ln.get("quantity", 1) != 0] + added
     for number, line in enumerate(kept, start=1):
         line["line"] = number
     return kept
@@ -130,5 +137,6 @@ def after_save(store, src_type: str, src_id: int, src: dict, target: str, rec: d
     if target != "itemFulfillment" and all(
             float(ln.get("quantityBilled") or 0) >= float(ln.get("quantity") or 0) for ln in _lines(src)):
         src["status"] = {"id": "G"}
+    src["lastModifiedDate"] = now_iso()  # the order's status moved: SuiteQL polls see it as changed
     store.save(TYPES["salesOrder"], src_id, src)
 

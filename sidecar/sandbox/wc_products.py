@@ -135,12 +135,12 @@ def write_fields(store, record: dict, body: dict) -> None:
     apply_stock(record, body)
     if not record["slug"] and record["type"] != "variation":
         record["slug"] = unique_slug(store, slugify(record["name"]) or str(record["id"]), record["id"])
+    store.index_product(record)
 
 
 def unique_slug(store, slug: str, own_id: int) -> str:
-    taken = {p["slug"] for p in store.products.values() if p["id"] != own_id}
     candidate, n = slug, 2
-    while candidate in taken:
+    while store.slug_taken(candidate, own_id):
         candidate, n = f"{slug}-{n}", n + 1
     return candidate
 

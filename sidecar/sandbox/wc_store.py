@@ -54,6 +54,10 @@ class Store:
             self.taxes: dict[int, dict] = {}
             self.attributes: dict[int, dict] = {}
             self.deliveries.clear()
+            # SKU and slug → product id, kept by wc_products.write_fields (the only writer of both), so a
+            # catalog import of thousands of products is not quadratic. Entries are checked on use.
+            self.sku_index: dict[str, int] = {}
+            self.slug_index: dict[str, int] = {}
 
     def next_id(self, kind: str) -> int:
         with self.lock:
@@ -78,10 +82,22 @@ class Store:
         return {"consumer_key": key, "consumer_secret": secret}
 
     def find_product_by_sku(self, sku: str) -> dict | None:
-        for product in self.products.values():
-            if sku and product.get("sku") == sku and product["status"] != "trash":
-                return product
+        product = self.products.get(self.sku_index.get(sku, 0)) if sku else None
+        if product and product.get("sku") == sku and product["status"] != "trash":
+            return product
         return None
+
+    def slug_taken(self, slug: str, own_id: int) -> bool:
+        product = self.products.get(self.slug_index.get(slug, 0))
+        return bool(product) and product["slug"] == slug and product["id"] != own_id
+
+    def index_product(self, record: dict) -> None:
+        """Remember a product's SKU and slug (called after every write of either)."""
+        with self.lock:
+            if record.get("sku"):
+                self.sku_index[record["sku"]] = record["id"]
+            if record.get("slug"):
+                self.slug_index[record["slug"]] = record["id"]
 
     def emit(self, resource: str, event: str, resource_id: int) -> None:
         """Record a webhook-relevant event; the app hands events to the delivery thread after the request.

@@ -36,6 +36,19 @@ def remember(link: Link, **data: Any) -> None:
     link.save()
 
 
+def find_by_ns_id(entity: str, ns_id: Any) -> Link | None:
+    """The link of a NetSuite record (a sales order found by a poll), or None when it is not ours."""
+    return (Link.select().where((Link.entity == entity) & (Link.ns_id == str(ns_id)))
+            .order_by(Link.id).first())
+
+
+def children(entity: str, woo_id: Any) -> list[Link]:
+    """Links of records that belong to one WooCommerce record, keyed ``<woo_id>-<own id>`` (an order's
+    fulfilments and refunds), oldest first."""
+    return list(Link.select().where((Link.entity == entity) & Link.woo_id.startswith(f"{woo_id}-"))
+                .order_by(Link.id))
+
+
 CLAIM_STALE_S = 900
 
 

@@ -11,8 +11,9 @@ from typing import Any
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
-from sidecar.security import SecretBox
+from sidecar.security import SecretBox, SecretKeyError
 from sidecar.store.models import Secret, utcnow
+from sidecar.store.txn import write_transaction
 
 NETSUITE_TBA = ["consumer_key", "consumer_secret", "token_id", "token_secret"]
 NETSUITE_OAUTH2 = ["client_id", "certificate_id", "private_key_pem"]
@@ -93,6 +94,35 @@ class CredentialStore:
         if system == "netsuite":
             out.setdefault("auth", "tba")
         return out
+
+    def unreadable(self) -> list[str]:
+        """Names of the stored secrets no configured key can decrypt (checked at start)."""
+        names = []
+        for row in Secret.select().order_by(Secret.name):
+            try:
+                self.box.decrypt(row.ciphertext)
+            except SecretKeyError:
+                names.append(row.name)
+        return names
+
+    def rotate_all(self, forget_unreadable: bool = False) -> tuple[int, list[str]]:
+        """Re-encrypt every stored secret with the newest key, in one transaction: ``(rotated, unreadable)``.
+        With unreadable rows nothing changes, unless ``forget_unreadable`` deletes them (to be entered again)."""
+        with write_transaction():
+            rows = list(Secret.select().order_by(Secret.name))
+            rotated, unreadable = {}, []
+            for row in rows:
+                try:
+                    rotated[row.name] = self.box.rotate(row.ciphertext)
+                except SecretKeyError:
+                    unreadable.append(row.name)
+            if unreadable and not forget_unreadable:
+                return 0, unreadable
+            for name, cipher in rotated.items():
+                Secret.update(ciphertext=cipher, updated_at=utcnow()).where(Secret.name == name).execute()
+            if unreadable:
+                Secret.delete().where(Secret.name.in_(unreadable)).execute()
+        return len(rotated), unreadable
 
     def all_secret_values(self) -> list[str]:
         """Every stored value, so redaction can hide them wherever they might appear."""

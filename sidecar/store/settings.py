@@ -8,7 +8,9 @@ effective settings with defaults filled in.
 from __future__ import annotations
 
 import copy
+import logging
 import re
+import string
 from typing import Any
 
 from croniter import croniter
@@ -17,6 +19,7 @@ from marshmallow import (
     Schema,
     ValidationError,
     fields,
+    post_load,
     pre_load,
     validate,
     validates,
@@ -25,11 +28,35 @@ from marshmallow import (
 
 from sidecar.store.models import Setting, utcnow
 
+log = logging.getLogger(__name__)
+
 WOO_ORDER_STATUSES = ["pending", "processing", "on-hold", "completed", "cancelled", "refunded", "failed",
                       "checkout-draft"]
 FLOWS = ["orders", "customers", "refunds", "cancellations", "fulfillments", "inventory", "prices", "products"]
 NS_ID = validate.Regexp(r"^\d+$", error="must be a NetSuite internal id (digits)")
 NS_FIELD = validate.Regexp(r"^[a-z][A-Za-z0-9_]*$", error="must be a NetSuite field id such as memo or custbody_x")
+
+
+# The placeholders ``orders.memo`` may name; sidecar/mapping/orders.py fills exactly these (``header``).
+MEMO_PLACEHOLDERS = ("number", "id")
+
+
+def check_template(value: str, allowed: tuple[str, ...] = MEMO_PLACEHOLDERS) -> None:
+    """Refuse a template the mapping could not fill: an unknown ``{name}``, a positional ``{}``, attribute or
+    index access, a format spec or conversion, or an unbalanced brace (``{{`` and ``}}`` are literal braces)."""
+    names = ", ".join("{" + name + "}" for name in allowed)
+    try:
+        parts = list(string.Formatter().parse(value))
+    except ValueError as exc:
+        raise ValidationError(f"is not a valid template ({exc}); placeholders are {names}, and {{{{ or }}}} "
+                              "writes a brace") from None
+    for _literal, name, spec, conversion in parts:
+        if name is None:
+            continue
+        if name not in allowed:
+            raise ValidationError(f"names an unknown placeholder {{{name}}}; the placeholders are {names}")
+        if spec or conversion:
+            raise ValidationError(f"placeholder {{{name}}} takes no format or conversion; write it as {{{name}}}")
 
 
 class Strict(Schema):
@@ -89,11 +116,16 @@ class OrdersSchema(Strict):
     currencies = fields.Dict(keys=fields.String(validate=validate.Regexp(r"^[A-Z]{3}$",
                              error="must be an ISO 4217 code such as USD")),
                              values=fields.String(validate=NS_ID), load_default=dict)
-    memo = fields.String(load_default="WooCommerce order {number}")
+    memo = fields.String(load_default="WooCommerce order {number}",
+                         validate=[validate.Length(max=999), check_template])  # NetSuite's memo holds 999
     field_map = fields.Dict(keys=fields.String(validate=validate.Length(min=1)),
                             values=fields.String(validate=NS_FIELD), load_default=dict)
     rules = fields.List(fields.Nested(RuleSchema), load_default=list)
     update_after_export = fields.Boolean(load_default=True)
+    # Cash sales (issue 13): a paid order (date_paid set) as a cashSale, its gateway → NetSuite payment method.
+    record = fields.String(load_default="salesOrder", validate=validate.OneOf(["salesOrder", "cashSale"]))
+    payment_methods = fields.Dict(keys=fields.String(validate=validate.Length(min=1)),
+                                  values=fields.String(validate=NS_ID), load_default=dict)
 
 
 class CustomersSchema(Strict):
@@ -127,18 +159,51 @@ class PricesSchema(Strict):
     currency_id = fields.String(load_default="1", validate=NS_ID)
 
 
+# -- products (issue 14): the catalog import, NetSuite → WooCommerce --------------------------------------------
+PRODUCT_ITEM_TYPES = ["InvtPart", "NonInvtPart", "Kit", "Assembly", "Service", "OthCharge", "GiftCert"]
+PRODUCT_FIELD_MODES = ["create_only", "create_and_update"]
+PRODUCT_FIELDS = {"name": "create_and_update", "description": "create_only", "short_description": "create_only",
+                  "weight": "create_and_update", "regular_price": "create_and_update",
+                  "stock_quantity": "create_and_update", "status": "create_only"}
+
+
 class ProductsSchema(Strict):
     create_missing = fields.Boolean(load_default=False)
+    item_types = fields.List(fields.String(validate=validate.OneOf(PRODUCT_ITEM_TYPES)),
+                             load_default=lambda: ["InvtPart", "NonInvtPart"], validate=validate.Length(min=1))
+    only_online = fields.Boolean(load_default=False)
+    new_status = fields.String(load_default="draft",
+                               validate=validate.OneOf(["draft", "pending", "private", "publish"]))
+    fields_ = fields.Dict(data_key="fields", keys=fields.String(validate=validate.OneOf(list(PRODUCT_FIELDS))),
+                          values=fields.String(validate=validate.OneOf(PRODUCT_FIELD_MODES)), load_default=dict)
+    matrix_options = fields.Dict(keys=fields.String(validate=validate.Regexp(
+        r"^custitem[a-z0-9_]+$", error="must be a custom item field id (custitem_…)")),
+        values=fields.String(validate=validate.Length(min=1, max=28)), load_default=dict)
+    weight_unit = fields.String(load_default="kg", validate=validate.OneOf(["kg", "g", "lbs", "oz"]))
+
+    @post_load
+    def _every_field_mode(self, data, **_):
+        """A partial ``fields`` keeps the defaults of the fields it does not name."""
+        data["fields"] = {**PRODUCT_FIELDS, **data.pop("fields_", {})}
+        return data
 
 
 class FulfillmentsSchema(Strict):
     complete_order = fields.Boolean(load_default=True)
     notify_customer = fields.Boolean(load_default=True)
+    tracking_meta = fields.Boolean(load_default=True)  # _wc_shipment_tracking_items (Shipment Tracking format)
+    carriers = fields.Dict(keys=fields.String(validate=NS_ID), values=fields.String(validate=validate.Length(
+        min=1, max=60)), load_default=dict)  # NetSuite ship item id → carrier name (UPS, FedEx, …)
 
 
 class RefundsSchema(Strict):
     record = fields.String(load_default="creditMemo", validate=validate.OneOf(["creditMemo", "cashRefund"]))
-    refund_item_id = _ns_id()
+    item_id = _ns_id()  # the item an amount-only refund is recorded with
+    refund_item_id = _ns_id()  # older name of item_id, still read when item_id is unset
+
+
+class CancellationsSchema(Strict):
+    from_netsuite = fields.Boolean(load_default=True)
 
 
 class ReconcileSchema(Strict):
@@ -177,7 +242,8 @@ class SchedulesSchema(Strict):
     orders = _cron("*/10 * * * *")
     customers = _cron("off")
     cancellations = _cron("*/15 * * * *")
-    fulfillments = _cron("*/15 * * * *")
+    fulfillments = _cron("*/5 * * * *")
+    refunds = _cron("*/15 * * * *")
     inventory = _cron("0 * * * *")
     prices = _cron("0 3 * * *")
     products = _cron("off")
@@ -194,6 +260,7 @@ class SettingsSchema(Strict):
     products = fields.Nested(ProductsSchema, load_default=dict)
     fulfillments = fields.Nested(FulfillmentsSchema, load_default=dict)
     refunds = fields.Nested(RefundsSchema, load_default=dict)
+    cancellations = fields.Nested(CancellationsSchema, load_default=dict)
     netsuite = fields.Nested(NetSuiteSchema, load_default=dict)
     woocommerce = fields.Nested(WooCommerceSchema, load_default=dict)
     jobs = fields.Nested(JobsSchema, load_default=dict)
@@ -211,17 +278,37 @@ class SettingsSchema(Strict):
 SECTIONS = list(SettingsSchema().fields)
 
 
-def first_error(messages: Any, prefix: str = "") -> tuple[str, str]:
-    """Flatten marshmallow's nested messages to (dotted field, message) of the first problem."""
+# Mapping tables (marshmallow Dict fields): an error in an entry is named by the entry's key
+# (``orders.ship_methods.flat_rate:1``), not by marshmallow's ``….key`` / ``….value``.
+_TABLES = {"ship_methods", "field_map", "currencies", "set"}
+
+
+def all_errors(messages: Any, prefix: str = "") -> list[tuple[str, str]]:
+    """Flatten marshmallow's nested messages to every (dotted field, message), in the schema's order."""
     if isinstance(messages, dict):
-        key, value = next(iter(messages.items()))
-        name = f"{prefix}.{key}" if prefix else str(key)
-        if key == "_schema":
-            name = prefix
-        return first_error(value, name)
-    if isinstance(messages, list) and messages:
-        return first_error(messages[0], prefix)
-    return prefix, str(messages)
+        out: list[tuple[str, str]] = []
+        for key, value in messages.items():
+            name = f"{prefix}.{key}" if prefix else str(key)
+            if key == "_schema" or (key in ("key", "value") and _in_table(prefix)):
+                name = prefix
+            out += all_errors(value, name)
+        return out
+    if isinstance(messages, list):
+        if messages and all(isinstance(m, str) for m in messages):
+            return [(prefix, " ".join(messages))]
+        return [error for m in messages for error in all_errors(m, prefix)]
+    return [(prefix, str(messages))]
+
+
+def _in_table(prefix: str) -> bool:
+    parts = prefix.split(".")
+    return len(parts) >= 2 and parts[-2] in _TABLES
+
+
+def first_error(messages: Any, prefix: str = "") -> tuple[str, str]:
+    """The (dotted field, message) of the first problem in marshmallow's nested messages."""
+    errors = all_errors(messages, prefix)
+    return errors[0] if errors else (prefix, "is not valid")
 
 
 def defaults() -> dict:
@@ -240,7 +327,7 @@ def deep_merge(base: dict, update: dict) -> dict:
 
 
 # Mapping tables are replaced whole on PUT, so that removing an entry is possible.
-_REPLACED_WHOLE = {"ship_methods", "field_map", "currencies"}
+_REPLACED_WHOLE = {"ship_methods", "field_map", "currencies", "payment_methods", "carriers", "matrix_options"}
 
 
 def _stored() -> dict:
@@ -261,7 +348,34 @@ def _dump(loaded: dict) -> dict:
 
 def get_settings() -> dict:
     """The full effective settings: stored values over defaults."""
-    return _dump(SettingsSchema().load(_stored()))
+    return _dump(_usable(_stored()))
+
+
+def _usable(stored: dict) -> dict:
+    """Stored settings loaded as they validate today. A value stored before a check existed (a memo naming an
+    unknown placeholder) gets its default here, with a warning, rather than failing every reader — the API, the
+    schedules and every job. ``PUT /v1/settings`` still names it (422) until it is fixed."""
+    for _ in range(4):
+        try:
+            return SettingsSchema().load(stored)
+        except ValidationError as exc:
+            bad = ", ".join(field for field, _ in all_errors(exc.messages))
+            log.warning("stored settings that no longer validate are replaced by their defaults: %s", bad)
+            stored = _without(stored, exc.messages)
+    return SettingsSchema().load({})
+
+
+def _without(stored: dict, messages: dict) -> dict:
+    """``stored`` less each setting that ``messages`` finds fault with (a whole mapping table, a whole section
+    when the section itself is wrong)."""
+    out = copy.deepcopy(stored)
+    for section, problem in messages.items():
+        if isinstance(problem, dict) and isinstance(out.get(section), dict) and "_schema" not in problem:
+            for name in problem:
+                out[section].pop(name, None)
+        else:
+            out.pop(section, None)
+    return out
 
 
 def validate_settings(data: Any) -> dict:

@@ -30,7 +30,7 @@ class NSSync_Ajax {
 		'nssync_send_pending'    => 'send_pending',
 	);
 
-	const SYNC_FLOWS = array( 'inventory', 'prices', 'products', 'fulfillments', 'orders', 'customers', 'reconcile' );
+	const SYNC_FLOWS = array( 'inventory', 'prices', 'products', 'fulfillments', 'refunds', 'cancellations', 'orders', 'customers', 'reconcile' );
 
 	/** @var NSSync_Options */
 	private $options;

@@ -1,0 +1,144 @@
+"""Cancellations, both ways.
+
+WooCommerce → NetSuite (``order.cancelled``, and ``order.updated`` of a cancelled order): read the sales order →
+already closed or cancelled there? then only remember it → anything fulfilled? then report it on the order
+(private note + outcome) and change nothing: a person decides → else close every open line (``isClosed``,
+spec §5/§6.1) → remember "closed by woocommerce" → private note.
+
+NetSuite → WooCommerce (the ``cancellations`` run, ``schedules.cancellations``, when
+``cancellations.from_netsuite``): sales orders closed (H) or cancelled (C) since the cursor (SuiteQL) → ours and
+not closed by us → nothing shipped? then cancel the WooCommerce order with a note; something shipped? report
+it with a private note → remember "closed by netsuite". The run also queues cancelled WooCommerce orders the
+orders poll does not list.
+
+Loop guard: the cancellation is remembered on the order's link (``data.cancellation``) and each side re-reads
+the other before writing, so our own close does not come back as a cancel, nor our cancel as a close.
+"""
+
+from __future__ import annotations
+
+from sidecar.clients.errors import NotFoundError, RemoteError
+from sidecar.clients.suiteql import literal
+from sidecar.flows import ns_poll, woo_poll
+from sidecar.flows.base import FlowBusy, FlowContext, FlowError
+from sidecar.mapping.common import money
+from sidecar.store import binder
+from sidecar.store.models import utcnow
+
+FLOW = "cancellations"
+CURSOR = "netsuite.salesorders.closed.lastmodifieddate"
+WOO_CURSOR = "woo.orders.cancelled.modified_after"
+CLOSED = {"C": "cancelled", "H": "closed"}
+CLAIM = "cancellation"  # binder claim row held while a WooCommerce cancel is applied
+MAX_ERRORS = 20
+QUERY = ("SELECT t.id, t.tranid, t.status, TO_CHAR(t.lastmodifieddate, 'YYYY-MM-DD HH24:MI:SS') AS lastmodified "
+         "FROM transaction t WHERE t.type = 'SalesOrd' AND t.status IN ('C', 'H') "
+         "AND t.lastmodifieddate >= TO_DATE({since}, 'YYYY-MM-DD HH24:MI:SS') ORDER BY t.id")
+
+
+# -- WooCommerce → NetSuite ----------------------------------------------------------------------------------
+def woo_cancelled(ctx: FlowContext, order: dict, link) -> str | None:
+    """Close the sales order of a cancelled WooCommerce order, or report why not; None when not cancelled."""
+    if order.get("status") != "cancelled" or (link.data or {}).get("cancellation"):
+        return None
+    if not binder.claim(CLAIM, order["id"]):  # the webhook and the plugin's event of one cancel, side by side
+        raise FlowBusy(f"the cancellation of order {order['id']} is being handled by another job")
+    try:
+        link = binder.find("order", order["id"])  # re-read under the claim
+        return None if (link.data or {}).get("cancellation") else _close_for_woo(ctx, order, link)
+    finally:
+        binder.release(CLAIM, order["id"])
+
+
+def _close_for_woo(ctx: FlowContext, order: dict, link) -> str:
+    number = link.ns_number or link.ns_id
+    if (link.data or {}).get("record", "salesOrder") != "salesOrder":
+        return _report(ctx, order, link, f"Cancelled in WooCommerce, but {number} is a cash sale, which cannot "
+                                         "be closed; refund or void it in NetSuite.")
+    sales_order = ctx.netsuite.get("salesOrder", link.ns_id, expand_sub_resources=True)
+    status = (sales_order.get("status") or {}).get("id")
+    if status in CLOSED:
+        _remember(link, "netsuite", CLOSED[status])
+        return f"Cancelled in WooCommerce; {number} was already {CLOSED[status]} in NetSuite."
+    lines = (sales_order.get("item") or {}).get("items") or []
+    if any(money(line.get("quantityFulfilled")) > 0 for line in lines):
+        return _report(ctx, order, link, f"Cancelled in WooCommerce after NetSuite shipped part of {number}; the "
+                                         "sales order was not changed. Close or return it in NetSuite.")
+    open_lines = [{"line": line["line"], "isClosed": True} for line in lines if not line.get("isClosed")]
+    ctx.netsuite.update("salesOrder", link.ns_id, {"item": {"items": open_lines}})
+    _remember(link, "woocommerce", "closed", lines=len(open_lines))
+    ctx.woo.add_order_note(order["id"], f"Cancelled: every line of {number} closed in NetSuite.",
+                           customer_note=False)
+    return f"Closed {number} in NetSuite ({len(open_lines)} lines), cancelled in WooCommerce."
+
+
+def _report(ctx: FlowContext, order: dict, link, message: str) -> str:
+    ctx.woo.add_order_note(order["id"], message, customer_note=False)
+    _remember(link, "woocommerce", "reported", message=message)
+    return f"Reported: {message}"
+
+
+def _remember(link, by: str, state: str, **extra) -> None:
+    binder.remember(link, cancellation={"by": by, "state": state, "at": utcnow().isoformat() + "Z", **extra})
+
+
+# -- NetSuite → WooCommerce ----------------------------------------------------------------------------------
+def run(ctx: FlowContext, run) -> None:
+    """Poll closed/cancelled sales orders (when ``cancellations.from_netsuite``), then queue cancelled
+    WooCommerce orders the orders poll skips."""
+    if ctx.settings["cancellations"]["from_netsuite"]:
+        _poll_netsuite(ctx, run)
+    errors = list(run.errors or [])
+    woo_poll.queue_changed(ctx, run, cursor=WOO_CURSOR, statuses=["cancelled"], topic="order.cancelled")
+    run.errors = errors[:MAX_ERRORS] or None
+
+
+def _poll_netsuite(ctx: FlowContext, run) -> None:
+    started = utcnow()
+    since = ns_poll.window_start(CURSOR, started)
+    run.cursor_before = ns_poll.ns_time(since)
+    rows = list(ctx.netsuite.suiteql(QUERY.format(since=literal(ns_poll.ns_time(since)))))
+    errors, failed = [], []
+    for row in rows:
+        link = binder.find_by_ns_id("order", row["id"])
+        if link is None or not link.ns_id or (link.data or {}).get("cancellation"):
+            continue  # not ours, or already handled either way (the loop guard)
+        run.seen += 1
+        try:
+            run.changed += netsuite_closed(ctx, link, row)
+        except (FlowError, RemoteError) as exc:
+            run.failed += 1
+            failed.append(row)
+            errors.append(f"Order {link.woo_id} ({link.ns_number}): {exc}")
+    run.cursor_after = ns_poll.advance(CURSOR, rows, failed, started) or run.cursor_before
+    run.errors = errors or None
+
+
+def netsuite_closed(ctx: FlowContext, link, row: dict) -> int:
+    """Cancel the WooCommerce order of a sales order closed in NetSuite with nothing shipped; else report."""
+    state = CLOSED[str(row["status"])]
+    number = link.ns_number or row.get("tranid")
+    try:
+        order = ctx.woo.get_order(int(link.woo_id))
+    except NotFoundError:
+        _remember(link, "netsuite", state, woo="gone")
+        return 0
+    if order.get("status") == "cancelled":  # cancelled on both sides already: nothing to write
+        _remember(link, "netsuite", state, woo="already cancelled")
+        return 0
+    sales_order = ctx.netsuite.get("salesOrder", link.ns_id, expand_sub_resources=True)
+    shipped = any(money(ln.get("quantityFulfilled")) > 0 for ln in (sales_order.get("item") or {}).get("items") or [])
+    _remember(link, "netsuite", state, shipped=shipped)  # first: the cancel's own echo must find it
+    if shipped:
+        ctx.woo.add_order_note(order["id"], f"{number} was {state} in NetSuite after part of it shipped; the "
+                                            "order was left as it is.", customer_note=False)
+        return 1
+    ctx.woo.update_order(order["id"], {"status": "cancelled"})
+    ctx.woo.add_order_note(order["id"], f"Cancelled because sales order {number} was {state} in NetSuite.",
+                           customer_note=False)
+    return 1
+
+
+def cancellation_of(link) -> dict | None:
+    """The cancellation an order went through, for ``GET /v1/orders/<id>``."""
+    return (link.data or {}).get("cancellation") if link else None

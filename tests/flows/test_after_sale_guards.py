@@ -1,0 +1,82 @@
+"""The guards of the after-sale flows, without sockets: a refund or a cancel another job is writing makes this
+one wait (FlowBusy, retryable) instead of writing twice, and the poll cursor never passes a failed record nor
+moves backwards."""
+
+from __future__ import annotations
+
+import datetime as dt
+import types
+
+import pytest
+
+from sidecar.flows import cancellations, ns_poll, refunds
+from sidecar.flows.base import FlowBusy
+from sidecar.store import binder
+from sidecar.store.models import Cursor
+from sidecar.store.settings import defaults
+
+
+class Woo:
+    def __init__(self, refunds_list=()):
+        self.refunds_list = list(refunds_list)
+        self.notes: list[str] = []
+
+    def list_refunds(self, order_id):
+        return self.refunds_list
+
+    def add_order_note(self, order_id, note, customer_note=False):
+        self.notes.append(note)
+
+
+def ctx(woo: Woo):
+    return types.SimpleNamespace(woo=woo, netsuite=None, settings=defaults())
+
+
+def test_a_refund_claimed_by_another_job_waits(app):
+    with app.app_context():
+        link = binder.bind("order", 5, "77", ns_number="SO7")
+        assert binder.claim(refunds.ENTITY, refunds.child_key(5, 31))  # the other job
+        order = {"id": 5, "refunds": [{"id": 31, "total": "-1.00"}]}
+        with pytest.raises(FlowBusy):
+            refunds.sync_refunds(ctx(Woo([{"id": 31, "amount": "1.00"}])), order, link)
+        binder.bind(refunds.ENTITY, refunds.child_key(5, 31), "900", ns_number="CM9")  # the other job finished
+        assert refunds.sync_refunds(ctx(Woo([{"id": 31, "amount": "1.00"}])), order, link) == []
+
+
+def test_a_cancel_claimed_by_another_job_waits_and_a_handled_one_is_left_alone(app):
+    with app.app_context():
+        link = binder.bind("order", 6, "78", ns_number="SO8")
+        order = {"id": 6, "status": "cancelled"}
+        assert binder.claim(cancellations.CLAIM, 6)
+        with pytest.raises(FlowBusy):
+            cancellations.woo_cancelled(ctx(Woo()), order, link)
+        binder.release(cancellations.CLAIM, 6)
+        binder.remember(link, cancellation={"by": "netsuite", "state": "closed"})
+        assert cancellations.woo_cancelled(ctx(Woo()), order, binder.find("order", 6)) is None
+        assert cancellations.woo_cancelled(ctx(Woo()), {"id": 6, "status": "processing"}, link) is None
+
+
+def test_the_cursor_stops_before_a_failed_record_and_never_goes_back(app):
+    start = dt.datetime(2026, 12, 4, 12, 0, 0)
+    rows = [{"lastmodified": "2026-12-04 10:00:00"}, {"lastmodified": "2026-12-04 11:00:00"},
+            {"lastmodified": "2026-12-04 13:00:00"}]
+    with app.app_context():
+        assert ns_poll.advance("t", rows, [], start) == "2026-12-04 12:00:00"  # capped at the run's start
+        assert ns_poll.advance("t", rows[:1], [], start) is None  # older than the cursor: stays
+        assert Cursor.get_by_id("t").value == "2026-12-04 12:00:00"
+        assert ns_poll.advance("u", rows, [rows[1]], start) == "2026-12-04 10:59:59"
+        assert ns_poll.window_start("u", start) == dt.datetime(2026, 12, 4, 10, 49, 59)
+        assert ns_poll.window_start("never", start) == start - ns_poll.FIRST_RUN_LOOKBACK - ns_poll.OVERLAP
+
+
+def test_a_change_seen_while_another_job_exports_the_order_waits_for_it(app, monkeypatch):
+    from sidecar.flows import after_sale, orders
+
+    with app.app_context():
+        assert binder.claim("order", 8)  # the export job, still running
+        monkeypatch.setattr(orders, "handle_order_event", lambda event, c: "Not exported yet: status cancelled")
+        event = types.SimpleNamespace(resource_id="8", topic="order.cancelled")
+        with pytest.raises(FlowBusy):
+            after_sale.handle_order_change(event, ctx(Woo()))
+        binder.release("order", 8)
+        assert after_sale.handle_order_change(event, ctx(Woo())) == "Not exported yet: status cancelled"

@@ -1,0 +1,97 @@
+"""What a catalog import needs from the WooCommerce sandbox, against the spec (A2, A2.3, A5) and the captures in
+shared/fixtures/woocommerce (01-variable, product-create*.json, products-batch-*.json,
+error-product-duplicate-sku.json): products/batch creating and updating simple and variable products with
+attributes and statuses draft/private, variations/batch, SKU uniqueness across products and variations."""
+
+from __future__ import annotations
+
+import json
+
+from tests.conftest import FIXTURES
+
+
+def batch(woo, path: str, **ops) -> dict:
+    answer = woo.call("POST", f"/wc/v3/{path}", body=ops)
+    assert answer.status_code == 200, answer.text
+    return answer.json()
+
+
+def test_products_batch_creates_simple_and_variable_products_with_statuses_and_attributes(woo):
+    body = batch(woo, "products/batch", create=[
+        {"name": "Draft tee", "type": "simple", "sku": "C-1", "status": "draft", "regular_price": "9.50",
+         "description": "<p>long</p>", "short_description": "<p>short</p>", "weight": "0.4",
+         "manage_stock": True, "stock_quantity": 3},
+        {"name": "Jacket", "type": "variable", "sku": "C-2", "status": "private",
+         "attributes": [{"name": "Color", "options": ["Red", "Blue"], "variation": True, "visible": True},
+                        {"name": "Size", "options": ["S", "M"], "variation": True, "visible": True}]}])
+    simple, variable = body["create"]
+    assert (simple["status"], simple["type"], simple["regular_price"], simple["stock_quantity"]) == \
+        ("draft", "simple", "9.50", 3)
+    assert (simple["description"], simple["short_description"], simple["weight"]) == ("<p>long</p>", "<p>short</p>",
+                                                                                     "0.4")
+    assert variable["status"] == "private" and variable["regular_price"] == ""
+    assert [(a["id"], a["name"], a["options"]) for a in variable["attributes"]] == \
+        [(0, "Color", ["Red", "Blue"]), (0, "Size", ["S", "M"])]  # local attributes keep the order sent
+
+
+def test_variations_batch_creates_updates_and_sets_a_variation_private(woo):
+    parent = batch(woo, "products/batch", create=[{"name": "Cap", "type": "variable", "sku": "CAP", "attributes": [
+        {"name": "Color", "options": ["Red", "Blue"], "variation": True}]}])["create"][0]
+    made = batch(woo, f"products/{parent['id']}/variations/batch", create=[
+        {"sku": f"CAP-{c.upper()}", "regular_price": "12.00", "manage_stock": True, "stock_quantity": 4,
+         "attributes": [{"name": "Color", "option": c}]} for c in ("Red", "Blue")])["create"]
+    assert [(v["sku"], v["attributes"]) for v in made] == [
+        ("CAP-RED", [{"id": 0, "name": "Color", "option": "Red"}]),
+        ("CAP-BLUE", [{"id": 0, "name": "Color", "option": "Blue"}])]
+    changed = batch(woo, f"products/{parent['id']}/variations/batch", update=[
+        {"id": made[0]["id"], "regular_price": "13.00"}, {"id": made[1]["id"], "status": "private"}])["update"]
+    assert (changed[0]["regular_price"], changed[1]["status"]) == ("13.00", "private")
+    listed = woo.call("GET", f"/wc/v3/products/{parent['id']}").json()
+    assert sorted(listed["variations"]) == sorted(v["id"] for v in made)  # private, never removed
+
+
+def test_a_duplicate_sku_in_a_batch_create_fails_that_item_as_woocommerce_answers(woo):
+    """Same code, message and data keys as the capture; the other items are created."""
+    captured = json.loads((FIXTURES / "woocommerce" / "error-product-duplicate-sku.json").read_text())
+    first = batch(woo, "products/batch", create=[{"name": "One", "sku": "HW-001"}])["create"][0]
+    body = batch(woo, "products/batch", create=[{"name": "Two", "sku": "HW-001"}, {"name": "Three", "sku": "HW-3"}])
+    failed, made = body["create"]
+    assert failed["id"] == 0
+    assert {k: failed["error"][k] for k in ("code", "message")} == \
+        {k: captured[k] for k in ("code", "message")}
+    assert set(failed["error"]["data"]) == set(captured["data"])
+    assert failed["error"]["data"] == {"status": 400, "resource_id": first["id"], "unique_sku": "HW-001-1"}
+    assert made["sku"] == "HW-3"
+
+
+def test_skus_are_unique_across_products_and_variations(woo):
+    parent = batch(woo, "products/batch", create=[{"name": "Mug", "type": "variable", "sku": "MUG",
+                                                   "attributes": [{"name": "Size", "options": ["S"],
+                                                                   "variation": True}]}])["create"][0]
+    variation = batch(woo, f"products/{parent['id']}/variations/batch",
+                      create=[{"sku": "MUG-S", "attributes": [{"name": "Size", "option": "S"}]}])["create"][0]
+    clash = batch(woo, "products/batch", create=[{"name": "Other", "sku": "MUG-S"}])["create"][0]
+    assert clash["error"]["code"] == "product_invalid_sku"
+    assert clash["error"]["data"]["resource_id"] == variation["id"]
+    again = batch(woo, f"products/{parent['id']}/variations/batch",
+                  create=[{"sku": "MUG", "attributes": [{"name": "Size", "option": "S"}]}])["create"][0]
+    assert again["error"]["data"]["resource_id"] == parent["id"]
+    renamed = batch(woo, "products/batch", update=[{"id": parent["id"], "sku": "MUG-2"}])["update"][0]
+    assert renamed["sku"] == "MUG-2"
+    freed = batch(woo, "products/batch", create=[{"name": "Takes the old SKU", "sku": "MUG"}])["create"][0]
+    assert freed["sku"] == "MUG" and freed["id"]
+
+
+def test_unknown_status_is_refused_and_slugs_stay_unique(woo):
+    bad = woo.call("POST", "/wc/v3/products/batch", body={"create": [{"name": "x", "status": "hidden"}]}).json()
+    assert bad["create"][0]["error"]["code"] == "rest_invalid_param"
+    made = batch(woo, "products/batch", create=[{"name": "Same Name"}, {"name": "Same Name"}])["create"]
+    assert [p["slug"] for p in made] == ["same-name", "same-name-2"]
+
+
+def test_variation_batch_over_the_limit_is_413_and_writes_nothing(woo):
+    parent = batch(woo, "products/batch", create=[{"name": "Big", "type": "variable"}])["create"][0]
+    answer = woo.call("POST", f"/wc/v3/products/{parent['id']}/variations/batch",
+                      body={"create": [{"sku": f"BIG-{n}"} for n in range(101)]})
+    assert answer.status_code == 413
+    assert woo.call("GET", f"/wc/v3/products/{parent['id']}").json()["variations"] == []
