@@ -38,7 +38,7 @@ class NSSync_Preview_View {
 		$body = isset( $p['sales_order'] ) && is_array( $p['sales_order'] ) ? $p['sales_order'] : null;
 		if ( $body ) {
 			$html .= $this->lines( $body );
-			$html .= '<details class="nssync-preview-json"><summary>' . esc_html__( 'The sales order as it would be sent (JSON)', 'netsuite-sync-for-woocommerce' ) . '</summary><pre>' . esc_html( (string) wp_json_encode( $body, JSON_PRETTY_PRINT | JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE ) ) . '</pre></details>';
+			$html .= '<details class="nssync-preview-json"><summary>' . esc_html__( 'The sales order as it would be sent (JSON)', 'netsuite-sync-for-woocommerce' ) . '</summary><pre>' . esc_html( self::pretty( $body ) ) . '</pre></details>';
 		} elseif ( ! $compact ) {
 			$html .= '<p class="description">' . esc_html__( 'No sales order could be built: fix the problems above first.', 'netsuite-sync-for-woocommerce' ) . '</p>';
 		}
@@ -109,6 +109,23 @@ class NSSync_Preview_View {
 			$html .= '</tr>';
 		}
 		return $html . '</tbody></table>';
+	}
+
+	/**
+	 * JSON indented by two spaces (it is read in the narrow order box).
+	 *
+	 * @param mixed $data Data.
+	 * @return string
+	 */
+	public static function pretty( $data ) {
+		$json = (string) wp_json_encode( $data, JSON_PRETTY_PRINT | JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE );
+		return (string) preg_replace_callback(
+			'/^( {4})+/m',
+			static function ( $m ) {
+				return str_repeat( '  ', strlen( $m[0] ) / 4 );
+			},
+			$json
+		);
 	}
 
 	/**

@@ -83,10 +83,9 @@ class NSSync_Reconcile_View {
 			/* translators: %d: report id */
 			$parts[] = sprintf( __( 'Report %d', 'netsuite-sync-for-woocommerce' ), absint( $report['id'] ) );
 		}
-		$from = NSSync_Format::local( self::text( $params, 'from' ) );
-		$to   = NSSync_Format::local( self::text( $params, 'to' ) );
-		if ( '' !== $from && '' !== $to ) {
-			$parts[] = $from . ' – ' . $to;
+		$period = self::period( self::text( $params, 'from' ), self::text( $params, 'to' ) );
+		if ( '' !== $period ) {
+			$parts[] = $period;
 		}
 		$done = self::text( $report, 'finished_at' );
 		if ( '' !== $done && '' !== NSSync_Format::ago( $done ) ) {
@@ -94,6 +93,27 @@ class NSSync_Reconcile_View {
 			$parts[] = sprintf( __( 'made %s', 'netsuite-sync-for-woocommerce' ), NSSync_Format::ago( $done ) );
 		}
 		return implode( ' · ', $parts );
+	}
+
+	/**
+	 * The window in the site's timezone: whole days as "Nov 27, 2026 – Dec 4, 2026" (the end is exclusive, so a
+	 * window ending at midnight ends the day before), otherwise with times.
+	 *
+	 * @param string $from Start (ISO 8601, UTC when without zone).
+	 * @param string $to   End, exclusive.
+	 * @return string '' when unreadable.
+	 */
+	public static function period( $from, $to ) {
+		$start = NSSync_Format::timestamp( $from );
+		$end   = NSSync_Format::timestamp( $to );
+		if ( ! $start || ! $end ) {
+			return '';
+		}
+		$date = get_option( 'date_format', 'Y-m-d' );
+		if ( '00:00:00' === wp_date( 'H:i:s', $start ) && '00:00:00' === wp_date( 'H:i:s', $end ) ) {
+			return wp_date( $date, $start ) . ' – ' . wp_date( $date, $end - 1 );
+		}
+		return NSSync_Format::local( $from ) . ' – ' . NSSync_Format::local( $to );
 	}
 
 	/**

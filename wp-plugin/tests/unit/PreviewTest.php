@@ -104,7 +104,9 @@ class PreviewTest extends TestCase {
 		$this->assertStringContainsString( 'A new NetSuite customer would be created: Jane Tester jane@example.com.', $html );
 		$this->assertStringContainsString( '<td>501</td><td>Mug &amp; &lt;b&gt;Cup&lt;/b&gt;</td><td>3</td><td>12.5</td><td>37.5</td>', $html );
 		$this->assertStringContainsString( '<details class="nssync-preview-json"><summary>', $html );
-		$this->assertStringContainsString( '&quot;memo&quot;: &quot;Web order &lt;13&gt;&quot;', $html, 'pretty JSON, escaped' );
+		$this->assertStringContainsString( "{\n  &quot;externalId&quot;: &quot;woo-store-order-13&quot;,", $html, 'pretty JSON, two spaces' );
+		$this->assertStringContainsString( "\n  &quot;memo&quot;: &quot;Web order &lt;13&gt;&quot;", $html, 'escaped' );
+		$this->assertStringContainsString( "\n  &quot;item&quot;: {\n    &quot;items&quot;: [\n      {", $html, 'nested levels keep their depth' );
 		$this->assertStringNotContainsString( '<b>Cup', $html );
 		$this->assertStringContainsString( 'nothing was sent to NetSuite', $html );
 	}

@@ -136,11 +136,19 @@ class ReconcileReportTest extends TestCase {
 		$this->assertStringContainsString( 'Re-queued: the order is being sent to NetSuite again.', $html, 'a fix already applied says so' );
 		$this->assertStringNotContainsString( 'Re-queue all', $html, 'only one missing order is left to re-queue' );
 		$this->assertStringContainsString( 'admin-post.php?action=nssync_reconcile_csv&#038;report=12&#038;_wpnonce=nonce-nssync_reconcile_csv', $html );
-		$this->assertStringContainsString( 'Report 12 · ', $html );
+		$this->assertStringContainsString( 'Report 12 · 2026-11-27 – 2026-12-04 · made 5 mins ago', $html, 'whole days in the site timezone, the exclusive end shown as the last day' );
 		$this->assertStringContainsString( 'made 5 mins ago', $html );
 
 		$clean = ( new NSSync_Reconcile_View() )->render( self::report( array( 'findings' => array() ) ) );
 		$this->assertStringContainsString( 'Both sides agree', $clean );
+	}
+
+	public function test_a_window_that_is_not_whole_days_is_shown_with_its_times() {
+		update_option( 'date_format', 'M j, Y' );
+		update_option( 'time_format', 'H:i' );
+		$this->assertSame( 'Nov 27, 2026 – Dec 4, 2026', NSSync_Reconcile_View::period( '2026-11-26T23:00:00', '2026-12-04T23:00:00' ) );
+		$this->assertSame( 'Nov 27, 2026 03:15 – Dec 4, 2026 03:15', NSSync_Reconcile_View::period( '2026-11-27T02:15:00', '2026-12-04T02:15:00' ) );
+		$this->assertSame( '', NSSync_Reconcile_View::period( '', '2026-12-04T02:15:00' ) );
 	}
 
 	public function test_several_missing_orders_can_be_requeued_at_once() {
