@@ -9,6 +9,27 @@
 
 use PHPUnit\Framework\TestCase;
 
+// Script loading is not in the shared shim: record what NSSync_Admin::enqueue_assets() hands the browser.
+if ( ! function_exists( 'wp_enqueue_style' ) ) {
+	function wp_enqueue_style( ...$args ) {
+	}
+}
+if ( ! function_exists( 'wp_enqueue_script' ) ) {
+	function wp_enqueue_script( ...$args ) {
+	}
+}
+if ( ! function_exists( 'wp_localize_script' ) ) {
+	function wp_localize_script( $handle, $name, $data ) {
+		$GLOBALS['nssync_shim']['localized'][ $name ] = $data;
+		return true;
+	}
+}
+if ( ! function_exists( 'plugins_url' ) ) {
+	function plugins_url( $path = '', $plugin = '' ) {
+		return 'http://shop.test/wp-content/plugins/netsuite-sync-for-woocommerce/' . $path;
+	}
+}
+
 class ReconcileReportTest extends TestCase {
 
 	/** @var NSSync_Reconcile_Report */
@@ -253,6 +274,33 @@ class ReconcileReportTest extends TestCase {
 			}
 		}
 		$this->assertSame( 0, ( new NSSync_Options() )->last_report() );
+	}
+
+	public function test_the_new_handlers_are_hooked_for_logged_in_users_only_with_their_nonces() {
+		$plugin                          = NSSync_Plugin::instance();
+		$GLOBALS['nssync_shim']['hooks'] = array();
+		( new NSSync_Hooks( $plugin ) )->register();
+		$hooks = $GLOBALS['nssync_shim']['hooks'];
+		$this->assertSame( array( $plugin->preview, 'preview_order' ), $hooks['wp_ajax_nssync_preview_order'][0][0] );
+		$this->assertSame( array( $plugin->preview, 'preview_settings' ), $hooks['wp_ajax_nssync_preview_settings'][0][0] );
+		foreach ( NSSync_Reconcile_Report::ACTIONS as $action => $method ) {
+			$this->assertSame( array( $plugin->reconcile, $method ), $hooks[ 'wp_ajax_' . $action ][0][0] );
+			$this->assertArrayNotHasKey( 'wp_ajax_nopriv_' . $action, $hooks );
+		}
+		$this->assertSame( array( $plugin->reconcile, 'download' ), $hooks['admin_post_nssync_reconcile_csv'][0][0] );
+		$this->assertSame( array( $plugin->ajax, 'sync_now' ), $hooks['wp_ajax_nssync_sync_now'][0][0], 'the existing handlers stay' );
+	}
+
+	public function test_the_settings_tab_gets_a_nonce_for_every_new_action() {
+		$_GET    = array( 'tab' => 'nssync', 'section' => 'reconcile' );
+		$options = new NSSync_Options();
+		$client  = new NSSync_Sidecar_Client( $options );
+		( new NSSync_Admin( $options, $client, new NSSync_Forwarder( $options, $client, new NSSync_Payloads() ) ) )->enqueue_assets( 'woocommerce_page_wc-settings' );
+		$nonces = $GLOBALS['nssync_shim']['localized']['nssyncAdmin']['nonces'];
+		foreach ( array_keys( NSSync_Preview::ACTIONS + NSSync_Reconcile_Report::ACTIONS ) as $action ) {
+			$this->assertSame( 'nonce-' . $action, $nonces[ $action ], $action );
+		}
+		$this->assertArrayHasKey( 'nssync_sync_now', $nonces );
 	}
 
 	public function test_the_reconcile_flow_has_its_block_in_the_sync_section_when_the_sidecar_runs_it() {
