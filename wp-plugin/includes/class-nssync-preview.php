@@ -85,7 +85,7 @@ class NSSync_Preview {
 		if ( $errors ) {
 			wp_send_json_error(
 				array(
-					'message'      => __( 'Correct the fields marked below first; nothing was tried or saved.', 'netsuite-sync-for-woocommerce' ),
+					'message'      => __( 'Correct the fields marked in red first; nothing was tried or saved.', 'netsuite-sync-for-woocommerce' ),
 					'field_errors' => $errors,
 				)
 			);
@@ -103,7 +103,7 @@ class NSSync_Preview {
 			$saver                        = new NSSync_Settings_Save( $this->options, $this->client, $this->map );
 			list( $fields, $elsewhere )   = $saver->place_errors( 'mappings', $e );
 			$message                      = $fields || $elsewhere
-				? __( 'The sidecar refused these settings (nothing was saved):', 'netsuite-sync-for-woocommerce' ) . ( $elsewhere ? ' ' . implode( '; ', $elsewhere ) : ' ' . __( 'see the fields marked below.', 'netsuite-sync-for-woocommerce' ) )
+				? __( 'The sidecar refused these settings (nothing was saved):', 'netsuite-sync-for-woocommerce' ) . ( $elsewhere ? ' ' . implode( '; ', $elsewhere ) : ' ' . __( 'see the fields marked in red.', 'netsuite-sync-for-woocommerce' ) )
 				: self::error_text( $e );
 			wp_send_json_error(
 				array(
