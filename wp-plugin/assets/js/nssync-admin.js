@@ -425,6 +425,11 @@
 			$.each( res.data.fixed, function ( i, index ) {
 				$( '.nssync-findings tr[data-index="' + index + '"]' ).addClass( 'nssync-done' ).find( '.nssync-reconcile-fix' ).prop( 'disabled', true );
 			} );
+			// A finding fixed one way is not offered again by "Re-queue all".
+			$( '.nssync-reconcile-fix' ).not( '.nssync-findings .nssync-reconcile-fix' ).each( function () {
+				var left = String( $( this ).data( 'findings' ) ).split( ',' ).filter( function ( i ) { return res.data.fixed.indexOf( parseInt( i, 10 ) ) === -1; } );
+				$( this ).data( 'findings', left.join( ',' ) ).prop( 'disabled', ! left.length );
+			} );
 			if ( ! res.data.fixed.length ) {
 				$btn.prop( 'disabled', false );
 			}
