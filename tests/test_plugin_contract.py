@@ -21,10 +21,10 @@ def sidecar(app, live_server_factory):
     return live_server_factory(app)
 
 
-def php_call(url: str, secret: str, step: str) -> dict:
+def php_call(url: str, secret: str, step: str, *args: str) -> dict:
     assert shutil.which("php"), "php is needed for the plugin tests (apt-get install php-cli)"
-    done = subprocess.run(["php", str(SCRIPT), url, secret, step], check=False, capture_output=True, text=True,
-                          timeout=60)
+    done = subprocess.run(["php", str(SCRIPT), url, secret, step, *args], check=False, capture_output=True,
+                          text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stderr == "", done.stderr  # no PHP notice or warning
     return json.loads(done.stdout)
@@ -136,3 +136,115 @@ def test_the_order_box_after_a_forwarded_event(sidecar):
     assert out["ok"] is True and out["body"]["state"]["woo_id"] == 1043
     assert "nssync" in out["body"]["html"]
 
+
+# -- dry run and reconciliation (issue 16): the plugin's handlers against the real sidecar and both sandboxes --
+
+@pytest.fixture
+def stack(tmp_path, monkeypatch):
+    from tests.flows.stack import configure, start_stack, stock_the_store
+
+    monkeypatch.setenv("SIDECAR_RETRY_BASE_S", "0.01")
+    stack = start_stack(tmp_path)
+    configure(stack)
+    stack.items = stock_the_store(stack)
+    yield stack
+    stack.stop()
+
+
+def placed(stack, n: int = 1, *, settle: bool = False) -> list[dict]:
+    from tests.flows.test_orders_e2e import FLAT, guest
+
+    sku = min(s for s, i in stack.items.items() if not i.get("matrixType"))
+    orders = [stack.place({"billing": guest(60 + k), "line_items": [{"sku": sku, "quantity": 1 + k}],
+                           "shipping_lines": FLAT, "set_paid": True}) for k in range(n)]
+    if settle:
+        stack.settle()
+    return orders
+
+
+def test_the_order_box_preview_through_the_plugin_writes_nothing(stack):
+    from tests.flows.test_preview_e2e import writes
+
+    (order,) = placed(stack)
+    before = writes(stack)
+    out = php_call(stack.sidecar.url, SHARED_SECRET, "preview-order", str(order["id"]))
+    assert out["ok"] is True, out
+    ajax, raw = out["body"]["ajax"], out["body"]["raw"]
+    assert ajax["success"] is True and ajax["data"]["ok"] is True and ajax["data"]["problems"] == 0
+    assert raw["would"] == "create" and raw["sales_order"]["externalId"] == f"woo-e2e-order-{order['id']}"
+    html = ajax["data"]["html"]
+    assert "Would go through" in html and "Exporting would create this sales order in NetSuite." in html
+    assert "A new NetSuite customer would be created" in html and "guest60@example.com" in html
+    assert f"woo-e2e-order-{order['id']}" in html  # the body, pretty-printed
+    assert writes(stack) == before and stack.sales_order_for(order["id"]) is None
+
+
+def test_a_missing_order_preview_reaches_the_plugin_as_its_problem(stack):
+    out = php_call(stack.sidecar.url, SHARED_SECRET, "preview-order", "999999")
+    ajax = out["body"]["ajax"]
+    assert ajax["success"] is True and ajax["data"]["ok"] is False
+    assert "Order 999999 does not exist in WooCommerce." in ajax["data"]["html"]
+
+
+def test_without_woocommerce_credentials_the_preview_error_is_a_readable_message(sidecar):
+    out = php_call(sidecar.url, SHARED_SECRET, "preview-order", "1043")
+    ajax = out["body"]["ajax"]
+    assert ajax["success"] is False
+    message = ajax["data"]["message"]
+    assert message.startswith("The sidecar could not make the preview: woocommerce credentials are not stored yet")
+    assert "Connection" in message  # says where to fix it
+
+
+def test_try_these_settings_through_the_plugin_saves_nothing_and_a_refusal_lands_on_its_field(stack):
+    from tests.flows.test_preview_e2e import writes
+
+    placed(stack, 3)
+    before = writes(stack)
+    out = php_call(stack.sidecar.url, SHARED_SECRET, "preview-settings")
+    assert out["ok"] is True, out
+    good, bad = out["body"]["good"], out["body"]["bad"]
+    assert good["success"] is True, good
+    assert good["data"]["orders"] == 2 and good["data"]["problems"] == 0
+    assert "Tried on 2 orders: 2 would go through, 0 would fail." in good["data"]["html"]
+    assert bad["success"] is False and list(bad["data"]["field_errors"]) == ["nssync_orders__shipping_item_id"]
+    assert out["body"]["unchanged"] is True and writes(stack) == before
+
+
+def test_a_reconciliation_started_and_followed_from_wp_admin_with_its_fix_and_csv(stack):
+    import datetime as dt
+
+    orders = placed(stack, 2, settle=True)
+    so = stack.sales_order_for(orders[0]["id"])
+    stack.ns_control("PATCH", f"records/salesOrder/{so['id']}", {"externalId": "made-by-hand-1",
+                                                                   "otherRefNum": "PO-77"})
+    from sidecar.store.models import Link
+
+    Link.delete().where((Link.entity == "order") & (Link.woo_id == str(orders[0]["id"]))).execute()  # as if lost
+    today = dt.date.today()
+    start = php_call(stack.sidecar.url, SHARED_SECRET, "reconcile-start", (today - dt.timedelta(days=7)).isoformat(),
+                     (today + dt.timedelta(days=1)).isoformat())
+    ajax = start["body"]["ajax"]
+    assert ajax["success"] is True, ajax
+    report_id = ajax["data"]["report_id"]
+    assert start["body"]["last_report"] == report_id and ajax["data"]["status"] == "pending"
+    stack.settle()
+    out = php_call(stack.sidecar.url, SHARED_SECRET, "reconcile-report", str(report_id))
+    assert out["ok"] is True, out
+    report = out["body"]["ajax"]["data"]
+    assert report["finished"] is True and report["status"] == "done"
+    raw = out["body"]["raw"]
+    missing = [i for i, f in enumerate(raw["findings"]) if f["kind"] == "missing_in_netsuite"]
+    assert [raw["findings"][i]["woo_id"] for i in missing] == [orders[0]["id"]]
+    assert "Missing in NetSuite" in report["html"] and f'data-findings="{missing[0]}"' in report["html"]
+    assert out["body"]["csv"].splitlines()[0].startswith("kind,number,woo_id")
+    assert out["body"]["filename"].startswith(f"netsuite-reconciliation-{report_id}-")
+    fix = out["body"]["fix"]["data"]
+    assert fix["fixed"] == missing and fix["message"] == "Done: 1 fix applied."
+    stack.settle()
+    assert stack.sales_order_for(orders[0]["id"]) is not None  # re-queued and exported
+
+
+def test_a_bad_window_from_wp_admin_is_refused_before_the_sidecar(sidecar):
+    out = php_call(sidecar.url, SHARED_SECRET, "reconcile-start", "2026-12-04", "2026-12-01")
+    assert out["body"]["ajax"]["success"] is False and out["body"]["ajax"]["status"] == 400
+    assert out["body"]["last_report"] == 0

@@ -3,7 +3,7 @@
  * Plugin Name:          NetSuite Sync for WooCommerce
  * Plugin URI:           https://github.com/nssync/netsuite-sync-for-woocommerce
  * Description:          Connects WooCommerce to Oracle NetSuite through the NetSuite Sync sidecar: forwards orders, refunds and customers, and shows sync status in wp-admin.
- * Version:              0.2.0
+ * Version:              0.3.0
  * Author:               NetSuite Sync contributors
  * License:              GPL-2.0-or-later
  * License URI:          https://www.gnu.org/licenses/gpl-2.0.html
@@ -55,7 +55,7 @@ if ( defined( 'NSSYNC_PLUGIN_FILE' ) || class_exists( 'NSSync_Plugin', false ) )
 	return;
 }
 
-define( 'NSSYNC_VERSION', '0.2.0' );
+define( 'NSSYNC_VERSION', '0.3.0' );
 define( 'NSSYNC_PLUGIN_FILE', __FILE__ );
 define( 'NSSYNC_PLUGIN_DIR', __DIR__ );
 

@@ -158,7 +158,7 @@ class NSSync_Admin {
 		wp_enqueue_style( 'nssync-admin', $base . 'css/nssync-admin.css', array( 'woocommerce_admin_styles' ), NSSYNC_VERSION );
 		wp_enqueue_script( 'nssync-admin', $base . 'js/nssync-admin.js', array( 'jquery', 'selectWoo' ), NSSYNC_VERSION, true );
 		$nonces = array();
-		foreach ( array_keys( NSSync_Ajax::ACTIONS ) as $action ) {
+		foreach ( array_keys( NSSync_Ajax::ACTIONS + NSSync_Preview::ACTIONS + NSSync_Reconcile_Report::ACTIONS ) as $action ) {
 			$nonces[ $action ] = wp_create_nonce( $action );
 		}
 		wp_localize_script(
@@ -194,6 +194,10 @@ class NSSync_Admin {
 					'typedId'   => __( '(internal id, as typed)', 'netsuite-sync-for-woocommerce' ),
 					'searching' => __( 'Searching NetSuite…', 'netsuite-sync-for-woocommerce' ),
 					'noMatch'   => __( 'Nothing in NetSuite matches; you can type an internal id.', 'netsuite-sync-for-woocommerce' ),
+					'preview'   => __( 'Asking the sidecar for a dry run…', 'netsuite-sync-for-woocommerce' ),
+					'trying'    => __( 'Trying the settings on the page (nothing is saved)…', 'netsuite-sync-for-woocommerce' ),
+					'fixing'    => __( 'Sending…', 'netsuite-sync-for-woocommerce' ),
+					'slow'      => __( 'Not done yet: this page will show it when you come back to it later.', 'netsuite-sync-for-woocommerce' ),
 				),
 			)
 		);

@@ -30,7 +30,7 @@ class NSSync_Ajax {
 		'nssync_send_pending'    => 'send_pending',
 	);
 
-	const SYNC_FLOWS = array( 'inventory', 'prices', 'products', 'fulfillments', 'refunds', 'cancellations', 'orders', 'customers' );
+	const SYNC_FLOWS = array( 'inventory', 'prices', 'products', 'fulfillments', 'refunds', 'cancellations', 'orders', 'customers', 'reconcile' );
 
 	/** @var NSSync_Options */
 	private $options;
@@ -58,11 +58,12 @@ class NSSync_Ajax {
 	}
 
 	/**
-	 * Nonce and capability, before anything else; dies with 403 otherwise.
+	 * Nonce and capability, before anything else; dies with 403 otherwise. Shared by every admin-ajax handler
+	 * of the plugin (NSSync_Preview and NSSync_Reconcile_Report too).
 	 *
 	 * @param string $action Ajax action (= nonce action).
 	 */
-	private function guard( $action ) {
+	public static function guard( $action ) {
 		if ( ! check_ajax_referer( $action, 'nonce', false ) ) {
 			wp_send_json_error( array( 'message' => __( 'Your session has expired: reload the page and try again.', 'netsuite-sync-for-woocommerce' ) ), 403 );
 		}
@@ -87,7 +88,7 @@ class NSSync_Ajax {
 	 *
 	 * @param callable $call Makes the call, returns data to send.
 	 */
-	private function relay( $call ) {
+	public static function relay( $call ) {
 		try {
 			$data = call_user_func( $call );
 		} catch ( NSSync_Sidecar_Exception $e ) {

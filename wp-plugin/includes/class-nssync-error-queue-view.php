@@ -24,7 +24,7 @@ class NSSync_Error_Queue_View {
 	 * @return array flow, topic, since, until (Y-m-d or ''), page (≥ 1).
 	 */
 	public static function filters( $get ) {
-		$flows = array_keys( NSSync_Settings_Schema::SYNC_GROUPS );
+		$flows = array_diff( array_keys( NSSync_Settings_Schema::SYNC_GROUPS ), array( 'reconcile' ) ); // A report has no jobs.
 		$f     = array(
 			'flow'  => isset( $get['nssync_flow'] ) ? sanitize_key( $get['nssync_flow'] ) : '',
 			'topic' => isset( $get['nssync_topic'] ) ? sanitize_text_field( $get['nssync_topic'] ) : '',
@@ -183,7 +183,7 @@ class NSSync_Error_Queue_View {
 		echo '<form method="get" class="nssync-filters"><input type="hidden" name="page" value="wc-settings"><input type="hidden" name="tab" value="nssync"><input type="hidden" name="section" value="status">';
 		echo '<label>' . esc_html__( 'Flow', 'netsuite-sync-for-woocommerce' ) . ' <select name="nssync_flow"><option value="">' . esc_html__( 'All', 'netsuite-sync-for-woocommerce' ) . '</option>';
 		foreach ( NSSync_Settings_Schema::group_labels() as $flow => $label ) {
-			if ( 'general' !== $flow ) {
+			if ( 'general' !== $flow && 'reconcile' !== $flow ) {
 				echo '<option value="' . esc_attr( $flow ) . '"' . selected( $f['flow'], $flow, false ) . '>' . esc_html( $label[0] ) . '</option>';
 			}
 		}

@@ -79,9 +79,13 @@ class NSSync_Hooks {
 		add_action( 'admin_post_' . NSSync_Catalog_Report::ACTION, array( $p->catalog, 'download' ) );
 		add_filter( 'plugin_action_links_' . plugin_basename( NSSYNC_PLUGIN_FILE ), array( $p->admin, 'action_links' ) );
 
+		add_action( 'admin_post_' . NSSync_Reconcile_Report::CSV_ACTION, array( $p->reconcile, 'download' ) );
+
 		// AJAX actions (logged-in administrators only: no nopriv variants).
-		foreach ( NSSync_Ajax::ACTIONS as $action => $method ) {
-			add_action( 'wp_ajax_' . $action, array( $p->ajax, $method ) );
+		foreach ( array( array( $p->ajax, NSSync_Ajax::ACTIONS ), array( $p->preview, NSSync_Preview::ACTIONS ), array( $p->reconcile, NSSync_Reconcile_Report::ACTIONS ) ) as list( $handler, $actions ) ) {
+			foreach ( $actions as $action => $method ) {
+				add_action( 'wp_ajax_' . $action, array( $handler, $method ) );
+			}
 		}
 
 		// Order screen (legacy posts screen and HPOS screen) and the orders lists.

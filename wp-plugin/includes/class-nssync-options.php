@@ -20,6 +20,7 @@ class NSSync_Options {
 	const CUSTOMER_ROLES = 'nssync_customer_roles';
 	const CONTACT        = 'nssync_sidecar_contact';
 	const RUNS_CACHE     = 'nssync_last_runs';
+	const LAST_REPORT    = 'nssync_last_reconcile_report';
 	const OUTBOX_PREFIX  = 'nssync_outbox_'; // 0.1.0's outbox rows; moved into NSSync_Outbox's table on upgrade.
 	const DEFAULT_URL    = 'http://127.0.0.1:8765';
 
@@ -28,7 +29,7 @@ class NSSync_Options {
 	 *
 	 * @var string[]
 	 */
-	const ALL = array( self::SIDECAR_URL, self::SHARED_SECRET, self::HEALTH, self::CUSTOMER_ROLES, self::CONTACT, self::RUNS_CACHE, 'nssync_db_version' );
+	const ALL = array( self::SIDECAR_URL, self::SHARED_SECRET, self::HEALTH, self::CUSTOMER_ROLES, self::CONTACT, self::RUNS_CACHE, self::LAST_REPORT, 'nssync_db_version' );
 
 	/**
 	 * The sidecar's base URL without a trailing slash.
@@ -171,6 +172,22 @@ class NSSync_Options {
 		if ( $runs !== $this->cached_runs() ) {
 			update_option( self::RUNS_CACHE, $runs, false );
 		}
+	}
+
+	/**
+	 * The id of the reconciliation report last started from wp-admin (0: none), shown again on the next visit.
+	 *
+	 * @return int
+	 */
+	public function last_report() {
+		return absint( get_option( self::LAST_REPORT, 0 ) );
+	}
+
+	/**
+	 * @param int $report_id Report id.
+	 */
+	public function set_last_report( $report_id ) {
+		update_option( self::LAST_REPORT, absint( $report_id ), false );
 	}
 
 	/**

@@ -69,6 +69,12 @@ class NSSync_Order_Screen {
 			absint( $order_id ),
 			esc_html__( 'Send to NetSuite again', 'netsuite-sync-for-woocommerce' )
 		);
+		// A dry run, asked only when clicked: what would be sent now, the customer, every problem.
+		printf(
+			'<p><button type="button" class="button nssync-preview-order" data-order-id="%d">%s</button> <span class="nssync-result" aria-live="polite"></span></p><div class="nssync-preview" aria-live="polite"></div>',
+			absint( $order_id ),
+			esc_html__( 'Preview NetSuite sales order', 'netsuite-sync-for-woocommerce' )
+		);
 		echo '</div>';
 	}
 

@@ -54,6 +54,12 @@ final class NSSync_Plugin {
 	/** @var NSSync_Immediate_Send */
 	public $immediate;
 
+	/** @var NSSync_Preview */
+	public $preview;
+
+	/** @var NSSync_Reconcile_Report */
+	public $reconcile;
+
 	/**
 	 * Class files under includes/, loaded in order (the settings page is loaded on demand: it extends
 	 * WC_Settings_Page, which exists only inside wp-admin).
@@ -86,6 +92,10 @@ final class NSSync_Plugin {
 		'class-nssync-error-hints.php',
 		'class-nssync-error-queue-view.php',
 		'class-nssync-catalog-report.php',
+		'class-nssync-preview-view.php',
+		'class-nssync-preview.php',
+		'class-nssync-reconcile-view.php',
+		'class-nssync-reconcile-report.php',
 		'class-nssync-hooks.php',
 	);
 
@@ -147,6 +157,8 @@ final class NSSync_Plugin {
 		$this->catalog      = new NSSync_Catalog_Report( $this->client );
 		$this->rules_editor = new NSSync_Rules_Editor();
 		$this->immediate    = new NSSync_Immediate_Send( $this->forwarder );
+		$this->preview      = new NSSync_Preview( $this->options, $this->client );
+		$this->reconcile    = new NSSync_Reconcile_Report( $this->options, $this->client );
 	}
 
 	/**

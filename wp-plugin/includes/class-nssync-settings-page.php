@@ -60,7 +60,8 @@ class NSSync_Settings_Page extends WC_Settings_Page {
 			'sync'     => __( 'Sync', 'netsuite-sync-for-woocommerce' ),
 			'mappings' => __( 'Mappings', 'netsuite-sync-for-woocommerce' ),
 			'status'   => __( 'Status', 'netsuite-sync-for-woocommerce' ),
-			'catalog'  => __( 'Catalog report', 'netsuite-sync-for-woocommerce' ),
+			'catalog'   => __( 'Catalog report', 'netsuite-sync-for-woocommerce' ),
+			'reconcile' => __( 'Reconciliation', 'netsuite-sync-for-woocommerce' ),
 		);
 	}
 
@@ -89,6 +90,12 @@ class NSSync_Settings_Page extends WC_Settings_Page {
 		if ( 'catalog' === $section ) {
 			$GLOBALS['hide_save_button'] = true;
 			( new NSSync_Catalog_Report( $this->client ) )->output();
+			return;
+		}
+		if ( 'reconcile' === $section ) {
+			$GLOBALS['hide_save_button'] = true;
+			// phpcs:ignore WordPress.Security.NonceVerification.Recommended -- read-only: which report to show.
+			( new NSSync_Reconcile_Report( $this->options, $this->client ) )->output( isset( $_GET['report'] ) ? absint( wp_unslash( $_GET['report'] ) ) : 0 ); // phpcs:ignore WordPress.Security.ValidatedSanitizedInput.InputNotSanitized -- absint.
 			return;
 		}
 		if ( 'sync' === $section || 'mappings' === $section ) {
@@ -161,6 +168,9 @@ class NSSync_Settings_Page extends WC_Settings_Page {
 			}
 		}
 		WC_Admin_Settings::output_fields( $this->fields->fill( $fields, $values, NSSync_Settings_Save::field_errors() ) );
+		if ( 'mappings' === $section ) {
+			NSSync_Preview::try_block(); // Tries the form's values as they are, before Save.
+		}
 	}
 
 	/**

@@ -107,21 +107,33 @@ class NSSync_Settings_Save {
 			wp_die( esc_html__( 'You are not allowed to change these settings.', 'netsuite-sync-for-woocommerce' ), 403 );
 		}
 		if ( 'sync' === $section || 'mappings' === $section ) {
-			$shown  = $this->posted_values( array( 'nssync_groups_shown' ) );
+			$shown  = self::posted_values( array( 'nssync_groups_shown' ) );
 			$groups = isset( $shown['nssync_groups_shown'] ) ? array_values( array_intersect( array_keys( NSSync_Settings_Schema::SYNC_GROUPS ), explode( ',', (string) $shown['nssync_groups_shown'] ) ) ) : null;
-			$this->save_sidecar_section( $section, $this->posted_values( array_merge( array_keys( $this->map->fields( $section ) ), array( 'nssync_rules_mode', 'nssync_rules_rows' ) ) ), $groups );
+			$this->save_sidecar_section( $section, $this->posted_values( self::field_ids( $this->map, $section ) ), $groups );
 		} elseif ( '' === $section ) {
-			$this->save_connection( $this->posted_values( NSSync_Connection_Save::field_ids() ) );
+			$this->save_connection( self::posted_values( NSSync_Connection_Save::field_ids() ) );
 		}
 	}
 
 	/**
-	 * The raw posted values of the given fields (unslashed; each is sanitized by the code that uses it).
+	 * The ids of every posted field a section's save reads (its fields and the rules editor's rows).
+	 *
+	 * @param NSSync_Settings_Map $map     Field map.
+	 * @param string              $section sync or mappings.
+	 * @return string[]
+	 */
+	public static function field_ids( NSSync_Settings_Map $map, $section ) {
+		return array_merge( array_keys( $map->fields( $section ) ), array( 'nssync_rules_mode', 'nssync_rules_rows' ) );
+	}
+
+	/**
+	 * The raw posted values of the given fields (unslashed; each is sanitized by the code that uses it). The
+	 * caller has checked the nonce (the settings save, or an admin-ajax handler's guard).
 	 *
 	 * @param string[] $ids Field ids.
 	 * @return array
 	 */
-	private function posted_values( $ids ) {
+	public static function posted_values( $ids ) {
 		$out = array();
 		foreach ( $ids as $id ) {
 			// phpcs:ignore WordPress.Security.NonceVerification.Missing -- nonce checked in handle(); sanitized per field kind.
@@ -151,16 +163,7 @@ class NSSync_Settings_Save {
 				}
 				return true;
 			} catch ( NSSync_Sidecar_Exception $e ) {
-				$elsewhere = array();
-				foreach ( $e->get_errors() as $fe ) {
-					$field = $this->map->field_for_path( $section, $fe['field'] );
-					if ( ! $field ) {
-						$elsewhere[] = $fe['field'] . ': ' . self::strip_field_prefix( $fe['message'], $fe['field'] );
-						continue;
-					}
-					$message          = $this->line_message( $section, $field, $fe['field'], $fe['message'] );
-					$errors[ $field ] = isset( $errors[ $field ] ) ? $errors[ $field ] . ' ' . $message : $message;
-				}
+				list( $errors, $elsewhere ) = $this->place_errors( $section, $e );
 				if ( $elsewhere ) {
 					WC_Admin_Settings::add_error( __( 'The sidecar refused these settings:', 'netsuite-sync-for-woocommerce' ) . ' ' . implode( '; ', $elsewhere ) );
 				} elseif ( ! $errors ) {
@@ -181,6 +184,29 @@ class NSSync_Settings_Save {
 		}
 		self::$rejected = $values;
 		return false;
+	}
+
+	/**
+	 * A 422's field errors placed on the section's form fields: `[ field id => message, [ "dotted: message" of
+	 * fields not on this section ] ]` (the settings save and "Try these settings" show them the same way).
+	 *
+	 * @param string                   $section sync or mappings.
+	 * @param NSSync_Sidecar_Exception $e       The sidecar's refusal.
+	 * @return array [ errors, elsewhere ]
+	 */
+	public function place_errors( $section, NSSync_Sidecar_Exception $e ) {
+		$errors    = array();
+		$elsewhere = array();
+		foreach ( $e->get_errors() as $fe ) {
+			$field = $this->map->field_for_path( $section, $fe['field'] );
+			if ( ! $field ) {
+				$elsewhere[] = $fe['field'] . ': ' . self::strip_field_prefix( $fe['message'], $fe['field'] );
+				continue;
+			}
+			$message          = $this->line_message( $section, $field, $fe['field'], $fe['message'] );
+			$errors[ $field ] = isset( $errors[ $field ] ) ? $errors[ $field ] . ' ' . $message : $message;
+		}
+		return array( $errors, $elsewhere );
 	}
 
 	/**

@@ -30,6 +30,7 @@ class NSSync_Settings_Schema {
 		'prices'        => array( 'prices.price_level_id', 'prices.sale_price_level_id', 'prices.currency_id', 'schedules.prices' ),
 		'products'      => array( 'products.item_types', 'products.only_online', 'products.new_status', 'products.fields', 'schedules.products' ),
 		'fulfillments'  => array( 'fulfillments.complete_order', 'fulfillments.tracking_meta', 'schedules.fulfillments' ),
+		'reconcile'     => array( 'reconcile.tolerance', 'reconcile.lookback_days', 'schedules.reconcile' ),
 	);
 
 	/**
@@ -81,7 +82,7 @@ class NSSync_Settings_Schema {
 	 *
 	 * @var string[]
 	 */
-	const SYNC_NOW_FLOWS = array( 'orders', 'customers', 'inventory', 'prices', 'products', 'fulfillments' );
+	const SYNC_NOW_FLOWS = array( 'orders', 'customers', 'inventory', 'prices', 'products', 'fulfillments', 'reconcile' );
 
 	/**
 	 * Group titles and one line on what each flow does.
@@ -99,6 +100,7 @@ class NSSync_Settings_Schema {
 			'prices'        => array( __( 'Prices', 'netsuite-sync-for-woocommerce' ), __( 'Regular and sale prices from NetSuite price levels.', 'netsuite-sync-for-woocommerce' ) ),
 			'products'      => array( __( 'Products', 'netsuite-sync-for-woocommerce' ), __( 'NetSuite items create and update store products (matrix items become variable products).', 'netsuite-sync-for-woocommerce' ) ),
 			'fulfillments'  => array( __( 'Fulfillments', 'netsuite-sync-for-woocommerce' ), __( 'NetSuite item fulfillments add tracking to the order and can complete it.', 'netsuite-sync-for-woocommerce' ) ),
+			'reconcile'     => array( __( 'Reconciliation', 'netsuite-sync-for-woocommerce' ), __( 'A report that compares the store\'s orders with NetSuite\'s sales orders (missing, twice, totals, customer, status); it reads both and changes nothing. Sync now makes one over the look-back days; the Reconciliation section shows the reports.', 'netsuite-sync-for-woocommerce' ) ),
 		);
 	}
 
@@ -141,8 +143,10 @@ class NSSync_Settings_Schema {
 			'products.fields'             => array( 'csv', 'text', __( 'Fields kept in step', 'netsuite-sync-for-woocommerce' ), __( 'Product fields NetSuite overwrites, separated by commas, e.g. name, description, short_description, weight.', 'netsuite-sync-for-woocommerce' ) ),
 			'fulfillments.complete_order' => array( 'bool', 'checkbox', __( 'Complete orders on fulfillment', 'netsuite-sync-for-woocommerce' ), __( 'Mark the WooCommerce order completed when NetSuite fulfills it.', 'netsuite-sync-for-woocommerce' ) ),
 			'fulfillments.tracking_meta'  => array( 'text', 'text', __( 'Tracking meta key', 'netsuite-sync-for-woocommerce' ), __( 'Order meta key the tracking numbers are written to, e.g. _wc_shipment_tracking_items for the Shipment Tracking extension; empty: an order note only.', 'netsuite-sync-for-woocommerce' ) ),
+			'reconcile.tolerance'         => array( 'text', 'text', __( 'Tolerance', 'netsuite-sync-for-woocommerce' ), __( 'Totals and tax that differ by no more than this amount count as equal, e.g. 0.01.', 'netsuite-sync-for-woocommerce' ) ),
+			'reconcile.lookback_days'     => array( 'int', 'number', __( 'Look back (days)', 'netsuite-sync-for-woocommerce' ), __( 'The scheduled report and Sync now compare the orders of this many past days.', 'netsuite-sync-for-woocommerce' ) ),
 		);
-		foreach ( array( 'orders', 'customers', 'cancellations', 'fulfillments', 'inventory', 'prices', 'products' ) as $flow ) {
+		foreach ( array( 'orders', 'customers', 'cancellations', 'fulfillments', 'inventory', 'prices', 'products', 'reconcile' ) as $flow ) {
 			$defs[ 'schedules.' . $flow ] = array(
 				'text',
 				'text',

@@ -281,3 +281,161 @@
 		} );
 	} );
 }( jQuery, window.nssyncAdmin ) );
+
+/* Dry runs and reconciliation (issue 16): Preview NetSuite sales order, Try these settings, Reconciliation. */
+( function ( $, cfg ) {
+	'use strict';
+	if ( ! cfg ) {
+		return;
+	}
+	var t = cfg.i18n;
+
+	function call( action, data ) {
+		return $.post( cfg.ajaxUrl, $.extend( { action: action, nonce: cfg.nonces[ action ] }, data || {} ) );
+	}
+
+	function errorText( xhr ) {
+		var body = xhr && xhr.responseJSON;
+		return body && body.data && body.data.message ? body.data.message : t.error + ' HTTP ' + ( xhr ? xhr.status : '?' );
+	}
+
+	function show( $el, text, cls ) {
+		$el.text( text ).removeClass( 'nssync-ok nssync-bad' ).addClass( cls || '' );
+	}
+
+	// Order box: Preview NetSuite sales order (HTML escaped by the server, NSSync_Preview_View).
+	$( document ).on( 'click', '.nssync-preview-order', function () {
+		var $btn = $( this ).prop( 'disabled', true ), $r = $btn.siblings( '.nssync-result' ),
+			$out = $btn.closest( '.nssync-order-box' ).find( '.nssync-preview' ).empty();
+		show( $r, t.preview );
+		call( 'nssync_preview_order', { order_id: $btn.data( 'order-id' ) } ).done( function ( res ) {
+			if ( res.success ) {
+				show( $r, '' );
+				$out.html( res.data.html );
+			} else {
+				show( $r, res.data.message, 'nssync-bad' );
+			}
+		} ).fail( function ( xhr ) {
+			show( $r, errorText( xhr ), 'nssync-bad' );
+		} ).always( function () {
+			$btn.prop( 'disabled', false );
+		} );
+	} );
+
+	// Mappings: Try these settings on the last N orders — the form as it is, not saved.
+	$( document ).on( 'input change', '#nssync-try-limit', function () {
+		var $btn = $( '#nssync-try-settings' ), n = parseInt( this.value, 10 ) || 10;
+		$btn.text( String( $btn.data( 'label' ) ).replace( '%d', n ) );
+	} );
+
+	function markField( id, message ) {
+		var $input = $( '[name="' + id + '"], [name^="' + id + '["]' ).first(), $row = $input.parents( 'tr' ).last(),
+			$td = $row.children( 'td' ).first();
+		if ( ! $td.length ) {
+			return false;
+		}
+		$td.prepend( $( '<span class="nssync-field-error nssync-try-error" role="alert">' ).text( message ) );
+		$row.addClass( 'nssync-try-marked' );
+		return true;
+	}
+
+	$( document ).on( 'click', '#nssync-try-settings', function () {
+		var $btn = $( this ).prop( 'disabled', true ), $r = $btn.siblings( '.nssync-result' ), $out = $( '#nssync-try-results' ).empty(),
+			data = $btn.closest( 'form' ).serializeArray().filter( function ( f ) {
+				return [ 'action', 'nonce', '_wpnonce', '_wp_http_referer', 'save' ].indexOf( f.name ) === -1;
+			} );
+		$( '.nssync-try-error' ).remove();
+		$( '.nssync-try-marked' ).removeClass( 'nssync-try-marked' );
+		data.push( { name: 'action', value: 'nssync_preview_settings' }, { name: 'nonce', value: cfg.nonces.nssync_preview_settings },
+			{ name: 'limit', value: $( '#nssync-try-limit' ).val() } );
+		show( $r, t.trying );
+		$.post( cfg.ajaxUrl, $.param( data ) ).done( function ( res ) {
+			if ( res.success ) {
+				show( $r, '' );
+				$out.html( res.data.html );
+				return;
+			}
+			show( $r, res.data.message, 'nssync-bad' );
+			$.each( res.data.field_errors || {}, function ( id, message ) { markField( id, message ); } );
+		} ).fail( function ( xhr ) {
+			show( $r, errorText( xhr ), 'nssync-bad' );
+		} ).always( function () {
+			$btn.prop( 'disabled', false );
+		} );
+	} );
+
+	// Reconciliation: start a report, follow it until it is done, apply a fix.
+	function follow( reportId, tries ) {
+		var $box = $( '#nssync-reconcile-report' );
+		call( 'nssync_reconcile_report', { report_id: reportId } ).done( function ( res ) {
+			if ( ! res.success ) {
+				$box.find( '.nssync-report-progress' ).addClass( 'nssync-bad' ).text( res.data.message );
+				return;
+			}
+			if ( res.data.finished ) {
+				$box.html( res.data.html ).attr( 'data-status', res.data.status );
+				return;
+			}
+			$box.find( '.nssync-report-progress' ).contents().last().replaceWith( document.createTextNode( res.data.progress ) );
+			if ( tries > 300 ) {
+				$box.find( '.nssync-report-progress' ).text( t.slow );
+				return;
+			}
+			setTimeout( function () { follow( reportId, tries + 1 ); }, 2000 );
+		} ).fail( function ( xhr ) {
+			$box.find( '.nssync-report-progress' ).addClass( 'nssync-bad' ).text( errorText( xhr ) );
+		} );
+	}
+
+	$( function () {
+		var $box = $( '#nssync-reconcile-report' );
+		if ( $box.data( 'report-id' ) && [ 'pending', 'running' ].indexOf( String( $box.data( 'status' ) ) ) !== -1 ) {
+			follow( $box.data( 'report-id' ), 0 );
+		}
+	} );
+
+	$( document ).on( 'click', '#nssync-reconcile-start', function () {
+		var $btn = $( this ).prop( 'disabled', true ), $r = $btn.siblings( '.nssync-result' );
+		show( $r, t.starting );
+		call( 'nssync_reconcile_start', { from: $( '#nssync-reconcile-from' ).val(), to: $( '#nssync-reconcile-to' ).val() } ).done( function ( res ) {
+			if ( ! res.success ) {
+				show( $r, res.data.message, 'nssync-bad' );
+				return;
+			}
+			show( $r, '' );
+			$( '#nssync-reconcile-report' ).html( res.data.html ).attr( 'data-report-id', res.data.report_id );
+			follow( res.data.report_id, 0 );
+		} ).fail( function ( xhr ) {
+			show( $r, errorText( xhr ), 'nssync-bad' );
+		} ).always( function () {
+			$btn.prop( 'disabled', false );
+		} );
+	} );
+
+	$( document ).on( 'click', '.nssync-reconcile-fix', function () {
+		var $btn = $( this ).prop( 'disabled', true ), $r = $btn.siblings( '.nssync-result' );
+		show( $r, t.fixing );
+		call( 'nssync_reconcile_fix', { report_id: $btn.data( 'report-id' ), findings: String( $btn.data( 'findings' ) ) } ).done( function ( res ) {
+			if ( ! res.success ) {
+				show( $r, res.data.message, 'nssync-bad' );
+				$btn.prop( 'disabled', false );
+				return;
+			}
+			show( $r, res.data.message, res.data.refused.length ? 'nssync-bad' : 'nssync-ok' );
+			$.each( res.data.fixed, function ( i, index ) {
+				$( '.nssync-findings tr[data-index="' + index + '"]' ).addClass( 'nssync-done' ).find( '.nssync-reconcile-fix' ).prop( 'disabled', true );
+			} );
+			// A finding fixed one way is not offered again by "Re-queue all".
+			$( '.nssync-reconcile-fix' ).not( '.nssync-findings .nssync-reconcile-fix' ).each( function () {
+				var left = String( $( this ).data( 'findings' ) ).split( ',' ).filter( function ( i ) { return res.data.fixed.indexOf( parseInt( i, 10 ) ) === -1; } );
+				$( this ).data( 'findings', left.join( ',' ) ).prop( 'disabled', ! left.length );
+			} );
+			if ( ! res.data.fixed.length ) {
+				$btn.prop( 'disabled', false );
+			}
+		} ).fail( function ( xhr ) {
+			show( $r, errorText( xhr ), 'nssync-bad' );
+			$btn.prop( 'disabled', false );
+		} );
+	} );
+}( jQuery, window.nssyncAdmin ) );

@@ -3,11 +3,13 @@
  * Contract script: the plugin's own client (signing + HTTP) against a real sidecar, through the shim's real
  * HTTP transport. Run by tests/test_plugin_contract.py:
  *
- *   php sidecar-call.php <sidecar url> <shared secret> <step>
+ *   php sidecar-call.php <sidecar url> <shared secret> <step> [<argument>...]
  *
  * Steps print one JSON object: get-settings, put-settings, put-invalid, wrong-secret, round-trip, event, and
  * (second release) status, runs, jobs, jobs-retry-all, catalog, catalog-csv, order-box, credentials-oauth2,
- * save-wrong-secret, lookup, cli-status.
+ * save-wrong-secret, lookup, cli-status, and (dry run and reconciliation) preview-order <woo id>,
+ * preview-settings, reconcile-start <from Y-m-d> <to Y-m-d>, reconcile-report <report id>. Those four run the
+ * plugin's own admin-ajax handlers (the shim's wp_send_json_* throws what would be sent) and print it.
  *
  * @package NSSync
  */
@@ -15,6 +17,24 @@
 require_once dirname( __DIR__ ) . '/bootstrap.php';
 
 list( , $url, $secret, $step ) = $argv;
+$args = array_slice( $argv, 4 );
+
+/**
+ * Run an admin-ajax handler of the plugin with these POST fields; what it would send as JSON.
+ *
+ * @param callable $handler Handler.
+ * @param array    $post    POST fields.
+ * @return array success, data.
+ */
+function nssync_contract_ajax( $handler, $post ) {
+	$_POST = $post;
+	try {
+		call_user_func( $handler );
+	} catch ( NSSync_Shim_Json $sent ) {
+		return array( 'success' => $sent->success, 'data' => $sent->data, 'status' => $sent->status );
+	}
+	throw new RuntimeException( 'the handler sent no JSON' );
+}
 update_option( NSSync_Options::SIDECAR_URL, $url );
 update_option( NSSync_Options::SHARED_SECRET, $secret );
 $client = new NSSync_Sidecar_Client( new NSSync_Options() );
@@ -150,6 +170,61 @@ try {
 			$options = new NSSync_Options();
 			( new NSSync_CLI( $client, new NSSync_Forwarder( $options, $client, new NSSync_Payloads() ) ) )->status();
 			$answer = array( 'lines' => WP_CLI::$out );
+			break;
+		case 'preview-order':
+			// The order box's "Preview NetSuite sales order": the handler's answer, and the raw preview.
+			nssync_shim_add_order( array( 'id' => (int) $args[0], 'status' => 'processing' ) );
+			$options = new NSSync_Options();
+			$answer  = array( 'ajax' => nssync_contract_ajax( array( new NSSync_Preview( $options, $client ), 'preview_order' ), array( 'order_id' => $args[0] ) ) );
+			if ( $answer['ajax']['success'] ) {
+				$answer['raw'] = $client->post( '/v1/preview/orders/' . (int) $args[0], null, 45 );
+			}
+			break;
+		case 'preview-settings':
+			// Mappings → "Try these settings": the form as shown with one unsaved change, then one the sidecar refuses.
+			$options = new NSSync_Options();
+			$map     = new NSSync_Settings_Map();
+			$preview = new NSSync_Preview( $options, $client, $map );
+			$before  = $client->get( '/v1/settings', 10 );
+			$post    = $map->form_values( 'mappings', $before );
+			$post['nssync_orders__field_map'] = 'customer_note = memo';
+			$post['nssync_rules_mode']        = 'json';
+			$post['limit']                    = '2';
+			$good                             = nssync_contract_ajax( array( $preview, 'preview_settings' ), $post );
+			$post['nssync_orders__shipping_item_id'] = 'abc';
+			$answer = array(
+				'good'      => $good,
+				'bad'       => nssync_contract_ajax( array( $preview, 'preview_settings' ), $post ),
+				'unchanged' => $client->get( '/v1/settings', 10 ) === $before,
+			);
+			break;
+		case 'reconcile-start':
+			$options = new NSSync_Options();
+			$answer  = array(
+				'ajax'        => nssync_contract_ajax( array( new NSSync_Reconcile_Report( $options, $client ), 'start' ), array( 'from' => $args[0], 'to' => $args[1] ) ),
+				'last_report' => $options->last_report(),
+			);
+			break;
+		case 'reconcile-report':
+			// The report as the section follows it, its CSV, then the one-click fix of every finding that offers one.
+			$options = new NSSync_Options();
+			$section = new NSSync_Reconcile_Report( $options, $client );
+			$report  = nssync_contract_ajax( array( $section, 'report' ), array( 'report_id' => $args[0] ) );
+			$raw     = $client->get( '/v1/reports/' . (int) $args[0], 10 );
+			$fixable = array();
+			foreach ( $raw['findings'] as $i => $finding ) {
+				if ( null !== $finding['fix'] ) {
+					$fixable[] = $i;
+				}
+			}
+			list( $name, $csv ) = $section->csv( (int) $args[0] );
+			$answer             = array(
+				'ajax'     => $report,
+				'raw'      => $raw,
+				'filename' => $name,
+				'csv'      => $csv,
+				'fix'      => $fixable ? nssync_contract_ajax( array( $section, 'fix' ), array( 'report_id' => $args[0], 'findings' => implode( ',', $fixable ) ) ) : null,
+			);
 			break;
 		default:
 			throw new InvalidArgumentException( 'unknown step ' . $step );

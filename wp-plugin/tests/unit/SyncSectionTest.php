@@ -36,6 +36,7 @@ class SyncSectionTest extends TestCase {
 			'fulfillments'  => array( 'complete_order' => true, 'tracking_meta' => '_wc_shipment_tracking_items' ),
 			'cancellations' => array( 'from_netsuite' => false ),
 			'schedules'     => array( 'inventory' => '0 * * * *' ),
+			'reconcile'     => array( 'tolerance' => '0.0100', 'lookback_days' => 7 ),
 		);
 		$this->status = array(
 			'flows' => array(
