@@ -248,3 +248,4 @@ def test_a_bad_window_from_wp_admin_is_refused_before_the_sidecar(sidecar):
     out = php_call(sidecar.url, SHARED_SECRET, "reconcile-start", "2026-12-04", "2026-12-01")
     assert out["body"]["ajax"]["success"] is False and out["body"]["ajax"]["status"] == 400
     assert out["body"]["last_report"] == 0
+

@@ -15,6 +15,13 @@ defined( 'ABSPATH' ) || exit;
 class NSSync_Settings_Map {
 
 	/**
+	 * Product fields the sidecar's products flow writes (``products.fields``); each is "create only" unless it is
+	 * listed as kept in step.
+	 */
+	const PRODUCT_FIELDS = array( 'name', 'description', 'short_description', 'weight', 'regular_price', 'stock_quantity', 'status' );
+
+
+	/**
 	 * Field definitions of one section: field id => [path, kind, type, title, desc, options] (from
 	 * NSSync_Settings_Schema).
 	 *
@@ -210,6 +217,11 @@ class NSSync_Settings_Map {
 				return is_array( $value ) ? array_values( array_map( 'strval', $value ) ) : array();
 			case 'csv':
 				return is_array( $value ) ? implode( ', ', array_map( 'strval', $value ) ) : ( null === $value ? '' : (string) $value );
+			case 'modes':
+				// products.fields: {field: create_only|create_and_update} shown as the fields kept in step.
+				return implode( ', ', array_keys( array_filter( (array) $value, static function ( $mode ) {
+					return 'create_and_update' === $mode;
+				} ) ) );
 			case 'locations':
 				return is_array( $value ) && $value ? array_values( array_map( 'strval', $value ) ) : array( 'all' );
 			case 'map':
@@ -247,6 +259,13 @@ class NSSync_Settings_Map {
 				return array_values( array_filter( array_map( 'sanitize_text_field', (array) $raw ), 'strlen' ) );
 			case 'csv':
 				return array_values( array_filter( array_map( 'trim', explode( ',', sanitize_text_field( (string) $raw ) ) ), 'strlen' ) );
+			case 'modes':
+				$kept  = array_values( array_filter( array_map( 'trim', explode( ',', sanitize_text_field( (string) $raw ) ) ), 'strlen' ) );
+				$modes = array();
+				foreach ( array_unique( array_merge( self::PRODUCT_FIELDS, $kept ) ) as $field ) {
+					$modes[ $field ] = in_array( $field, $kept, true ) ? 'create_and_update' : 'create_only';
+				}
+				return $modes;
 			case 'bool':
 				return in_array( $raw, array( 'yes', '1', 1, true ), true );
 			case 'int':

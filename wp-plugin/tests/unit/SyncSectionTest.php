@@ -32,7 +32,7 @@ class SyncSectionTest extends TestCase {
 			'refunds'       => array( 'record' => 'creditMemo', 'item_id' => '55' ),
 			'inventory'     => array( 'locations' => array( '1' ), 'safety_buffer' => 2 ),
 			'prices'        => array( 'price_level_id' => '1', 'sale_price_level_id' => '5', 'currency_id' => '1' ),
-			'products'      => array( 'item_types' => array( 'inventoryItem', 'kitItem' ), 'only_online' => true, 'new_status' => 'draft', 'fields' => array( 'name', 'description' ) ),
+			'products'      => array( 'item_types' => array( 'InvtPart', 'Kit' ), 'only_online' => true, 'new_status' => 'draft', 'fields' => array( 'name' => 'create_and_update', 'description' => 'create_and_update', 'short_description' => 'create_only', 'weight' => 'create_only', 'regular_price' => 'create_only', 'stock_quantity' => 'create_only', 'status' => 'create_only' ) ),
 			'fulfillments'  => array( 'complete_order' => true, 'tracking_meta' => '_wc_shipment_tracking_items' ),
 			'cancellations' => array( 'from_netsuite' => false ),
 			'schedules'     => array( 'inventory' => '0 * * * *' ),
@@ -133,6 +133,7 @@ class SyncSectionTest extends TestCase {
 		$values = $this->map->form_values( 'sync', $this->stored );
 		$this->assertSame( 'inventoryItem, kitItem', $values['nssync_products__item_types'] );
 		$this->assertSame( 'yes', $values['nssync_products__only_online'] );
+		$this->assertSame( 'name, description', $values['nssync_products__fields'] ); // shown as the fields kept in step
 		list( $patch, $errors ) = $this->map->patch_from_post( 'sync', $values );
 		$this->assertSame( array(), $errors );
 		foreach ( array( 'products.item_types', 'products.fields', 'products.new_status', 'prices.sale_price_level_id', 'refunds.item_id', 'fulfillments.tracking_meta', 'orders.record' ) as $path ) {
