@@ -131,7 +131,7 @@ class SyncSectionTest extends TestCase {
 
 	public function test_every_flow_setting_round_trips() {
 		$values = $this->map->form_values( 'sync', $this->stored );
-		$this->assertSame( 'inventoryItem, kitItem', $values['nssync_products__item_types'] );
+		$this->assertSame( 'InvtPart, Kit', $values['nssync_products__item_types'] );
 		$this->assertSame( 'yes', $values['nssync_products__only_online'] );
 		$this->assertSame( 'name, description', $values['nssync_products__fields'] ); // shown as the fields kept in step
 		list( $patch, $errors ) = $this->map->patch_from_post( 'sync', $values );
