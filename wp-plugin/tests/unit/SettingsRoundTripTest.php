@@ -49,7 +49,7 @@ class SettingsRoundTripTest extends TestCase {
 			'prices'       => array( 'price_level_id' => '1', 'currency_id' => '2' ),
 			'refunds'      => array( 'record' => 'cashRefund' ),
 			'fulfillments' => array( 'complete_order' => false ),
-			'schedules'    => array( 'orders' => '*/10 * * * *', 'customers' => 'off', 'refunds' => '*/15 * * * *', 'cancellations' => '*/15 * * * *', 'fulfillments' => '*/15 * * * *', 'inventory' => '0 * * * *', 'prices' => '0 3 * * *', 'products' => 'off', 'reconcile' => '0 2 * * *' ),
+			'schedules'    => array( 'orders' => '*/10 * * * *', 'customers' => 'off', 'refunds' => '*/15 * * * *', 'cancellations' => '*/15 * * * *', 'fulfillments' => '*/15 * * * *', 'inventory' => '*/5 * * * *', 'inventory_full' => '30 2 * * *', 'prices' => '0 3 * * *', 'products' => 'off', 'reconcile' => '0 2 * * *' ),
 			'reconcile'    => array( 'tolerance' => '0.0100', 'lookback_days' => 7 ),
 		);
 		$GLOBALS['nssync_shim']['http'] = function ( $url, $args ) {

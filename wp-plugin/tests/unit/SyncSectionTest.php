@@ -126,7 +126,7 @@ class SyncSectionTest extends TestCase {
 		$this->assertSame( 'cashSale', $sent['orders']['record'] );
 		$this->assertArrayNotHasKey( 'prices', $sent, 'a flow not on the form keeps its stored settings' );
 		$this->assertArrayNotHasKey( 'products', $sent );
-		$this->assertSame( array( 'orders', 'inventory' ), array_keys( $sent['schedules'] ) );
+		$this->assertEqualsCanonicalizing( array( 'orders', 'inventory', 'inventory_full' ), array_keys( $sent['schedules'] ) );
 	}
 
 	public function test_every_flow_setting_round_trips() {
