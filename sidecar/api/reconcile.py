@@ -17,7 +17,8 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from sidecar.api import json_body, signed_blueprint, validation_error
 from sidecar.api.errors import ApiError
-from sidecar.api.paging import iso
+from sidecar.api.paging import iso, page
+from sidecar.api.params import Choice, PageArgs, query_args
 from sidecar.flows.base import NewEvent
 from sidecar.pipeline.intake import accept
 from sidecar.pipeline.runs import start_run
@@ -54,6 +55,18 @@ def start_report():
     report = Report.create(kind="reconcile", params=params)
     run, _ = start_run("reconcile", "manual")
     return jsonify({"report_id": report.id, "run_id": run.id, "status": report.status}), 202
+
+
+class ReportsArgs(PageArgs):
+    kind = Choice(["reconcile"], load_default="reconcile")
+
+
+@bp.get("/reports")
+def list_reports():
+    """The newest reports first (the nightly one included), without their findings: ``?kind=&limit=&offset=``."""
+    args = query_args(ReportsArgs)
+    query = Report.select().where(Report.kind == args["kind"]).order_by(Report.id.desc())
+    return jsonify(page(query, "reports", lambda r: {k: v for k, v in render(r).items() if k != "findings"}, args))
 
 
 @bp.get("/reports/<int:report_id>")

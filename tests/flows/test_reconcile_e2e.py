@@ -57,6 +57,10 @@ def test_a_clean_store_reconciles_with_no_finding_and_the_counts_reach_metrics(s
     report = reconcile(stack)
     assert report["counts"]["orders"] == 3 and report["counts"]["sales_orders"] == 3
     assert report["findings"] == []
+    listed = stack.api.get("/v1/reports?kind=reconcile&limit=1").get_json()
+    assert [r["id"] for r in listed["reports"]] == [report["id"]] and listed["total"] == 1
+    assert "findings" not in listed["reports"][0] and listed["reports"][0]["counts"]["orders"] == 3
+    assert stack.api.get("/v1/reports?kind=weather").status_code == 422
     metrics = stack.api.client.get("/metrics").get_data(as_text=True)
     assert 'nssync_reconcile_findings{kind="missing_in_netsuite"} 0.0' in metrics
     assert "nssync_reconcile_orders 3.0" in metrics

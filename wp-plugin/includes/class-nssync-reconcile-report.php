@@ -62,7 +62,7 @@ class NSSync_Reconcile_Report {
 	 * @param int $report_id Report id from the URL (0: the last one started here).
 	 */
 	public function output( $report_id = 0 ) {
-		$report_id = $report_id ? absint( $report_id ) : $this->options->last_report();
+		$report_id = $report_id ? absint( $report_id ) : $this->newest_report_id();
 		echo '<h2>' . esc_html__( 'Reconciliation', 'netsuite-sync-for-woocommerce' ) . '</h2>';
 		echo '<p>' . esc_html__( 'Compares the store\'s orders in the export statuses with NetSuite\'s sales orders: orders missing in NetSuite or there twice, totals or tax that differ, another customer, a status out of step. It reads both systems and changes nothing; a finding with a safe fix has a button, every other one says what to check.', 'netsuite-sync-for-woocommerce' ) . '</p>';
 		echo '<p class="nssync-reconcile-form"><label>' . esc_html__( 'From', 'netsuite-sync-for-woocommerce' ) . ' <input type="date" id="nssync-reconcile-from" value="' . esc_attr( wp_date( 'Y-m-d', time() - self::DEFAULT_DAYS * DAY_IN_SECONDS ) ) . '"></label> ';
@@ -90,6 +90,24 @@ class NSSync_Reconcile_Report {
 			echo '<p class="description">' . esc_html__( 'No report yet: pick the dates and Start. A report is also made every night (the schedule is under Sync → Reconciliation).', 'netsuite-sync-for-woocommerce' ) . '</p>';
 		}
 		echo '</div>';
+	}
+
+	/**
+	 * The newest report the sidecar has (the nightly one included); the one last started here when the sidecar
+	 * cannot say.
+	 *
+	 * @return int
+	 */
+	private function newest_report_id() {
+		try {
+			$listed = $this->client->get( '/v1/reports?kind=reconcile&limit=1', 10 );
+			if ( ! empty( $listed['reports'][0]['id'] ) ) {
+				return absint( $listed['reports'][0]['id'] );
+			}
+		} catch ( NSSync_Sidecar_Exception $e ) {
+			unset( $e ); // the report below says what is wrong with the sidecar.
+		}
+		return $this->options->last_report();
 	}
 
 	/**

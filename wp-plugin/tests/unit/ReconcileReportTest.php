@@ -202,7 +202,7 @@ class ReconcileReportTest extends TestCase {
 		$this->section->output();
 		$html = ob_get_clean();
 		$this->assertStringContainsString( 'No report yet', $html );
-		$this->assertSame( array(), $GLOBALS['nssync_shim']['requests'] );
+		$this->assertSame( array( 'http://127.0.0.1:8765/v1/reports?kind=reconcile&limit=1' ), array_column( $GLOBALS['nssync_shim']['requests'], 'url' ) );
 		$this->assertStringContainsString( 'id="nssync-reconcile-from" value="' . wp_date( 'Y-m-d', time() - 7 * DAY_IN_SECONDS ) . '"', $html );
 		$this->assertStringContainsString( 'id="nssync-reconcile-to" value="' . wp_date( 'Y-m-d' ) . '"', $html );
 
@@ -223,6 +223,15 @@ class ReconcileReportTest extends TestCase {
 		$this->section->output();
 		$html = ob_get_clean();
 		$this->assertStringContainsString( 'The sidecar does not answer, so no report can be started or read now.', $html );
+
+		// The nightly report (made by the sidecar, never started here) is the one shown when it is the newest.
+		$this->answers['/v1/reports/12'] = array( 200, self::report() );
+		$this->answers['/v1/reports']    = array( 200, array( 'reports' => array( array( 'id' => 12 ) ), 'total' => 1 ) );
+		( new NSSync_Options() )->set_last_report( 3 );
+		ob_start();
+		$this->section->output();
+		$html = ob_get_clean();
+		$this->assertStringContainsString( 'data-report-id="12" data-status="done"', $html );
 	}
 
 	public function test_the_csv_is_the_sidecars_bytes_and_its_download_checks_nonce_and_capability_first() {
