@@ -9,6 +9,8 @@ Replays, duplicate webhooks and the echo of our own write-back all end at "Alrea
 
 from __future__ import annotations
 
+import datetime as dt
+
 from sidecar.clients.errors import NotFoundError
 from sidecar.flows import customers, item_lookup
 from sidecar.flows.base import FlowBusy, FlowContext, FlowError
@@ -17,6 +19,7 @@ from sidecar.mapping import orders as order_map
 from sidecar.mapping.common import MappingError, fingerprint
 from sidecar.mapping.rules import apply_field_map
 from sidecar.store import binder
+from sidecar.store.models import utcnow
 
 UNFULFILLED = {"A", "B"}  # Pending Approval, Pending Fulfillment
 META_ID, META_NUMBER = "_netsuite_sales_order_id", "_netsuite_sales_order_number"
@@ -65,7 +68,7 @@ def export(ctx: FlowContext, order: dict) -> str:
     ns_id = create_or_adopt(ctx, record_type, body, RECORD_LABEL[record_type])
     record = ctx.netsuite.get(record_type, ns_id)
     link = _bind(order, record, body["externalId"], record_type)
-    write_back(ctx, order, link)
+    write_back(ctx, order, link, creator=True)
     return f"Created {link.ns_number} (internal id {link.ns_id}, total {record.get('total')})"
 
 
@@ -79,10 +82,19 @@ def _bind(order: dict, record: dict, ext_id: str, record_type: str = "salesOrder
                        data={"lines": fingerprint(order_map.lines_fingerprint_source(order)), "record": record_type})
 
 
-def write_back(ctx: FlowContext, order: dict, link) -> None:
-    """Order meta with the NetSuite id and number, and a private note; once per link."""
+WRITE_BACK_GRACE_S = 120  # how long the job that created the record is trusted to be writing back
+
+
+def write_back(ctx: FlowContext, order: dict, link, *, creator: bool = False) -> None:
+    """Order meta with the NetSuite id and number, and a private note; once per link.
+
+    The job that created the record writes back. Another job (the checkout's second event) that finds the link
+    while that write-back is under way waits instead of writing the note a second time; it finishes a write-back
+    only when the creator has not done it within WRITE_BACK_GRACE_S (it crashed in between)."""
     if (link.data or {}).get("written_back"):
         return
+    if not creator and link.updated_at > utcnow() - dt.timedelta(seconds=WRITE_BACK_GRACE_S):
+        raise FlowBusy(f"order {order['id']} was just exported by another job; trying again shortly")
     ctx.woo.set_order_meta(order["id"], {META_ID: link.ns_id, META_NUMBER: link.ns_number})
     kind = RECORD_LABEL[(link.data or {}).get("record") or "salesOrder"].removeprefix("the ")
     ctx.woo.add_order_note(order["id"], f"Exported to NetSuite as {kind} {link.ns_number} "
