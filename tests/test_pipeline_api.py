@@ -184,3 +184,24 @@ def test_cli_commands_with_no_sidecar_running_say_so_in_one_line(monkeypatch, ca
         assert main([*argv, "--url", "127.0.0.1:9"]) == 1
         err = capsys.readouterr().err
         assert err.count("\n") == 1 and "did not answer" in err and "Traceback" not in err
+
+
+def test_an_order_exported_after_a_failure_shows_no_error(api):
+    """Seen on a real store: the order was exported by "Send to NetSuite again" once its item existed, yet
+    GET /v1/orders/<id> still carried the first attempt's "has no NetSuite item"."""
+    from sidecar.store import binder
+
+    def event(key: str, topic: str, status: str) -> None:
+        made, _ = accept(NewEvent(key=key, source="plugin", topic=topic, resource_id="67"))
+        Event.update(status=status, last_error="SKU CAP-3 has no NetSuite item" if status == "failed" else None
+                     ).where(Event.id == made.id).execute()
+
+    event("a", "order.created", "failed")
+    huey.flush()
+    failed = api.get("/v1/orders/67").get_json()
+    assert (failed["status"], failed["last_error"]) == ("failed", "SKU CAP-3 has no NetSuite item")
+    event("b", "order.updated", "done")
+    binder.bind("order", 67, "48", ns_number="SO48")
+    huey.flush()
+    exported = api.get("/v1/orders/67").get_json()
+    assert (exported["status"], exported["ns_number"], exported["last_error"]) == ("exported", "SO48", None)

@@ -30,7 +30,7 @@ def order_state(woo_id: str):
         "ns_number": link.ns_number if link else None,
         "external_id": link.external_id if link else None,
         "status": _state(link, events),
-        "last_error": next((e.last_error for e in events if e.status == "failed" and e.last_error), None),
+        "last_error": _last_error(events),
         "synced_at": link.updated_at.isoformat() + "Z" if link else None,
         "history": [_history_row(e) for e in events],
         "record": ((link.data or {}).get("record") or "salesOrder") if link and link.ns_id else None,
@@ -51,6 +51,17 @@ def _state(link, events: list[Event]) -> str:
     if latest and latest.status in ("pending", "running"):
         return "pending"
     return "not_exported"
+
+
+def _last_error(events: list[Event]) -> str | None:
+    """The error of a failure since the order's last successful event; an export that succeeded after a fix
+    (a retry, "Send to NetSuite again") leaves no error behind."""
+    for event in events:  # newest first
+        if event.status == "done":
+            return None
+        if event.status == "failed" and event.last_error:
+            return event.last_error
+    return None
 
 
 def _history_row(event: Event) -> dict:

@@ -66,7 +66,7 @@ def export(ctx: FlowContext, order: dict) -> str:
         raise
     record = ctx.netsuite.get(record_type, ns_id)
     link = _bind(order, record, body["externalId"], record_type)
-    write_back(ctx, order, link)
+    write_back(ctx, order, link, creator=True)
     return f"Created {link.ns_number} (internal id {link.ns_id}, total {record.get('total')})"
 
 
@@ -80,10 +80,26 @@ def _bind(order: dict, record: dict, ext_id: str, record_type: str = "salesOrder
                        data={"lines": fingerprint(order_map.lines_fingerprint_source(order)), "record": record_type})
 
 
-def write_back(ctx: FlowContext, order: dict, link) -> None:
-    """Order meta with the NetSuite id and number, and a private note; once per link."""
+def write_back(ctx: FlowContext, order: dict, link, *, creator: bool = False) -> None:
+    """Order meta with the NetSuite id and number, and a private note; once per link.
+
+    The job that created the record writes back, still holding the order's claim. Another job (the checkout's
+    second event) that finds the link takes the claim first, so it waits while the creator is alive and writing
+    back, then re-reads the link: the note is written once. A creator that died in between left its claim with
+    its lease, so the waiter finishes the write-back as soon as that lease is gone."""
     if (link.data or {}).get("written_back"):
         return
+    if creator:
+        _write_back(ctx, order, link)
+        return
+    with claims.hold(ctx, "order", order["id"], f"order {order['id']} was just exported by another job; trying "
+                                                "again shortly"):
+        link = binder.find("order", order["id"])
+        if not (link.data or {}).get("written_back"):
+            _write_back(ctx, order, link)
+
+
+def _write_back(ctx: FlowContext, order: dict, link) -> None:
     ctx.woo.set_order_meta(order["id"], {META_ID: link.ns_id, META_NUMBER: link.ns_number})
     kind = RECORD_LABEL[(link.data or {}).get("record") or "salesOrder"].removeprefix("the ")
     ctx.woo.add_order_note(order["id"], f"Exported to NetSuite as {kind} {link.ns_number} "

@@ -91,3 +91,33 @@ def test_a_change_seen_while_another_job_exports_the_order_waits_for_it(app, mon
             after_sale.handle_order_change(event, ctx(Woo()))
         binder.release("order", 8, other)
         assert after_sale.handle_order_change(event, ctx(Woo())) == "Not exported yet: status cancelled"
+
+
+def test_the_second_event_of_a_checkout_does_not_write_the_export_note_twice(app):
+    """order.created and order.updated of one checkout run at once: the one that created the sales order writes
+    the note; the other finds the fresh link while that write-back is under way and waits (seen on a real store:
+    two "Exported to NetSuite as sales order SO2" notes on one order)."""
+    from sidecar.flows import orders
+
+    class Writer(Woo):
+        def set_order_meta(self, order_id, meta):
+            self.meta = meta
+
+    with app.app_context():
+        link = binder.bind("order", 9, "79", ns_number="SO9", data={"record": "salesOrder"})
+        creator = live_holder()
+        assert binder.claim("order", 9, creator)  # the creator still holds the order's claim, mid write-back
+        woo = Writer()
+        with pytest.raises(FlowBusy):
+            orders.write_back(ctx(woo), {"id": 9}, binder.find("order", 9))
+        assert woo.notes == []
+        orders.write_back(ctx(woo), {"id": 9}, link, creator=True)  # the creator finishes
+        binder.release("order", 9, creator)
+        orders.write_back(ctx(woo), {"id": 9}, binder.find("order", 9))  # the other job: nothing left to do
+        assert woo.notes == ["Exported to NetSuite as sales order SO9 (internal id 79)."]
+        binder.bind("order", 10, "80", ns_number="SO10", data={"record": "salesOrder"})
+        dead = live_holder()
+        assert binder.claim("order", 10, dead)
+        Event.update(lease_until=utcnow() - dt.timedelta(seconds=1)).where(Event.id == dead.id).execute()
+        orders.write_back(ctx(woo), {"id": 10}, binder.find("order", 10))  # the creator died: a later job finishes
+        assert woo.notes[-1] == "Exported to NetSuite as sales order SO10 (internal id 80)."

@@ -64,7 +64,7 @@ class NSSync_Order_Box_View {
 	private function export( $state ) {
 		$status = isset( $state['status'] ) && is_scalar( $state['status'] ) ? (string) $state['status'] : '';
 		$number = isset( $state['ns_number'] ) && is_scalar( $state['ns_number'] ) ? (string) $state['ns_number'] : '';
-		$when   = $this->first_time( $state, array( 'exported_at', 'updated_at' ) );
+		$when   = $this->first_time( $state, array( 'synced_at', 'exported_at', 'updated_at' ) ); // synced_at: GET /v1/orders/<id>.
 		if ( '' === $when && ! empty( $state['history'] ) && is_array( $state['history'] ) ) {
 			$last = end( $state['history'] );
 			$when = is_array( $last ) ? $this->first_time( $last, array( 'at', 'created_at' ) ) : '';

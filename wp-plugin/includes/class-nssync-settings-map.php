@@ -15,13 +15,6 @@ defined( 'ABSPATH' ) || exit;
 class NSSync_Settings_Map {
 
 	/**
-	 * Product fields the sidecar's products flow writes (``products.fields``); each is "create only" unless it is
-	 * listed as kept in step.
-	 */
-	const PRODUCT_FIELDS = array( 'name', 'description', 'short_description', 'weight', 'regular_price', 'stock_quantity', 'status' );
-
-
-	/**
 	 * Field definitions of one section: field id => [path, kind, type, title, desc, options] (from
 	 * NSSync_Settings_Schema).
 	 *
@@ -88,9 +81,11 @@ class NSSync_Settings_Map {
 	 * @param array         $posted  field id => raw posted value (absent checkbox / multiselect = not set).
 	 * @param string[]|null $groups  Sync groups that were on the form (null: all); fields of other groups are
 	 *                               left out of the patch, so the sidecar keeps their values.
+	 * @param array|null    $known   The sidecar's settings document: a field whose path it does not hold (a
+	 *                               setting of a newer sidecar) is left out of the patch; null: send every field.
 	 * @return array [ patch, errors ]: errors are field id => message for values that cannot be parsed.
 	 */
-	public function patch_from_post( $section, $posted, $groups = null ) {
+	public function patch_from_post( $section, $posted, $groups = null, $known = null ) {
 		$patch  = array();
 		$errors = array();
 		if ( 'mappings' === $section && isset( $posted['nssync_rules_mode'] ) && 'rows' === $posted['nssync_rules_mode'] ) {
@@ -99,6 +94,9 @@ class NSSync_Settings_Map {
 		}
 		foreach ( $this->fields( $section ) as $id => $def ) {
 			if ( 'sync' === $section && null !== $groups && ! in_array( NSSync_Settings_Schema::group_of( $def[0] ), $groups, true ) ) {
+				continue;
+			}
+			if ( null !== $known && ! $this->has( $known, $def[0] ) ) {
 				continue;
 			}
 			$raw = array_key_exists( $id, $posted ) ? $posted[ $id ] : null;
@@ -187,6 +185,43 @@ class NSSync_Settings_Map {
 	}
 
 	/**
+	 * Whether the settings document holds a path (even with a null value): a sidecar answers with every setting it
+	 * knows, defaults included, so a path it lacks is one it would refuse as an unknown field.
+	 *
+	 * @param array  $doc  Settings document.
+	 * @param string $path Dotted path.
+	 * @return bool
+	 */
+	public function has( $doc, $path ) {
+		foreach ( explode( '.', $path ) as $key ) {
+			if ( ! is_array( $doc ) || ! array_key_exists( $key, $doc ) ) {
+				return false;
+			}
+			$doc = $doc[ $key ];
+		}
+		return true;
+	}
+
+	/**
+	 * The fields of a section the sidecar knows (those whose path its settings document holds).
+	 *
+	 * @param array $fields   WooCommerce settings arrays of the section.
+	 * @param array $settings Settings document.
+	 * @return array
+	 */
+	public function only_known( $fields, $settings ) {
+		$paths = array();
+		foreach ( array( 'sync', 'mappings' ) as $section ) {
+			foreach ( $this->fields( $section ) as $id => $def ) {
+				$paths[ $id ] = $def[0];
+			}
+		}
+		return array_values( array_filter( $fields, function ( $field ) use ( $paths, $settings ) {
+			return ! isset( $field['id'], $paths[ $field['id'] ] ) || $this->has( $settings, $paths[ $field['id'] ] );
+		} ) );
+	}
+
+	/**
 	 * @param array  $doc   Document to change.
 	 * @param string $path  Dotted path.
 	 * @param mixed  $value Value.
@@ -217,11 +252,6 @@ class NSSync_Settings_Map {
 				return is_array( $value ) ? array_values( array_map( 'strval', $value ) ) : array();
 			case 'csv':
 				return is_array( $value ) ? implode( ', ', array_map( 'strval', $value ) ) : ( null === $value ? '' : (string) $value );
-			case 'modes':
-				// products.fields: {field: create_only|create_and_update} shown as the fields kept in step.
-				return implode( ', ', array_keys( array_filter( (array) $value, static function ( $mode ) {
-					return 'create_and_update' === $mode;
-				} ) ) );
 			case 'locations':
 				return is_array( $value ) && $value ? array_values( array_map( 'strval', $value ) ) : array( 'all' );
 			case 'map':
@@ -259,13 +289,6 @@ class NSSync_Settings_Map {
 				return array_values( array_filter( array_map( 'sanitize_text_field', (array) $raw ), 'strlen' ) );
 			case 'csv':
 				return array_values( array_filter( array_map( 'trim', explode( ',', sanitize_text_field( (string) $raw ) ) ), 'strlen' ) );
-			case 'modes':
-				$kept  = array_values( array_filter( array_map( 'trim', explode( ',', sanitize_text_field( (string) $raw ) ) ), 'strlen' ) );
-				$modes = array();
-				foreach ( array_unique( array_merge( self::PRODUCT_FIELDS, $kept ) ) as $field ) {
-					$modes[ $field ] = in_array( $field, $kept, true ) ? 'create_and_update' : 'create_only';
-				}
-				return $modes;
 			case 'bool':
 				return in_array( $raw, array( 'yes', '1', 1, true ), true );
 			case 'int':

@@ -158,6 +158,9 @@ class NSSync_Settings_Page extends WC_Settings_Page {
 			$values = $this->map->form_values( $section, $settings );
 		}
 		$fields = $this->get_settings_for_section( $section );
+		if ( isset( $settings ) && is_array( $settings ) ) {
+			$fields = $this->map->only_known( $fields, $settings ); // A setting this sidecar lacks is not offered.
+		}
 		if ( 'sync' === $section ) {
 			$flows  = $this->status->flows();
 			$groups = NSSync_Settings_Schema::offered_groups( $flows['installed'] );

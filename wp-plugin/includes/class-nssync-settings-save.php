@@ -154,7 +154,12 @@ class NSSync_Settings_Save {
 	 */
 	public function save_sidecar_section( $section, $posted, $groups = null ) {
 		self::reset();
-		list( $patch, $errors ) = $this->map->patch_from_post( $section, $posted, $groups );
+		try {
+			$known = $this->client->get( '/v1/settings', 10 ); // Fields of a newer plugin this sidecar lacks stay out.
+		} catch ( NSSync_Sidecar_Exception $e ) {
+			$known = null;
+		}
+		list( $patch, $errors ) = $this->map->patch_from_post( $section, $posted, $groups, is_array( $known ) ? $known : null );
 		if ( ! $errors ) {
 			try {
 				$saved = $this->client->put( '/v1/settings', $patch, 15 );

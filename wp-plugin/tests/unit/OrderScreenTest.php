@@ -94,6 +94,25 @@ class OrderScreenTest extends TestCase {
 		$this->assertSame( array(), $order->meta );
 	}
 
+	public function test_a_retried_export_shows_when_it_was_exported_not_when_the_order_was_placed() {
+		// The sidecar's own answer (GET /v1/orders/<id>): synced_at, history newest first.
+		nssync_shim_add_order( array( 'id' => 14, 'status' => 'on-hold' ) );
+		$this->answer = array( 200, array(
+			'woo_id'     => 14,
+			'ns_id'      => '48',
+			'ns_number'  => 'SO48',
+			'status'     => 'exported',
+			'last_error' => null,
+			'synced_at'  => gmdate( 'Y-m-d\TH:i:s.u\Z', time() - 60 ),
+			'history'    => array(
+				array( 'topic' => 'order.updated', 'status' => 'done', 'at' => gmdate( 'Y-m-d\TH:i:s.u\Z', time() - 60 ) ),
+				array( 'topic' => 'order.created', 'status' => 'failed', 'at' => gmdate( 'Y-m-d\TH:i:s.u\Z', time() - 600 ) ),
+			),
+		) );
+		$box = $this->state( 14 )->data['html'];
+		$this->assertMatchesRegularExpression( '#Exported as SO48</mark> · <time[^>]*>1 min ago</time>#', $box );
+	}
+
 	public function test_the_box_renders_an_older_answer_without_the_new_parts() {
 		nssync_shim_add_order( array( 'id' => 14, 'status' => 'processing' ) );
 		$this->answer = array( 200, array( 'woo_id' => 14, 'status' => 'failed', 'last_error' => 'Unknown SKU <b>X-1</b>', 'fulfillments' => 'nonsense', 'cancellation' => null ) );

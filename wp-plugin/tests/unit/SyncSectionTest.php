@@ -32,10 +32,10 @@ class SyncSectionTest extends TestCase {
 			'refunds'       => array( 'record' => 'creditMemo', 'item_id' => '55' ),
 			'inventory'     => array( 'locations' => array( '1' ), 'safety_buffer' => 2 ),
 			'prices'        => array( 'price_level_id' => '1', 'sale_price_level_id' => '5', 'currency_id' => '1' ),
-			'products'      => array( 'item_types' => array( 'InvtPart', 'Kit' ), 'only_online' => true, 'new_status' => 'draft', 'fields' => array( 'name' => 'create_and_update', 'description' => 'create_and_update', 'short_description' => 'create_only', 'weight' => 'create_only', 'regular_price' => 'create_only', 'stock_quantity' => 'create_only', 'status' => 'create_only' ) ),
-			'fulfillments'  => array( 'complete_order' => true, 'tracking_meta' => '_wc_shipment_tracking_items' ),
+			'products'      => array( 'item_types' => array( 'InvtPart', 'Kit' ), 'only_online' => true, 'new_status' => 'draft', 'fields' => array( 'name' => 'create_and_update', 'description' => 'create_only' ) ),
+			'fulfillments'  => array( 'complete_order' => true, 'tracking_meta' => true ),
 			'cancellations' => array( 'from_netsuite' => false ),
-			'schedules'     => array( 'inventory' => '0 * * * *' ),
+			'schedules'     => array( 'orders' => '*/10 * * * *', 'inventory' => '0 * * * *', 'inventory_full' => '30 2 * * *' ),
 			'reconcile'     => array( 'tolerance' => '0.0100', 'lookback_days' => 7 ),
 		);
 		$this->status = array(
@@ -129,11 +129,28 @@ class SyncSectionTest extends TestCase {
 		$this->assertEqualsCanonicalizing( array( 'orders', 'inventory', 'inventory_full' ), array_keys( $sent['schedules'] ) );
 	}
 
+	public function test_a_setting_this_sidecar_lacks_is_neither_shown_nor_sent() {
+		unset( $this->stored['orders']['payment_methods'] ); // An older sidecar: no payment-method map yet.
+		list( , $fields ) = $this->output();
+		$this->assertArrayNotHasKey( 'nssync_orders__payment_methods', $this->by_id( $fields ) );
+		$this->assertArrayHasKey( 'nssync_orders__record', $this->by_id( $fields ) );
+		$post  = $this->map->form_values( 'sync', $this->stored );
+		$saver = new NSSync_Settings_Save( new NSSync_Options(), new NSSync_Sidecar_Client( new NSSync_Options() ), $this->map );
+		$this->assertTrue( $saver->save_sidecar_section( 'sync', $post, array( 'general', 'orders', 'inventory' ) ) );
+		$puts = array_values( array_filter( $GLOBALS['nssync_shim']['requests'], function ( $r ) {
+			return 'PUT' === $r['args']['method'];
+		} ) );
+		$sent = json_decode( $puts[0]['args']['body'], true );
+		$this->assertArrayNotHasKey( 'payment_methods', $sent['orders'], 'the sidecar would refuse it as an unknown field' );
+		$this->assertSame( 'cashSale', $sent['orders']['record'] );
+	}
+
 	public function test_every_flow_setting_round_trips() {
 		$values = $this->map->form_values( 'sync', $this->stored );
 		$this->assertSame( 'InvtPart, Kit', $values['nssync_products__item_types'] );
+		$this->assertSame( "name = create_and_update\ndescription = create_only", $values['nssync_products__fields'] );
+		$this->assertSame( 'yes', $values['nssync_fulfillments__tracking_meta'] );
 		$this->assertSame( 'yes', $values['nssync_products__only_online'] );
-		$this->assertSame( 'name, description', $values['nssync_products__fields'] ); // shown as the fields kept in step
 		list( $patch, $errors ) = $this->map->patch_from_post( 'sync', $values );
 		$this->assertSame( array(), $errors );
 		foreach ( array( 'products.item_types', 'products.fields', 'products.new_status', 'prices.sale_price_level_id', 'refunds.item_id', 'fulfillments.tracking_meta', 'orders.record' ) as $path ) {
