@@ -31,6 +31,7 @@ CSV_COLUMNS = ["kind", "number", "woo_id", "tranid", "ns_id", "sku", "detail", "
 class ReconcileRequest(Schema):
     from_ = fields.AwareDateTime(data_key="from", required=True, default_timezone=dt.UTC)
     to = fields.AwareDateTime(required=True, default_timezone=dt.UTC)
+    stock = fields.Boolean(load_default=None, allow_none=True)  # None: reconcile.stock decides
 
     @validates_schema
     def _window(self, data, **_):
@@ -52,6 +53,8 @@ def start_report():
     except ValidationError as exc:
         raise validation_error(exc) from None
     params = {"from": _naive(args["from_"]), "to": _naive(args["to"])}
+    if args["stock"] is not None:
+        params["stock"] = args["stock"]
     report = Report.create(kind="reconcile", params=params)
     run, _ = start_run("reconcile", "manual")
     return jsonify({"report_id": report.id, "run_id": run.id, "status": report.status}), 202
@@ -87,16 +90,32 @@ def fix(report_id: int):
     findings = list(report.findings or [])
     done, refused = [], []
     for index in wanted:
-        if index >= len(findings) or findings[index].get("fix") != "requeue":
+        fix = findings[index].get("fix") if index < len(findings) else None
+        if fix not in FIXES:
             refused.append({"finding": index, "reason": "no safe one-click fix for this finding"})
             continue
-        finding = findings[index]
-        accept(NewEvent(key=f"reconcile:{report.id}:{finding['woo_id']}", source="reconcile",
-                        topic="order.updated", resource_id=str(finding["woo_id"]), payload=None))
-        findings[index] = {**finding, "fixed": "requeued"}
+        findings[index] = {**findings[index], "fixed": FIXES[fix](report, findings[index])}
         done.append(index)
     Report.update(findings=findings).where(Report.id == report.id).execute()
     return jsonify({"fixed": done, "refused": refused})
+
+
+def _requeue(report: Report, finding: dict) -> str:
+    """A missing order: a fresh ``order.updated`` job, which exports it (or finds the sales order by its
+    external id if it was made in the meantime)."""
+    accept(NewEvent(key=f"reconcile:{report.id}:{finding['woo_id']}", source="reconcile", topic="order.updated",
+                    resource_id=str(finding["woo_id"]), payload=None))
+    return "requeued"
+
+
+def _push_stock(report: Report, finding: dict) -> str:
+    """A drifted stock: a full inventory run ("Sync now"), which sets every drifted SKU to NetSuite's figure;
+    one run serves every stock finding of the report."""
+    run, _ = start_run("inventory", "manual")
+    return f"inventory run {run.id}"
+
+
+FIXES = {"requeue": _requeue, "push_stock": _push_stock}
 
 
 def render(report: Report) -> dict:

@@ -13,11 +13,13 @@ import datetime as dt
 from decimal import Decimal
 
 from sidecar.clients.suiteql import literal
+from sidecar.flows import catalog, in_flight, inventory
 from sidecar.flows.base import FlowContext, FlowError
 from sidecar.mapping.common import guest_key
-from sidecar.mapping.reconcile import Comparison, compare_orders
+from sidecar.mapping.reconcile import Comparison, compare_orders, compare_stock
+from sidecar.mapping.stock import sku_key, target_quantity
 from sidecar.store import binder
-from sidecar.store.models import Report, utcnow
+from sidecar.store.models import Link, Report, utcnow
 
 WOO_FIELDS = ("id", "number", "status", "total", "total_tax", "currency", "customer_id", "date_created")
 NS_QUERY = ("SELECT t.id, t.tranid, t.externalid, t.otherrefnum, t.foreigntotal, t.taxtotal, t.entity, t.status "
@@ -55,6 +57,8 @@ def _reconcile(ctx: FlowContext, run, report: Report) -> None:
         cmp = Comparison(store_key=ctx.settings["store"]["key"], taxes=ctx.settings["orders"]["taxes"],
                          tolerance=Decimal(str(ctx.settings["reconcile"]["tolerance"])))
         compare_orders(cmp, orders, rows, expected_customers(ctx, orders))
+        if report.params.get("stock", ctx.settings["reconcile"]["stock"]):
+            compare_stock(cmp, *stock_sides(ctx))
     except FlowError as exc:
         Report.update(status="failed", error=exc.message, finished_at=utcnow()).where(
             Report.id == report.id).execute()
@@ -102,6 +106,27 @@ def expected_customers(ctx: FlowContext, orders: list[dict]) -> dict:
         if link and link.ns_id:
             out[order["id"]] = link.ns_id
     return out
+
+
+def stock_sides(ctx: FlowContext) -> tuple[dict[str, int | None], dict[str, int]]:
+    """Per folded SKU: the store's stock now (a fresh catalog scan) and what the inventory flow would push
+    (NetSuite available − buffer − units held by orders not yet in NetSuite). Only the local SKU map is written."""
+    catalog.scan(ctx)
+    settings = ctx.settings
+    held = in_flight.held_units(ctx) if settings["inventory"]["hold_unexported_orders"] else {}
+    buffer = settings["inventory"]["safety_buffer"]
+    expected: dict[str, int] = {}
+    for page in inventory.stock_pages(ctx, settings, None):
+        for row in page:
+            key = sku_key(row.get("sku"))
+            if key:
+                expected[key] = target_quantity(row.get("available"), buffer, held.get(key, 0))
+    store: dict[str, int | None] = {}
+    for link in Link.select(Link.external_id, Link.data).where((Link.entity == catalog.ENTITY)
+                                                               & Link.external_id.is_null(False)):
+        if (link.data or {}).get("type") != "variable":
+            store[link.external_id] = (link.data or {}).get("woo_qty") if (link.data or {}).get("managed") else None
+    return store, expected
 
 
 def _gmt(value: dt.datetime) -> str:

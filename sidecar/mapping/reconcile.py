@@ -127,6 +127,8 @@ def compare_stock(cmp: Comparison, woo_stock: dict[str, int | None], expected: d
     for sku, want in sorted(expected.items()):
         have = woo_stock.get(sku)
         if sku in woo_stock and have != want:
+            shown = "stock not tracked" if have is None else have
             cmp.findings.append({"kind": "stock_drift", "woo_id": None, "number": None, "ns_id": None,
-                                 "tranid": None, "sku": sku, "detail": f"WooCommerce {have}, NetSuite {want}",
+                                 "tranid": None, "sku": sku, "detail": f"WooCommerce {shown}, NetSuite {want} "
+                                                                       "(available − buffer − unexported orders)",
                                  "fix": "push_stock", "check": None, "expected": want})

@@ -215,6 +215,7 @@ class ReconcileSchema(Strict):
     tolerance = fields.Decimal(load_default="0.01", as_string=True, places=4,
                                validate=validate.Range(min=0, max=1000))
     lookback_days = fields.Integer(load_default=7, validate=validate.Range(min=1, max=366))
+    stock = fields.Boolean(load_default=True)  # the stock drift section (a catalog scan and a full stock read)
 
 
 class StoreSchema(Strict):

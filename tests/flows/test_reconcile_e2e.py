@@ -22,13 +22,14 @@ def stack(tmp_path, monkeypatch):
     stack.stop()
 
 
-def window() -> dict:
+def window(stock: bool = False) -> dict:
     now = dt.datetime.now(dt.UTC)
-    return {"from": (now - dt.timedelta(days=1)).isoformat(), "to": (now + dt.timedelta(hours=1)).isoformat()}
+    return {"from": (now - dt.timedelta(days=1)).isoformat(), "to": (now + dt.timedelta(hours=1)).isoformat(),
+            "stock": stock}
 
 
-def reconcile(stack) -> dict:
-    res = stack.api.post("/v1/reports/reconcile", window())
+def reconcile(stack, stock: bool = False) -> dict:
+    res = stack.api.post("/v1/reports/reconcile", window(stock))
     assert res.status_code == 202, res.get_json()
     report_id = res.get_json()["report_id"]
     stack.settle()
@@ -52,9 +53,15 @@ def place_exported(stack, n: int) -> list[dict]:
     return orders
 
 
+def sync_stock(stack) -> None:
+    assert stack.api.post("/v1/sync/inventory").status_code in (200, 202)
+    stack.settle()
+
+
 def test_a_clean_store_reconciles_with_no_finding_and_the_counts_reach_metrics(stack):
     orders = place_exported(stack, 3)
-    report = reconcile(stack)
+    sync_stock(stack)
+    report = reconcile(stack, stock=True)
     assert report["counts"]["orders"] == 3 and report["counts"]["sales_orders"] == 3
     assert report["findings"] == []
     listed = stack.api.get("/v1/reports?kind=reconcile&limit=1").get_json()
@@ -119,6 +126,25 @@ def test_the_one_click_fix_requeues_a_missing_order_and_the_next_report_is_clean
     stack.settle()
     assert stack.sales_order_for(order["id"]) is not None
     assert kinds(reconcile(stack)).get("missing_in_netsuite") is None
+
+
+def test_a_drifted_stock_is_found_and_its_one_click_fix_pushes_netsuites_figure(stack):
+    place_exported(stack, 1)
+    sync_stock(stack)
+    sku = max(s for s, i in stack.items.items() if not i.get("matrixType"))
+    woo = stack.woo_client()
+    product = woo.get("products", params={"sku": sku})[0]
+    woo.put(f"products/{product['id']}", {"stock_quantity": 999, "manage_stock": True})  # edited by hand
+    before = writes(stack)
+    report = reconcile(stack, stock=True)
+    assert writes(stack) == before  # the report read the store and NetSuite, and wrote to neither
+    drift = kinds(report)["stock_drift"]
+    assert [f["sku"].casefold() for f in drift] == [sku.casefold()] and "WooCommerce 999" in drift[0]["detail"]
+    index = report["findings"].index(drift[0])
+    assert stack.api.post(f"/v1/reports/{report['id']}/fix", {"findings": [index]}).get_json()["fixed"] == [index]
+    stack.settle()
+    assert woo.get(f"products/{product['id']}")["stock_quantity"] == drift[0]["expected"]
+    assert "stock_drift" not in kinds(reconcile(stack, stock=True))
 
 
 def test_bad_windows_are_refused_naming_the_field(stack):
