@@ -227,3 +227,23 @@ def test_duplicate_tasks_for_one_event_handle_it_once(pipeline):
     process_event_task(event.id)
     assert handlers.drain() == 3
     assert handlers.effects() == {event.id: 1}
+
+
+def test_a_later_success_closes_the_older_failed_jobs_of_the_same_record(pipeline):
+    """Seen on a real store: an order fixed and exported by a later job stayed in the error queue."""
+    handlers.BROKEN["permanent"] = "SKU CAP-3 has no NetSuite item (matched by itemid)"
+    refund = new_event("order.refunded", 5)  # the flaky handler: fails for good while BROKEN holds a message
+    other_order = new_event("order.refunded", 6)
+    handlers.drain()
+    assert Event.get_by_id(refund.id).status == "failed"
+    handlers.BROKEN.clear()
+    created_later = new_event("order.created", 5)
+    handlers.drain()
+    assert Event.get_by_id(refund.id).status == "failed"  # an export alone does not cover a refund
+    update = new_event("order.updated", 5)
+    handlers.drain()
+    assert Event.get_by_id(update.id).status == "done" and Event.get_by_id(created_later.id).status == "done"
+    closed = Event.get_by_id(refund.id)
+    assert closed.status == "skipped" and closed.outcome == f"Superseded: job {update.id} for this record " \
+                                                            "succeeded later."
+    assert Event.get_by_id(other_order.id).status == "failed"  # another order's job is left alone

@@ -106,6 +106,29 @@ def finish(event: Event, outcome: str, ctx: FlowContext) -> None:
         if updated != 1:
             raise LeaseLost()
         counters.incr("events.done")
+        supersede_older_failures(event)
+
+
+# A job that succeeds has done everything older failed jobs of the same record were for: an order.updated
+# (export, refunds, cancellation) covers every older order job; an order.created only the export.
+SUPERSEDES = {"order.updated": ("order.created", "order.updated", "order.refunded", "order.cancelled"),
+              "order.refunded": ("order.created", "order.updated", "order.refunded", "order.cancelled"),
+              "order.cancelled": ("order.created", "order.updated", "order.refunded", "order.cancelled"),
+              "order.created": ("order.created",),
+              "customer.created": ("customer.created", "customer.updated"),
+              "customer.updated": ("customer.created", "customer.updated")}
+
+
+def supersede_older_failures(event: Event) -> int:
+    """Close the record's older failed jobs that this success covered (a shop owner fixed the cause and a later
+    job went through), so the error queue lists only what still needs a person."""
+    topics = SUPERSEDES.get(event.topic)
+    if not topics or event.resource_id is None:
+        return 0
+    return (Event.update(status="skipped", outcome=f"Superseded: job {event.id} for this record succeeded later.",
+                         next_attempt_at=None, updated_at=utcnow())
+            .where((Event.status == "failed") & (Event.resource_id == event.resource_id)
+                   & Event.topic.in_(topics) & (Event.id < event.id)).execute())
 
 
 def settle_failure(event: Event, exc: Exception, requeue: Requeue) -> None:
