@@ -31,9 +31,9 @@ def test_after_sale_values_are_stored(signed):
 
 @pytest.mark.parametrize("patch,field", [
     ({"orders": {"record": "invoice"}}, "orders.record"),
-    ({"orders": {"payment_methods": {"stripe": "card"}}}, "orders.payment_methods.stripe.value"),
+    ({"orders": {"payment_methods": {"stripe": "card"}}}, "orders.payment_methods.stripe"),  # named by its key
     ({"fulfillments": {"tracking_meta": "maybe"}}, "fulfillments.tracking_meta"),
-    ({"fulfillments": {"carriers": {"ups": "UPS"}}}, "fulfillments.carriers.ups.key"),
+    ({"fulfillments": {"carriers": {"ups": "UPS"}}}, "fulfillments.carriers.ups"),
     ({"refunds": {"item_id": "x"}}, "refunds.item_id"),
     ({"cancellations": {"from_netsuite": "yes please"}}, "cancellations.from_netsuite"),
     ({"cancellations": {"to_nowhere": True}}, "cancellations.to_nowhere"),

@@ -120,3 +120,15 @@ def validation_error(exc) -> ApiError:
     field, message = errors[0]
     return ApiError(422, "invalid_field", f"{field}: {message}" if field else message, field or None,
                     errors=[{"field": f, "message": m} for f, m in errors])
+
+
+def require_credentials(*systems: str, why: str = "") -> None:
+    """409 naming what to do when a route that reads a remote system runs before its credentials are stored
+    (a client built without them would fail in ways that are no client's fault)."""
+    from sidecar.store.credentials import is_configured
+    from sidecar.store.runtime import get_runtime
+
+    for system in systems:
+        if not is_configured(system, get_runtime().credentials.get(system)):
+            raise ApiError(409, "not_configured", f"{system} credentials are not stored yet{why}: save them on the "
+                                                  "Connection tab first", system)

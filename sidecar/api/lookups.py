@@ -8,14 +8,12 @@ from __future__ import annotations
 
 from flask import jsonify
 
-from sidecar.api import signed_blueprint
+from sidecar.api import require_credentials, signed_blueprint
 from sidecar.api.errors import ApiError
 from sidecar.api.params import LookupArgs, query_args
 from sidecar.clients.errors import RemoteError
 from sidecar.flows import lookups
 from sidecar.pipeline.context import build_context
-from sidecar.store.credentials import is_configured
-from sidecar.store.runtime import get_runtime
 
 bp = signed_blueprint("lookups", __name__)
 
@@ -27,9 +25,7 @@ def lookup(kind: str):
                                             f"{', '.join(sorted(lookups.KINDS))}", "kind")
     args = query_args(LookupArgs)
     q, item_type = args["q"], args.get("type")
-    if not is_configured("netsuite", get_runtime().credentials.get("netsuite")):
-        raise ApiError(409, "not_configured", "NetSuite credentials are not stored yet: save them on the "
-                                              "Connection tab first", "netsuite")
+    require_credentials("netsuite")
     ctx = build_context()
     try:
         rows, cached = lookups.lookup(ctx, kind, q, item_type)

@@ -11,13 +11,11 @@ from __future__ import annotations
 from flask import jsonify, request
 from marshmallow import Schema, ValidationError, fields, validate
 
-from sidecar.api import json_body, signed_blueprint, validation_error
+from sidecar.api import json_body, require_credentials, signed_blueprint, validation_error
 from sidecar.api.errors import ApiError
 from sidecar.clients.errors import RemoteError
 from sidecar.flows import preview
 from sidecar.pipeline.context import build_context
-from sidecar.store.credentials import is_configured
-from sidecar.store.runtime import get_runtime
 from sidecar.store.settings import deep_merge, get_settings, validate_settings
 
 bp = signed_blueprint("preview", __name__)
@@ -53,10 +51,7 @@ def preview_settings():
 
 def _remote(call):
     """Run a read-only preview; a remote system that fails is a 502 naming it, not a 500."""
-    for system in ("woocommerce", "netsuite"):
-        if not is_configured(system, get_runtime().credentials.get(system)):
-            raise ApiError(409, "not_configured", f"{system} credentials are not stored yet: a preview reads both "
-                                                  "systems; save them on the Connection tab first", system)
+    require_credentials("woocommerce", "netsuite", why=": a preview reads both systems")
     try:
         return call()
     except RemoteError as exc:

@@ -7,10 +7,12 @@ from __future__ import annotations
 import csv
 import io
 
-from flask import Response, jsonify, request
+from flask import Response, jsonify
+from marshmallow import validate
 
-from sidecar.api import signed_blueprint
+from sidecar.api import require_credentials, signed_blueprint
 from sidecar.api.errors import ApiError
+from sidecar.api.params import Choice, Params, WholeNumber, query_args
 from sidecar.clients.errors import RemoteError
 from sidecar.flows import catalog_report
 from sidecar.pipeline.context import build_context
@@ -19,14 +21,16 @@ bp = signed_blueprint("reports", __name__)
 DEFAULT_ROWS, MAX_ROWS = 50, 1000
 
 
+class CatalogArgs(Params):
+    format = Choice(["json", "csv"], load_default="json")
+    rows = WholeNumber(load_default=DEFAULT_ROWS, validate=validate.Range(min=1, max=MAX_ROWS))
+
+
 @bp.get("/reports/catalog")
 def catalog():
-    fmt = request.args.get("format", "json")
-    if fmt not in ("json", "csv"):
-        raise ApiError(400, "invalid_format", "format must be json or csv", "format")
-    rows = request.args.get("rows", str(DEFAULT_ROWS))
-    if not rows.isdigit() or not 1 <= int(rows) <= MAX_ROWS:
-        raise ApiError(400, "invalid_rows", f"rows must be a whole number from 1 to {MAX_ROWS}", "rows")
+    args = query_args(CatalogArgs)
+    fmt, rows = args["format"], args["rows"]
+    require_credentials("woocommerce", "netsuite", why=": the report reads both systems")
     try:
         report = catalog_report.build(build_context())
     except RemoteError as exc:

@@ -96,5 +96,7 @@ def test_catalog_report_lists_and_csv(stack):
     assert exported.mimetype == "text/csv" and len(rows) == sum(counts.values())
     assert {r["list"] for r in rows} == {name for name, n in counts.items() if n}
     assert woo_writes(stack) == before  # the report writes nothing
-    assert stack.api.get("/v1/reports/catalog?format=xml").status_code == 400
+    bad = stack.api.get("/v1/reports/catalog?format=xml")
+    assert bad.status_code == 422 and bad.get_json()["error"]["field"] == "format"  # as every query value
+    assert stack.api.get("/v1/reports/catalog?rows=%C2%B2").status_code == 422
     assert order["id"]
