@@ -73,9 +73,9 @@ def test_a_slot_whose_holder_died_frees_itself_when_its_lease_runs_out(db):
 def test_a_raised_limit_adds_slots_and_a_lowered_one_ignores_the_extra_rows(db):
     DbGate("netsuite:RESIZE", 4)._seed()
     small = DbGate("netsuite:RESIZE", 2, poll_s=0.005, wait_s=0.2)
-    with small.slot(), small.slot():
-        with pytest.raises(GateTimeout):  # the other process's local semaphore is not ours
-            DbGate("netsuite:RESIZE", 2, poll_s=0.005, wait_s=0.2)._acquire()
+    other = DbGate("netsuite:RESIZE", 2, poll_s=0.005, wait_s=0.2)  # another process: its own local semaphore
+    with small.slot(), small.slot(), pytest.raises(GateTimeout):
+        other._acquire()
 
 
 def test_insert_row_writes_what_model_create_writes(db):
