@@ -10,7 +10,7 @@ Replays, duplicate webhooks and the echo of our own write-back all end at "Alrea
 from __future__ import annotations
 
 from sidecar.clients.errors import NotFoundError
-from sidecar.flows import customers, item_lookup
+from sidecar.flows import customers, item_lookup, order_costs
 from sidecar.flows.base import FlowBusy, FlowContext, FlowError
 from sidecar.flows.records import create_or_adopt
 from sidecar.mapping import orders as order_map
@@ -54,17 +54,19 @@ def export_claimed(ctx: FlowContext, order: dict) -> str:
 def export(ctx: FlowContext, order: dict) -> str:
     """Create the sales order and record the link. If an earlier attempt created it and then crashed, the
     create answers with that record (its external id is taken), so it is adopted, never duplicated."""
-    resolved = order_map.ResolvedOrder(customer_id=customers.ensure_for_order(ctx, order),
+    with order_costs.customer_turn(order):  # a buyer's orders side by side would each create the customer
+        customer_id = customers.ensure_for_order(ctx, order)
+    resolved = order_map.ResolvedOrder(customer_id=customer_id,
                                        item_ids=item_lookup.resolve_lines(ctx, order.get("line_items") or []))
     try:
         body = order_map.sales_order(order, ctx.settings, resolved)
     except MappingError as exc:
         raise FlowError(exc.message, field=exc.setting) from exc
     ns_id = create_or_adopt(ctx, "salesOrder", body, "the sales order")
-    record = ctx.netsuite.get("salesOrder", ns_id)
+    record = {"id": ns_id, "tranId": order_costs.sales_order_number(ctx, ns_id)}  # one read shared by orders
     link = _bind(order, record, body["externalId"])
     write_back(ctx, order, link)
-    return f"Created {link.ns_number} (internal id {link.ns_id}, total {record.get('total')})"
+    return f"Created {link.ns_number} (internal id {link.ns_id})"
 
 
 def _bind(order: dict, record: dict, ext_id: str):

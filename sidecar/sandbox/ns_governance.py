@@ -41,11 +41,14 @@ class Governor:
             st.stats.max_concurrent = max(st.stats.max_concurrent, st.stats.in_flight)
             fault = st.rng.random() < float(opts["fault_rate"])
             slow = not fault and st.rng.random() < float(opts["timeout_rate"])
+        entered = time.monotonic()
         try:
             return self._serve(environ, start_response, fault, slow)
         finally:
             with st.lock:
                 st.stats.in_flight -= 1
+                st.stats.served += 1
+                st.stats.busy_s += time.monotonic() - entered
 
     def _serve(self, environ, start_response, fault: bool, slow: bool):
         opts = self.state.options

@@ -31,11 +31,14 @@ class Stats:
     rejected_429: int = 0
     faults: int = 0
     timeouts: int = 0
+    busy_s: float = 0.0  # summed time requests spent inside the limit (served ÷ this = mean service time)
+    served: int = 0
     by_method_path: Counter = field(default_factory=Counter)
 
     def as_dict(self) -> dict:
         return {"requests": self.requests, "in_flight": self.in_flight, "max_concurrent": self.max_concurrent,
                 "rejected_429": self.rejected_429, "faults": self.faults, "timeouts": self.timeouts,
+                "busy_s": round(self.busy_s, 3), "served": self.served,
                 "by_method_path": dict(self.by_method_path)}
 
 
