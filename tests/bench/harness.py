@@ -198,3 +198,17 @@ class postgres:
             pg_ctl = max(Path("/usr/lib/postgresql").glob("*/bin/pg_ctl"))
             subprocess.run(["runuser", "-u", "postgres", "--", str(pg_ctl), "-D", f"{self.started}/data", "-m",
                             "fast", "stop"], capture_output=True, check=False)
+
+
+def wait_heartbeat(timeout_s: float = 60) -> None:
+    """Until a worker wrote its heartbeat (its consumer is running)."""
+    from sidecar.store.db import database
+    from sidecar.store.models import Heartbeat
+
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        with database.connection_context():
+            if Heartbeat.select().exists():
+                return
+        time.sleep(0.1)
+    raise RuntimeError("no worker heartbeat")
