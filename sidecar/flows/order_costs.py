@@ -26,7 +26,8 @@ _turns: dict[str, threading.Lock] = {}
 _turns_lock = threading.Lock()
 
 
-def _buyer(order: dict) -> str | None:
+def buyer_key(order: dict) -> str | None:
+    """Who placed an order: its WooCommerce customer, or its billing e-mail for a guest."""
     if order.get("customer_id"):
         return f"customer:{order['customer_id']}"
     email = ((order.get("billing") or {}).get("email") or "").strip().lower()
@@ -36,7 +37,7 @@ def _buyer(order: dict) -> str | None:
 @contextmanager
 def customer_turn(order: dict) -> Iterator[None]:
     """Hold this buyer's turn (per process) while the order's customer is found or created."""
-    key = _buyer(order)
+    key = buyer_key(order)
     if key is None:
         yield
         return

@@ -10,7 +10,7 @@ Replays, duplicate webhooks and the echo of our own write-back all end at "Alrea
 from __future__ import annotations
 
 from sidecar.clients.errors import NotFoundError
-from sidecar.flows import customers, item_lookup, order_costs
+from sidecar.flows import customers, item_lookup, order_costs, order_sequence
 from sidecar.flows.base import FlowBusy, FlowContext, FlowError
 from sidecar.flows.records import create_or_adopt
 from sidecar.mapping import orders as order_map
@@ -34,7 +34,8 @@ def handle_order_event(event, ctx: FlowContext) -> str:
     statuses = ctx.settings["orders"]["export_statuses"]
     if order["status"] not in statuses:
         return f"Not exported yet: status {order['status']} is not one of orders.export_statuses {statuses}"
-    return export_claimed(ctx, order)
+    first = order_sequence.earlier_orders_first(ctx, event, order, lambda o: export_claimed(ctx, o))
+    return " ".join([*first, export_claimed(ctx, order)])
 
 
 def export_claimed(ctx: FlowContext, order: dict) -> str:

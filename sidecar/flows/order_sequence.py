@@ -1,0 +1,54 @@
+"""A buyer's orders reach NetSuite in the order they arrived, even after an outage scattered their retries.
+
+While NetSuite is down, every order event fails and is retried after its own jittered backoff; when NetSuite is
+back they come due in any order, so a buyer's second order could become a sales order before the first. Before
+exporting an order, ``earlier_orders_first`` looks for earlier order events of the same buyer (same WooCommerce
+customer, or same billing e-mail for guests, read from the events' payloads) that are still waiting and whose
+order is not exported yet, and exports those first, in arrival order, in this same job — their own events later
+find them exported ("Already up to date."). Nothing waits and no attempt is spent on waiting. An earlier order
+that cannot be exported as it stands (a FlowError: unknown SKU…) does not hold the later ones back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sidecar.flows.base import FlowError
+from sidecar.flows.order_costs import buyer_key
+from sidecar.store import binder
+from sidecar.store.models import Event
+
+ORDER_TOPICS = ("order.created", "order.updated")
+
+
+def earlier_orders(event, order: dict) -> list[str]:
+    """Woo ids of the buyer's orders announced before ``event`` whose events still wait, oldest first."""
+    buyer = buyer_key(order)
+    if buyer is None or getattr(event, "id", None) is None:
+        return []
+    rows = (Event.select(Event.resource_id, Event.payload)
+            .where(Event.topic.in_(ORDER_TOPICS) & Event.status.in_(("pending", "running"))
+                   & (Event.id < event.id) & (Event.resource_id != str(order["id"])))
+            .order_by(Event.id))
+    found: list[str] = []
+    for resource_id, payload in rows.tuples():
+        if isinstance(payload, dict) and resource_id not in found and buyer_key(payload) == buyer:
+            link = binder.find("order", resource_id)
+            if not (link and link.ns_id):
+                found.append(resource_id)
+    return found
+
+
+def earlier_orders_first(ctx, event, order: dict, export: Callable[[dict], str]) -> list[str]:
+    """Export the buyer's earlier waiting orders before ``order``; returns their one-line outcomes."""
+    outcomes = []
+    statuses = ctx.settings["orders"]["export_statuses"]
+    for woo_id in earlier_orders(event, order):
+        earlier = ctx.woo.get_order(woo_id)
+        if earlier.get("status") not in statuses:
+            continue
+        try:
+            outcomes.append(f"first order {woo_id}: {export(earlier)}")
+        except FlowError:
+            continue  # its own event fails with the message; later orders go on
+    return outcomes
