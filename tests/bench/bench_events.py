@@ -7,8 +7,8 @@ CONCURRENCY keep-alive connections (``loadgen``). Prints requests/s, p50/p99, th
 from /proc: on a shared machine this is the steadier figure) and intake ÷ ceiling. Afterwards it counts the rows:
 every acknowledged event is stored, once.
 
-``BENCH_PG_URL`` (or a PostgreSQL started by ``scripts/start-postgres.sh`` on PGPORT) adds the same run on
-PostgreSQL. ``BENCH_EVENTS_CONFIGS="2x4,3x4"`` (workers x threads) chooses the gunicorn shapes.
+The same run on PostgreSQL follows (``BENCH_PG_URL``, else a throw-away server from scripts/start-postgres.sh
+on port 54339, stopped after; skipped without PostgreSQL). ``BENCH_EVENTS_CONFIGS="2x4,3x4"`` (workers x threads) chooses the gunicorn shapes.
 """
 
 from __future__ import annotations
@@ -163,20 +163,23 @@ def rows(m: dict) -> list[tuple[str, str, str, str, str, str]]:
     ]
 
 
-def postgres_url() -> str | None:
-    return os.environ.get("BENCH_PG_URL") or None
-
-
 def main() -> None:
+    from tests.bench import harness
+    from tests.conftest import reset_postgres
+
     results = []
     for shape in CONFIGS.split(","):
         workers, threads = (int(x) for x in shape.split("x"))
         results.append(measure(workers, threads))
         print(line(results[-1]), flush=True)
-    if postgres_url():
-        workers, threads = (int(x) for x in CONFIGS.split(",")[0].split("x"))
-        results.append(measure(workers, threads, postgres_url()))
-        print(line(results[-1]), flush=True)
+    with harness.postgres() as url:
+        if url:
+            reset_postgres(url)
+            workers, threads = (int(x) for x in CONFIGS.split(",")[0].split("x"))
+            results.append(measure(workers, threads, url))
+            print(line(results[-1]), flush=True)
+        else:
+            print("PostgreSQL row skipped: no PostgreSQL (BENCH_PG_URL, or postgresql installed)")
     table_rows = [r for m in results for r in rows(m)]
     report.table("Intake: signed POST /v1/events", __doc__.split("\n\n")[1], table_rows)
 
