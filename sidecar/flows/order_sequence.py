@@ -11,14 +11,16 @@ that cannot be exported as it stands (a FlowError: unknown SKU…) does not hold
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
-from sidecar.flows.base import FlowError
+from sidecar.flows.base import FlowBusy, FlowError
 from sidecar.flows.order_costs import buyer_key
 from sidecar.store import binder
 from sidecar.store.models import Event
 
 ORDER_TOPICS = ("order.created", "order.updated")
+WAIT_S = 60.0  # at most this long for an earlier order another job is exporting (a few NetSuite calls)
 
 
 def earlier_orders(event, order: dict) -> list[str]:
@@ -26,9 +28,11 @@ def earlier_orders(event, order: dict) -> list[str]:
     buyer = buyer_key(order)
     if buyer is None or getattr(event, "id", None) is None:
         return []
+    token = buyer.split(":", 1)[1]  # the e-mail or customer id must appear in the payload's text: a cheap filter
     rows = (Event.select(Event.resource_id, Event.payload)
             .where(Event.topic.in_(ORDER_TOPICS) & Event.status.in_(("pending", "running"))
-                   & (Event.id < event.id) & (Event.resource_id != str(order["id"])))
+                   & (Event.id < event.id) & (Event.resource_id != str(order["id"]))
+                   & Event.payload.contains(token))
             .order_by(Event.id))
     found: list[str] = []
     for resource_id, payload in rows.tuples():
@@ -49,6 +53,20 @@ def earlier_orders_first(ctx, event, order: dict, export: Callable[[dict], str])
             continue
         try:
             outcomes.append(f"first order {woo_id}: {export(earlier)}")
+        except FlowBusy:  # another job is exporting it right now: let it finish first
+            if not _linked_soon(woo_id):
+                raise
         except FlowError:
             continue  # its own event fails with the message; later orders go on
     return outcomes
+
+
+def _linked_soon(woo_id: str, timeout_s: float = WAIT_S) -> bool:
+    """Wait (polling) until the order another job is exporting has its sales order; False after ``timeout_s``."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        link = binder.find("order", woo_id)
+        if link is None or link.ns_id:  # exported, or that job gave up its claim (it will retry on its own)
+            return True
+        time.sleep(0.2)
+    return False

@@ -181,7 +181,8 @@ def main() -> None:
         else:
             print("PostgreSQL row skipped: no PostgreSQL (BENCH_PG_URL, or postgresql installed)")
     table_rows = [r for m in results for r in rows(m)]
-    report.table("Intake: signed POST /v1/events", __doc__.split("\n\n")[1], table_rows)
+    report.table("Intake: signed POST /v1/events", __doc__.split("\n\n")[1], table_rows, EVENTS=EVENTS,
+                 CONCURRENCY=CONCURRENCY)
 
 
 if __name__ == "__main__":

@@ -91,7 +91,8 @@ def main() -> None:
                      f"{r['out_of_order']} out of arrival order per buyer; {r['retried']} events retried, "
                      f"{r['refused']} calls refused; all in {r['recovered_s']:.0f} s after the last order"),
                      "all, once, in order", "100% ✓" if ok else "✗"))
-    report.table("Faults: NetSuite unavailable under a stream of orders", __doc__.split("\n\n")[0], rows)
+    report.table("Faults: NetSuite unavailable under a stream of orders", __doc__.split("\n\n")[0], rows,
+                 SCALE=f"{SCALE:g}", RATE=f"{RATE:g}")
 
 
 if __name__ == "__main__":

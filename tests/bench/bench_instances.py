@@ -1,7 +1,7 @@
 """Several instances (DESIGN.md §6): two ``sidecar serve`` + two ``sidecar worker`` on one PostgreSQL.
 
-ORDERS orders are placed in the WooCommerce sandbox and announced round robin to the two serves; one in ten is
-announced again to the other serve (a plugin retry after a timeout). NetSuite answers in LATENCY_MS; the
+ORDERS orders are placed in the WooCommerce sandbox (four at a time) and announced round robin to the two serves;
+one in ten is announced again to the other serve (a plugin retry after a timeout), one in ten gets a second event. NetSuite answers in LATENCY_MS; the
 sidecar's ``netsuite.concurrency_limit`` is LIMIT and the gate is the shared one (``SIDECAR_NETSUITE_GATE``
 ``auto`` → database on PostgreSQL). The NetSuite sandbox itself allows 10× more, so that it *counts* how many
 requests were really in flight at once (``max_concurrent``) instead of refusing the excess.
@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import time
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 
 from tests.bench import harness, report
 
@@ -29,6 +30,16 @@ def main() -> None:
         run(url)
 
 
+def place(pipe: harness.Pipeline, n: int, skus: list[str]) -> bool:
+    """Order ``n`` (buyer k places orders 2k and 2k+1); some announced twice. True when a repeat answered 200."""
+    woo_id = pipe.place(n, f"buyer{n // 2}@example.com", skus)
+    if n % 10 == 5:  # the plugin retries the same envelope on the other serve
+        return pipe.announce({"id": woo_id}, pipe.event_ids[woo_id]) == 200
+    if n % 10 == 7:  # a second event about the same order
+        pipe.announce({"id": woo_id})
+    return False
+
+
 def run(url: str) -> None:
     pipe, skus = harness.start_pipeline(database_url=url, ns_options={"concurrency_limit": LIMIT * 10},
                                         settings={"netsuite": {"concurrency_limit": LIMIT}})
@@ -39,14 +50,12 @@ def run(url: str) -> None:
         before = pipe.ns_stats()["requests"]
         for _ in range(2):
             pipe.start_worker(threads=8)
-        duplicates = 0
-        for n in range(ORDERS):
-            woo_id = pipe.place(n, f"buyer{n // 2}@example.com", skus)  # every other order: a returning buyer
-            if n % 10 == 5:  # the plugin retries the same envelope on the other serve
-                duplicates += pipe.announce({"id": woo_id}, pipe.event_ids[woo_id]) == 200
-            if n % 10 == 7:  # a second event about the same order
-                pipe.announce({"id": woo_id})
-        elapsed = pipe.wait_exported(ORDERS, timeout_s=900)
+        started = time.monotonic()
+        with ThreadPoolExecutor(4) as pool:  # four shoppers at once: placing 1,000 orders one by one took long
+            answers = list(pool.map(lambda n: place(pipe, n, skus), range(ORDERS)))
+        duplicates = sum(answers)
+        pipe.wait_exported(ORDERS, timeout_s=900)
+        elapsed = time.monotonic() - started
         time.sleep(1)
         stats = pipe.ns_stats()
         ext = Counter(so.get("externalId") for so in pipe.sales_orders())
@@ -62,15 +71,16 @@ def run(url: str) -> None:
               f"PostgreSQL, NetSuite {LATENCY_MS} ms")
     report.table("Several instances on one PostgreSQL", __doc__.split("\n\n")[1], [
         ("sales orders, none twice", cmd, inputs,
-         f"{len(ext)} sales orders, {twice} twice; {duplicates} repeated envelopes answered 200",
+         f"{len(ext)} sales orders, {twice} twice; {duplicates} repeated envelopes answered 200 (of {ORDERS // 10})",
          f"{ORDERS}, 0 twice", "100% ✓" if len(ext) == ORDERS and not twice else "✗"),
         ("NetSuite requests in flight (sandbox's count)", cmd, f"sidecar limit {LIMIT}, sandbox allows {LIMIT * 10}",
          f"peak {stats['max_concurrent']}", f"≤ {LIMIT}",
          report.ratio(stats["max_concurrent"], LIMIT, higher_is_better=False)),
         ("throughput", cmd, inputs, f"{ORDERS / elapsed * 60:.0f} orders/minute ({requests / ORDERS:.2f} req/order)",
          f"{LIMIT / (LATENCY_MS / 1000) * 60 / (requests / ORDERS):.0f}/min ceiling",
-         report.ratio(ORDERS / elapsed * 60, LIMIT / (LATENCY_MS / 1000) * 60 / (requests / ORDERS))),
-    ])
+         (f"{ORDERS / elapsed * 60 / (LIMIT / (LATENCY_MS / 1000) * 60 / (requests / ORDERS)):.0%} (no bound: "
+         "placing the orders is part of the time)")),
+    ], ORDERS=ORDERS, LATENCY_MS=LATENCY_MS, LIMIT=LIMIT)
 
 
 if __name__ == "__main__":

@@ -49,7 +49,7 @@ def main() -> None:
         ("p50", cmd, inputs, f"{p50:.2f} s", f"< {P50_S:.0f} s", report.ratio(p50, P50_S, higher_is_better=False)),
         ("p99", cmd, inputs, f"{p99:.2f} s (max {max(latencies):.2f} s)", f"< {P99_S:.0f} s",
          report.ratio(p99, P99_S, higher_is_better=False)),
-    ])
+    ], ORDERS=ORDERS, RATE=f"{RATE:g}", LATENCY_MS=LATENCY_MS)
 
 
 if __name__ == "__main__":

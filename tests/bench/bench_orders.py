@@ -198,7 +198,8 @@ def report_figures(stack, before: dict, elapsed: float) -> None:
     ]
     rows += [(f"requests: {key}", cmd, PURPOSE.get(key, ""), f"{n} ({n / ORDERS:.2f}/order)", "–", "–")
              for key, n in counts.most_common()]
-    report.table("Orders: throughput and NetSuite requests per order", __doc__.split("\n\n")[1], rows)
+    report.table("Orders: throughput and NetSuite requests per order", __doc__.split("\n\n")[1], rows,
+                 WORKER_THREADS=threads, LIMIT=LIMIT)
 
 
 if __name__ == "__main__":

@@ -26,7 +26,10 @@ def quick() -> bool:
     return os.environ.get("BENCH_QUICK") == "1"
 
 
-def table(title: str, intro: str, rows: list[tuple[str, str, str, str, str, str]]) -> None:
+def table(title: str, intro: str, rows: list[tuple[str, str, str, str, str, str]], **values: object) -> None:
+    """Record one table; ``values`` fill the intro's upper-case placeholders (ORDERS, LATENCY_MS …)."""
+    for name in sorted(values, key=len, reverse=True):
+        intro = intro.replace(name, str(values[name]))
     body = "\n".join("| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |" for row in rows)
     _tables[title] = f"### {title}\n\n{intro.strip()}\n\n{HEADER}\n{body}\n"
     print(f"\n### {title}\n{HEADER}\n{body}\n", flush=True)
