@@ -14,6 +14,8 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
+import peewee
+
 from sidecar.flows.base import FlowBusy, FlowError
 from sidecar.flows.order_costs import buyer_key
 from sidecar.store import binder
@@ -28,11 +30,13 @@ def earlier_orders(event, order: dict) -> list[str]:
     buyer = buyer_key(order)
     if buyer is None or getattr(event, "id", None) is None:
         return []
-    token = buyer.split(":", 1)[1]  # the e-mail or customer id must appear in the payload's text: a cheap filter
+    # The e-mail or customer id must appear in the payload's text: a cheap filter before parsing any payload. (Not
+    # ``payload.contains()``: the JSON field would encode the pattern as a JSON string, quotes and all.)
+    token = buyer.split(":", 1)[1]
     rows = (Event.select(Event.resource_id, Event.payload)
             .where(Event.topic.in_(ORDER_TOPICS) & Event.status.in_(("pending", "running"))
                    & (Event.id < event.id) & (Event.resource_id != str(order["id"]))
-                   & Event.payload.contains(token))
+                   & peewee.Expression(Event.payload, peewee.OP.ILIKE, peewee.Value(f"%{token}%", converter=False)))
             .order_by(Event.id))
     found: list[str] = []
     for resource_id, payload in rows.tuples():
