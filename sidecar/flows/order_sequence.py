@@ -53,24 +53,36 @@ def earlier_orders_first(ctx, event, order: dict, export: Callable[[dict], str])
     statuses = ctx.settings["orders"]["export_statuses"]
     for woo_id in earlier_orders(event, order):
         earlier = ctx.woo.get_order(woo_id)
-        if earlier.get("status") not in statuses:
-            continue
-        try:
-            outcomes.append(f"first order {woo_id}: {export(earlier)}")
-        except FlowBusy:  # another job is exporting it right now: let it finish first
-            if not _linked_soon(woo_id):
-                raise
-        except FlowError:
-            continue  # its own event fails with the message; later orders go on
+        if earlier.get("status") in statuses:
+            outcome = _export_first(woo_id, earlier, export)
+            if outcome:
+                outcomes.append(f"first order {woo_id}: {outcome}")
     return outcomes
 
 
-def _linked_soon(woo_id: str, timeout_s: float = WAIT_S) -> bool:
-    """Wait (polling) until the order another job is exporting has its sales order; False after ``timeout_s``."""
+def _export_first(woo_id: str, earlier: dict, export: Callable[[dict], str]) -> str | None:
+    """Export one earlier order, or wait while another job does; a retryable error (NetSuite still down) goes up
+    so that this order waits too."""
+    for _ in range(3):
+        try:
+            return export(earlier)
+        except FlowBusy:  # another job holds it: let it finish; if it gave up, try ourselves again
+            if _linked_or_released(woo_id) == "linked":
+                return None
+        except FlowError:
+            return None  # its own event fails with the message; later orders go on
+    raise FlowBusy(f"the buyer's earlier order {woo_id} is still being exported by another job")
+
+
+def _linked_or_released(woo_id: str, timeout_s: float = WAIT_S) -> str:
+    """Wait (polling) while another job holds the order's claim: "linked" when its sales order exists,
+    "released" when that job gave up (it retries later on its own), "held" after ``timeout_s``."""
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         link = binder.find("order", woo_id)
-        if link is None or link.ns_id:  # exported, or that job gave up its claim (it will retry on its own)
-            return True
+        if link is None:
+            return "released"
+        if link.ns_id:
+            return "linked"
         time.sleep(0.2)
-    return False
+    return "held"
