@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install run test test-python test-php lint bench plugin-zip clean
+.PHONY: install run test test-python test-php lint bench bench-quick plugin-zip clean
 
 install: $(STAMP)
 
@@ -28,8 +28,12 @@ lint: install
 	$(BIN)/ruff check sidecar tests
 	@if command -v php >/dev/null; then find wp-plugin -name '*.php' -print0 | xargs -0 -n1 php -l >/dev/null && echo "php -l: ok"; fi
 
+## make bench: every tests/bench/bench_*.py; rewrites its tables in docs/benchmarks.md. bench-quick: smaller inputs.
 bench: install
 	$(BIN)/python -m tests.bench
+
+bench-quick: install
+	BENCH_QUICK=1 $(BIN)/python -m tests.bench
 
 plugin-zip:
 	@bash scripts/plugin-zip.sh

@@ -7,10 +7,10 @@ import logging
 from flask import Flask, jsonify, request
 from werkzeug.exceptions import HTTPException
 
+from sidecar.api import bench, dbconn
 from sidecar.api.errors import ApiError
 from sidecar.config import Config, load_config
 from sidecar.security import SecretKeyError
-from sidecar.store.db import database
 from sidecar.store.runtime import init_runtime
 
 log = logging.getLogger(__name__)
@@ -26,17 +26,10 @@ def create_app(config: Config | None = None) -> Flask:
     app.extensions["sidecar_runtime"] = runtime
     app.json.sort_keys = False
 
-    @app.before_request
-    def _open_db():
-        database.connect(reuse_if_open=True)
-
-    @app.teardown_request
-    def _close_db(_exc):
-        if not database.is_closed() and not database.in_transaction():
-            database.close()
-
+    dbconn.init_app(app)  # one kept-open connection per server thread; database errors → 503
     _register_error_handlers(app)
     _register_blueprints(app)
+    bench.init_app(app)  # the no-op signed route, only with SIDECAR_BENCH_NOOP=1
     return app
 
 

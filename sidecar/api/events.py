@@ -39,10 +39,13 @@ class EnvelopeSchema(Schema):
         return data
 
 
+ENVELOPE = EnvelopeSchema()  # built once: a Schema instance is reusable across threads, building one is not cheap
+
+
 @bp.post("/events")
 def receive_event():
     try:
-        envelope = EnvelopeSchema().load(_object(json_body()))
+        envelope = ENVELOPE.load(_object(json_body()))
     except ValidationError as exc:
         raise validation_error(exc) from None
     occurred = envelope["occurred_at"]

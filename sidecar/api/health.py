@@ -7,9 +7,10 @@ import datetime as dt
 from flask import Blueprint, Response, current_app, jsonify
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
+from sidecar.api.dbconn import drop_connection
 from sidecar.api.metrics import registry
-from sidecar.store.db import database
 from sidecar.store.models import Heartbeat, utcnow
+from sidecar.store.probe import probe_database
 
 bp = Blueprint("health", __name__)
 WORKER_HEARTBEAT = "worker"
@@ -25,8 +26,9 @@ def readyz():
     """Ready when the database answers and a worker wrote its heartbeat recently."""
     checks = {"database": "ok", "worker": "ok"}
     try:
-        database.execute_sql("SELECT 1")
+        probe_database()  # readable, and on SQLite its write lock can be taken (not held by someone else)
     except Exception:  # noqa: BLE001 - any failure means not ready
+        drop_connection()  # a broken connection is not kept for the next request
         checks["database"] = "unreachable"
         return jsonify({"status": "unavailable", "checks": checks}), 503
     max_age = current_app.config["SIDECAR"].worker_heartbeat_max_age_s

@@ -108,14 +108,16 @@ class NetSuiteClient:
                  concurrency_limit: int = 5, timeout_s: float = 60.0, max_retries: int = 5,
                  session: requests.Session | None = None, backoff_base_s: float = 0.5,
                  backoff_cap_s: float = 30.0, sleep: Callable[[float], None] = time.sleep,
-                 rng: random.Random | None = None, api_log: ApiLog = no_api_log):
+                 rng: random.Random | None = None, api_log: ApiLog = no_api_log, gate: Any = None):
+        """``gate``: an object with ``limit`` and a ``slot()`` context manager that bounds requests in flight —
+        by default this process's gate for the account; the pipeline injects one shared by every process."""
         self.account_id = account_id
         self.realm = realm_for(account_id)
         self.origin = origin_for(account_id, base_url)
         self.auth = auth
         self.max_retries = max_retries
         self.policy = RetryPolicy(max_retries=max_retries, base_s=backoff_base_s, cap_s=backoff_cap_s)
-        self.gate = shared_gate(self.realm, concurrency_limit)
+        self.gate = gate or shared_gate(self.realm, concurrency_limit)
         self._sleep, self._rng = sleep, rng or random.Random()
         self.transport = Transport(self.origin, auth, gate=self.gate, timeout_s=timeout_s, policy=self.policy,
                                    session=session, api_log=api_log, sleep=sleep, rng=self._rng)

@@ -11,7 +11,7 @@ Replays, duplicate webhooks and the echo of our own write-back all end at "Alrea
 from __future__ import annotations
 
 from sidecar.clients.errors import NotFoundError
-from sidecar.flows import claims, currencies, customers, item_lookup
+from sidecar.flows import claims, currencies, customers, item_lookup, order_costs, order_sequence
 from sidecar.flows.base import FlowContext, FlowError
 from sidecar.flows.records import create_or_adopt
 from sidecar.mapping import orders as order_map
@@ -35,7 +35,8 @@ def handle_order_event(event, ctx: FlowContext) -> str:
     statuses = ctx.settings["orders"]["export_statuses"]
     if order["status"] not in statuses:
         return f"Not exported yet: status {order['status']} is not one of orders.export_statuses {statuses}"
-    return export_claimed(ctx, order)
+    first = order_sequence.earlier_orders_first(ctx, event, order, lambda o: export_claimed(ctx, o))
+    return " ".join([*first, export_claimed(ctx, order)])
 
 
 def export_claimed(ctx: FlowContext, order: dict) -> str:
@@ -51,7 +52,9 @@ def export_claimed(ctx: FlowContext, order: dict) -> str:
 def export(ctx: FlowContext, order: dict) -> str:
     """Create the sales order and record the link. If an earlier attempt created it and then crashed, the
     create answers with that record (its external id is taken), so it is adopted, never duplicated."""
-    resolved = order_map.ResolvedOrder(customer_id=customers.ensure_for_order(ctx, order),
+    with order_costs.customer_turn(order):  # a buyer's orders side by side would each create the customer
+        customer_id = customers.ensure_for_order(ctx, order)
+    resolved = order_map.ResolvedOrder(customer_id=customer_id,
                                        item_ids=item_lookup.resolve_lines(ctx, order.get("line_items") or []))
     record_type = order_map.record_type(order, ctx.settings)  # salesOrder, or cashSale for a paid order
     try:
@@ -64,10 +67,10 @@ def export(ctx: FlowContext, order: dict) -> str:
     except FlowError as exc:
         currencies.refused(exc, resolved.customer_id)
         raise
-    record = ctx.netsuite.get(record_type, ns_id)
+    record = {"id": ns_id, "tranId": order_costs.sales_order_number(ctx, ns_id, record_type)}  # one shared read
     link = _bind(order, record, body["externalId"], record_type)
     write_back(ctx, order, link, creator=True)
-    return f"Created {link.ns_number} (internal id {link.ns_id}, total {record.get('total')})"
+    return f"Created {link.ns_number} (internal id {link.ns_id})"
 
 
 RECORD_LABEL = {"salesOrder": "the sales order", "cashSale": "the cash sale"}

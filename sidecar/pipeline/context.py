@@ -59,8 +59,11 @@ def _client(system: str, settings: dict, make: Callable[[dict, dict], Any]) -> A
 
 def _make_netsuite(values: dict, settings: dict) -> Any:
     from sidecar.clients.netsuite import NetSuiteClient
+    from sidecar.pipeline.gates import netsuite_gate
 
-    return NetSuiteClient.from_credentials(values, get_runtime().config, settings, api_log=record_api_call)
+    gate = netsuite_gate(values.get("account_id", ""), settings)
+    return NetSuiteClient.from_credentials(values, get_runtime().config, settings, api_log=record_api_call,
+                                           gate=gate)
 
 
 def _make_woo(values: dict, settings: dict) -> Any:

@@ -1,6 +1,6 @@
 """Governance and fault injection around the NetSuite API (spec §9.1, §10.4): a concurrency limit that rejects
-the excess with 429 CONCURRENCY_LIMIT_EXCEEDED, added latency, random 500s, and "timeouts" that do the work and
-then answer too late. It wraps the WSGI app, so it sees requests exactly as the socket delivers them; the
+the excess with 429 CONCURRENCY_LIMIT_EXCEEDED, added latency, random 500s, "timeouts" that do the work and
+then answer too late, and an outage window (``outage_status``: every API call answered with that status). It wraps the WSGI app, so it sees requests exactly as the socket delivers them; the
 ``/_sandbox`` controls are left alone."""
 
 from __future__ import annotations
@@ -22,6 +22,16 @@ def _over_limit(status: int):
     return error_response(concurrency_exceeded(status))
 
 
+def _outage(status: int):
+    """The whole account unavailable: 429 as when the concurrency pool is taken by other integrations, else the
+    unexpected error NetSuite answers during an outage or maintenance (503 and the like)."""
+    if status == 429:
+        return error_response(concurrency_exceeded(429))
+    err = unexpected_error(secrets.token_hex(10))
+    err.status = status
+    return error_response(err)
+
+
 class Governor:
     def __init__(self, wsgi_app, st: SandboxState):
         self.app, self.state = wsgi_app, st
@@ -34,6 +44,9 @@ class Governor:
         with st.lock:
             st.stats.requests += 1
             st.stats.by_method_path[f"{environ.get('REQUEST_METHOD')} {path}"] += 1
+            if int(opts.get("outage_status") or 0):  # an outage window set through /_sandbox/config
+                st.stats.outage_refused += 1
+                return _outage(int(opts["outage_status"]))(environ, start_response)
             if st.stats.in_flight >= int(opts["concurrency_limit"]):
                 st.stats.rejected_429 += 1
                 return _over_limit(int(opts["concurrency_status"]))(environ, start_response)
@@ -41,11 +54,14 @@ class Governor:
             st.stats.max_concurrent = max(st.stats.max_concurrent, st.stats.in_flight)
             fault = st.rng.random() < float(opts["fault_rate"])
             slow = not fault and st.rng.random() < float(opts["timeout_rate"])
+        entered = time.monotonic()
         try:
             return self._serve(environ, start_response, fault, slow)
         finally:
             with st.lock:
                 st.stats.in_flight -= 1
+                st.stats.served += 1
+                st.stats.busy_s += time.monotonic() - entered
 
     def _serve(self, environ, start_response, fault: bool, slow: bool):
         opts = self.state.options

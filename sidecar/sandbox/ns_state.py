@@ -17,10 +17,11 @@ from .ns_tba import TbaRegistry
 
 DEFAULTS = {"account_id": "1234567_SB1", "latency_ms": 0, "concurrency_limit": 5, "concurrency_status": 429,
             "fault_rate": 0.0, "timeout_rate": 0.0, "timeout_delay_s": 5.0, "fault_seed": None, "seed": None,
-            "token_lifetime_s": 3600, "clock_skew_s": 0, "oauth2_error_mode": "rfc", "oauth2_loose_token": False}
+            "token_lifetime_s": 3600, "clock_skew_s": 0, "oauth2_error_mode": "rfc", "oauth2_loose_token": False,
+            "outage_status": 0}
 TUNABLE = {"latency_ms": float, "concurrency_limit": int, "concurrency_status": int, "fault_rate": float,
            "timeout_rate": float, "timeout_delay_s": float, "clock_skew_s": float, "token_lifetime_s": int,
-           "oauth2_error_mode": str, "oauth2_loose_token": bool}
+           "oauth2_error_mode": str, "oauth2_loose_token": bool, "outage_status": int}
 
 
 @dataclass
@@ -31,11 +32,15 @@ class Stats:
     rejected_429: int = 0
     faults: int = 0
     timeouts: int = 0
+    outage_refused: int = 0
+    busy_s: float = 0.0  # summed time requests spent inside the limit (served ÷ this = mean service time)
+    served: int = 0
     by_method_path: Counter = field(default_factory=Counter)
 
     def as_dict(self) -> dict:
         return {"requests": self.requests, "in_flight": self.in_flight, "max_concurrent": self.max_concurrent,
-                "rejected_429": self.rejected_429, "faults": self.faults, "timeouts": self.timeouts,
+                "rejected_429": self.rejected_429, "faults": self.faults, "timeouts": self.timeouts, "outage_refused": self.outage_refused,
+                "busy_s": round(self.busy_s, 3), "served": self.served,
                 "by_method_path": dict(self.by_method_path)}
 
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 
 from sidecar.security import redact_text
 from sidecar.store.db import database
+from sidecar.store.fastinsert import insert_row
 from sidecar.store.models import ApiCall, utcnow
 
 log = logging.getLogger(__name__)
@@ -20,18 +22,15 @@ def remember_secrets(values: list[str]) -> None:
 
 def record_api_call(system: str, method: str, path: str, status: int | None, ms: float,
                     error: str | None = None) -> None:
-    """Write one API log row; a failure to log never breaks the call being logged. The thread's open connection
-    is used as it is (``connection_context`` would close it afterwards: a reconnect per call, ~25 ms on SQLite,
-    and a transaction of the caller's cut short); a thread without one opens one for the row."""
+    """Write one API log row; a failure to log never breaks the call being logged.
+
+    It runs after every HTTP call of a job, on the job's thread: it uses the thread's open connection (closing
+    it, as ``connection_context`` does, made the job's next query reconnect — and on SQLite the last connection's
+    close runs a WAL checkpoint), and opens (and closes) one only when the thread has none (issue 17)."""
     try:
-        row = {"system": system, "method": method.upper(), "path": redact_text(path, _known_secrets)[:2000],
-               "status": status, "ms": int(ms),
-               "error": redact_text(error, _known_secrets)[:2000] if error else None}
-        if not database.is_closed():
-            ApiCall.create(**row)
-            return
-        with database.connection_context():
-            ApiCall.create(**row)
+        with database.connection_context() if database.is_closed() else contextlib.nullcontext():
+            insert_row(ApiCall, system=system, method=method.upper(), path=redact_text(path, _known_secrets)[:2000],
+                       status=status, ms=int(ms), error=redact_text(error, _known_secrets)[:2000] if error else None)
     except Exception:
         log.warning("could not write the API log row for %s %s", system, method, exc_info=True)
 

@@ -117,6 +117,12 @@ def lease_left_s(holder: Holder) -> float:
     return (row.lease_until - now).total_seconds() if row is not None else 0.0
 
 
+def claim_is_live(entity: str, woo_id: Any) -> bool:
+    """True while an attempt that still holds its lease has the claim on (entity, woo_id)."""
+    row = Claim.get_or_none(_key(entity, woo_id))
+    return row is not None and lease_left_s(Holder(row.holder_kind, row.holder_id, row.holder_token)) > 0
+
+
 def claim(entity: str, woo_id: Any, holder: Holder) -> Claimed:
     """Reserve the right to create or change the NetSuite record of a WooCommerce record.
 

@@ -67,12 +67,18 @@ def _m060_reports(db: peewee.Database, migrator: SchemaMigrator) -> None:
     db.create_tables([models.Report], safe=True)
 
 
+def _m070_concurrency_slots(db: peewee.Database, migrator: SchemaMigrator) -> None:
+    """Leased slots of limits shared across processes, e.g. NetSuite's concurrency limit (issue 17)."""
+    db.create_tables([models.ConcurrencySlot], safe=True)
+
+
 MIGRATIONS: list[tuple[int, Callable[[peewee.Database, SchemaMigrator], None]]] = [
     (1, _m001_initial),
     (2, _m002_pipeline),
     (3, _m003_claims),
     (20, _m020_stock_counts),
     (60, _m060_reports),
+    (70, _m070_concurrency_slots),
 ]
 
 

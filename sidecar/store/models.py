@@ -186,6 +186,19 @@ class Claim(BaseModel):
         indexes = ((("entity", "woo_id"), True),)
 
 
+class ConcurrencySlot(BaseModel):
+    """One of the N slots of a limit shared by every process on this database (``sidecar.store.slots``): held
+    by ``holder`` until ``lease_until``, free when the holder is empty or the lease has run out."""
+
+    name = peewee.CharField(max_length=80)  # e.g. netsuite:1234567_SB1
+    slot = peewee.IntegerField()
+    holder = peewee.CharField(max_length=120, null=True)
+    lease_until = peewee.DateTimeField(null=True)
+
+    class Meta:
+        indexes = ((("name", "slot"), True),)
+
+
 ALL_MODELS = [Link, Event, SyncRun, Setting, Secret, ApiCall, Cursor, Heartbeat]
 PIPELINE_MODELS = [Counter, FlowLock]  # created by their own migration (see migrations.py)
 CLAIM_MODELS = [Claim]  # likewise

@@ -13,6 +13,7 @@ import time
 import traceback
 
 import tests.bench as package
+from tests.bench import report
 
 
 def quiet_logs() -> None:
@@ -37,6 +38,7 @@ def main(argv: list[str]) -> int:
             traceback.print_exc()
             failures += 1
         print(f"== {name} finished in {time.monotonic() - started:.1f} s", flush=True)
+    report.write()
     return 1 if failures else 0
 
 

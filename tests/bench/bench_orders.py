@@ -1,25 +1,44 @@
-"""Orders per minute through the whole pipeline (issue 6), with NetSuite as slow and as strict as a real
+"""Orders per minute through the whole pipeline (issues 6, 17), with NetSuite as slow and as strict as a real
 account: every call takes LATENCY_MS and at most LIMIT run at once (the sandbox answers 429 beyond that).
 
-Prints the measured rate next to the ceiling those two numbers allow:
-ceiling = LIMIT / latency × 60 / (NetSuite requests per order, counted by the sandbox).
+Mixed orders: every other order by a returning guest (buyer k places orders 2k and 2k+1), two lines of known
+items each. The worker (`sidecar worker`, WORKER_THREADS threads — the default unless BENCH_WORKER_THREADS is
+set) is started first and ready; then the webhooks are delivered and the clock runs until every order is a
+sales order. Prints the rate next to the ceiling those numbers allow:
+ceiling = LIMIT / latency × 60 / (NetSuite requests per order, counted by the sandbox), and what each request
+was for.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+from collections import Counter
 from pathlib import Path
 
-ORDERS = int(os.environ.get("BENCH_ORDERS", "60"))
+from tests.bench import report
+
+ORDERS = int(os.environ.get("BENCH_ORDERS", "100" if report.quick() else "300"))
 LATENCY_MS = int(os.environ.get("BENCH_NS_LATENCY_MS", "300"))
 LIMIT = int(os.environ.get("BENCH_NS_LIMIT", "5"))
-WORKER_THREADS = int(os.environ.get("BENCH_WORKER_THREADS", "8"))
+WORKER_THREADS = int(os.environ.get("BENCH_WORKER_THREADS", "0"))  # 0: SIDECAR_WORKERS' default
+TARGET_PER_ORDER, TARGET_SHARE = 2.5, 0.95
+PURPOSE = {
+    "POST salesOrder": "create the sales order (one per order)",
+    "POST customer": "create a new buyer's customer",
+    "POST suiteql": "SuiteQL: a new buyer looked up by external id / e-mail; sales order numbers (tranId) of "
+                    "orders created together, one query; item ids of SKUs not cached yet",
+    "GET customer/eid:{id}": "adopt a customer another process created first",
+    "GET salesOrder/{id}": "number of a sales order the shared query did not return",
+    "GET serverTime": "clock check when the client starts",
+}
 
 
 def main() -> None:
@@ -35,11 +54,18 @@ def main() -> None:
         skus = sorted(s for s, i in items.items() if not i.get("matrixType"))
         place_orders(stack, skus)
         stack.ns_control("POST", "config", {"latency_ms": LATENCY_MS})
-        before = stack.ns_control("GET", "stats")["requests"]
         worker = start_worker(tmp, stack.ns.url, SHARED_SECRET)
-        started = time.monotonic()
         try:
-            elapsed = wait_until_exported(started)
+            wait_ready()
+            before = stack.ns_control("GET", "stats")
+            sampler = Sampler(stack, before["requests"])
+            sampler.start()
+            flushed = time.monotonic()
+            stack.woo_control("POST", "webhooks/flush")
+            print(f"webhooks delivered in {time.monotonic() - flushed:.1f} s", flush=True)
+            wait_until_exported(time.monotonic())
+            elapsed = time.monotonic() - sampler.first_request_at
+            sampler.stop()
         finally:
             os.killpg(worker.pid, signal.SIGTERM)
             try:
@@ -47,33 +73,71 @@ def main() -> None:
             except subprocess.TimeoutExpired:
                 os.killpg(worker.pid, signal.SIGKILL)
                 worker.wait()
-        report(stack, before, elapsed)
+        report_figures(stack, before, elapsed)
     finally:
         stack.stop()
-        from sidecar.db import database
+        from sidecar.store.db import database
 
         database.close()
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+class Sampler(threading.Thread):
+    """Watches the NetSuite sandbox for the first request of the run: the clock starts there, so the worker's
+    idle polling interval before its first job is not counted (bench_latency counts it)."""
+
+    def __init__(self, stack, requests_before: int):
+        super().__init__(daemon=True)
+        self.stack, self.before = stack, requests_before
+        self.first_request_at: float | None = None
+        self._halt = threading.Event()
+
+    def run(self) -> None:
+        while not self._halt.wait(0.02):
+            stats = self.stack.ns_control("GET", "stats")
+            if stats["requests"] > self.before:
+                self.first_request_at = time.monotonic()
+                return
+
+    def stop(self) -> None:
+        self._halt.set()
+        self.join()
+
+
 def place_orders(stack, skus: list[str]) -> None:
-    """Checkouts: every other order by a returning guest, two lines each, flat-rate shipping."""
+    """Checkouts: every other order by a returning guest (buyer k places orders 2k and 2k+1), two lines each,
+    flat-rate shipping. Their webhooks wait in the sandbox until the worker is ready."""
     for n in range(ORDERS):
-        email = f"buyer{n // 2 if n % 2 else n}@example.com"
+        email = f"buyer{n // 2}@example.com"
         stack.place({"billing": {"first_name": "Bench", "last_name": f"Buyer{n}", "email": email,
                                  "address_1": "1 Main St", "city": "Austin", "postcode": "78701", "country": "US"},
                      "line_items": [{"sku": skus[n % len(skus)], "quantity": 1},
                                     {"sku": skus[(n + 1) % len(skus)], "quantity": 2}],
                      "shipping_lines": [{"method_id": "flat_rate", "method_title": "Flat rate", "total": "5.00"}]})
-    stack.woo_control("POST", "webhooks/flush")
 
 
 def start_worker(tmp: Path, ns_url: str, secret: str) -> subprocess.Popen:
     env = {**os.environ, "SIDECAR_VAR_DIR": str(tmp / "var"), "SIDECAR_SHARED_SECRET": secret,
            "SIDECAR_NETSUITE_BASE_URL": ns_url, "SIDECAR_LOG_LEVEL": "WARNING"}
     env.pop("SIDECAR_DATABASE_URL", None)
-    return subprocess.Popen([sys.executable, "-m", "sidecar", "worker", "--workers", str(WORKER_THREADS)],
+    args = ["--workers", str(WORKER_THREADS)] if WORKER_THREADS else []
+    return subprocess.Popen([sys.executable, "-m", "sidecar", "worker", *args],
                             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, process_group=0)
+
+
+def wait_ready(timeout_s: float = 60) -> None:
+    """Until the worker wrote its heartbeat (it has started its consumer)."""
+    from sidecar.store.db import database
+    from sidecar.store.models import Heartbeat
+
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        with database.connection_context():
+            if Heartbeat.select().exists():
+                time.sleep(0.5)
+                return
+        time.sleep(0.1)
+    raise RuntimeError("the worker wrote no heartbeat")
 
 
 def wait_until_exported(started: float, timeout_s: float = 600) -> float:
@@ -85,22 +149,57 @@ def wait_until_exported(started: float, timeout_s: float = 600) -> float:
             done = Link.select().where((Link.entity == "order") & Link.ns_id.is_null(False)).count()
         if done >= ORDERS:
             return time.monotonic() - started
-        time.sleep(0.2)
+        time.sleep(0.1)
     raise RuntimeError(f"only {done} of {ORDERS} orders exported within {timeout_s:.0f} s")
 
 
-def report(stack, before: int, elapsed: float) -> None:
-    stats = stack.ns_control("GET", "stats")
-    ns_requests = stats["requests"] - before
+def breakdown(before: dict, after: dict) -> Counter:
+    counts: Counter = Counter()
+    for key, n in after["by_method_path"].items():
+        n -= before["by_method_path"].get(key, 0)
+        method, path = key.split(" ", 1)
+        path = re.sub(r"^/services/rest/(record|query|system)/v1/", "", path)
+        path = re.sub(r"/eid:[^/]+", "/eid:{id}", re.sub(r"/\d+", "/{id}", path))
+        if n:
+            counts[f"{method} {path}"] += n
+    return counts
+
+
+def report_figures(stack, before: dict, elapsed: float) -> None:
+    after = stack.ns_control("GET", "stats")
+    busy_s = after["busy_s"] - before["busy_s"]
+    busy = busy_s / (LIMIT * elapsed)
+    served_ms = busy_s / max(1, after["served"] - before["served"]) * 1000
+    ns_requests = after["requests"] - before["requests"]
     per_order = ns_requests / ORDERS
     ceiling = LIMIT / (LATENCY_MS / 1000) * 60 / per_order
     rate = ORDERS / elapsed * 60
-    print(f"orders exported:            {ORDERS} in {elapsed:.1f} s with {WORKER_THREADS} worker threads")
+    threads = WORKER_THREADS or "default"
+    print(f"orders exported:            {ORDERS} in {elapsed:.1f} s with {threads} worker threads")
     print(f"NetSuite:                   latency {LATENCY_MS} ms, concurrency limit {LIMIT}, "
-          f"{ns_requests} requests ({per_order:.2f} per order), {stats.get('rejected_429', 0)} answered 429, "
-          f"at most {stats.get('max_concurrent')} at once")
-    print(f"throughput:                 {rate:.0f} orders/minute")
+          f"{ns_requests} requests ({per_order:.2f} per order), {after['rejected_429'] - before['rejected_429']} "
+          f"answered 429, at most {after.get('max_concurrent')} at once")
+    print(f"throughput:                 {rate:.0f} orders/minute (NetSuite slots busy {busy:.0%} of the time, "
+          f"a request served in {served_ms:.0f} ms on average)")
     print(f"ceiling (limit/latency):    {ceiling:.0f} orders/minute  ({rate / ceiling:.0%} of it)")
+    counts = breakdown(before, after)
+    for key, n in counts.most_common():
+        print(f"  {n:5d}  {n / ORDERS:.2f}/order  {key}: {PURPOSE.get(key, '')}")
+    cmd = "`make bench` (`python -m tests.bench orders`)"
+    inputs = (f"{ORDERS} mixed orders (half by returning guests), NetSuite {LATENCY_MS} ms, limit {LIMIT}, "
+              f"`sidecar worker` {threads} threads, SQLite")
+    rows = [
+        ("NetSuite requests per order", cmd, inputs, f"{per_order:.2f}", f"≤ {TARGET_PER_ORDER}",
+         report.ratio(per_order, TARGET_PER_ORDER, higher_is_better=False)),
+        ("throughput vs ceiling", cmd, inputs,
+         f"{rate:.0f} orders/minute = {rate / ceiling:.0%} (slots busy {busy:.0%}, {served_ms:.0f} ms per request as served)",
+         f"≥ {TARGET_SHARE:.0%} of {ceiling:.0f}/min (limit ÷ latency ÷ requests per order)",
+         report.ratio(rate / ceiling, TARGET_SHARE)),
+    ]
+    rows += [(f"requests: {key}", cmd, PURPOSE.get(key, ""), f"{n} ({n / ORDERS:.2f}/order)", "–", "–")
+             for key, n in counts.most_common()]
+    report.table("Orders: throughput and NetSuite requests per order", __doc__.split("\n\n")[1], rows,
+                 WORKER_THREADS=threads, LIMIT=LIMIT)
 
 
 if __name__ == "__main__":

@@ -87,7 +87,10 @@ def start_stack(tmp_path: Path, *, ns_options: dict | None = None, woo_options: 
     """Start and pair everything; the NetSuite sandbox is seeded, the store is empty. ``webhooks=False`` leaves
     WooCommerce without webhooks: the test sends the events itself."""
     from sidecar.api.app import create_app
+    from sidecar.flows import item_lookup
     from sidecar.pipeline.registry import reset_registry
+
+    item_lookup.clear_cache()  # item ids of the previous stack's NetSuite sandbox mean nothing in this one
 
     ns = LiveServer(ns_sandbox.create_app({"seed": 12, **(ns_options or {})}))
     woo = LiveServer(woo_sandbox.create_app(woo_options or {}))
