@@ -14,7 +14,8 @@ from .wc_render_orders import render_order
 from .wc_routes import home_url
 
 CONFIG_KEYS = ("latency_ms", "fault_rate", "calc_taxes", "webhook_fail_limit", "https", "timezone_offset",
-               "home_url", "webhook_hold", "price_num_decimals")
+               "home_url", "webhook_hold", "price_num_decimals", "outage_status",
+               "outage_methods")
 CHECKOUT_STATUSES = ("pending", "processing", "on-hold", "completed", "failed", "checkout-draft")
 
 bp = Blueprint("wc_sandbox_controls", __name__, url_prefix="/_sandbox")

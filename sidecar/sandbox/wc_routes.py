@@ -149,6 +149,11 @@ def dispatch(router: Router, store, deliverer, route: str) -> Response:
     opts = store.options
     if opts.get("latency_ms"):
         time.sleep(float(opts["latency_ms"]) / 1000)
+    if opts.get("outage_status") and request.method in (opts.get("outage_methods") or request.method).split(","):
+        # the host is down or overloaded: its proxy answers, WordPress never runs (optionally for writes only)
+        store.count_request(request.method, "outage")
+        return Response("<html><body><h1>Service Unavailable</h1></body></html>", status=int(opts["outage_status"]),
+                        content_type="text/html; charset=UTF-8")
     ctx = build_ctx(store, deliverer, route)
     store.count_request(request.method, re.sub(r"/\d+", "/<id>", route))
     try:

@@ -107,3 +107,31 @@ def test_incremental_run_reads_only_changed_rows(stack):
     assert woo_stock(stack, second["itemId"])["stock_quantity"] == int(ns_available(stack, second["id"]))
     quiet = run_flow(stack, "inventory", trigger="schedule")
     assert quiet["counts"]["changed"] == 0 and woo_writes(stack) == before + 1
+
+
+def test_woocommerce_503_during_a_stock_push_loses_nothing_and_writes_nothing_twice(stack):
+    """Issue 17's fault: the store answers 503 in the middle of a push. The items of the refused batch are not
+    recorded as pushed, so the next run sets them; the others are not written again."""
+    from sidecar.pipeline.runs import start_run
+    from tests.pipeline_handlers import drain
+
+    run_flow(stack, "inventory")
+    items = plain_items(stack)
+    loc = locations(stack)[0]
+    for n, item in enumerate(items):
+        set_ns_stock(stack, item["id"], loc, 40 + n)
+    stack.woo_control("POST", "config", {"outage_status": 503, "outage_methods": "POST,PUT"})  # the pushes fail
+    run_id = start_run("inventory", "manual")[0].id
+    drain(settle_s=0.1)
+    failed = stack.api.get(f"/v1/runs/{run_id}").get_json()
+    assert failed["status"] in ("done", "failed") and (failed["status"] == "failed" or failed["counts"]["failed"])
+    assert failed["errors"] and any("503" in e for e in failed["errors"])
+    stack.woo_control("POST", "config", {"outage_status": 0})
+    before = woo_writes(stack)
+    again = run_flow(stack, "inventory")
+    for item in items:
+        expected = max(0, int(ns_available(stack, item["id"])))
+        assert woo_stock(stack, item["itemId"])["stock_quantity"] == expected, item["itemId"]
+    assert again["counts"]["changed"] == len(items) and woo_writes(stack) > before
+    settled = run_flow(stack, "inventory")
+    assert settled["counts"]["changed"] == 0  # nothing is written twice once the store has it

@@ -136,3 +136,13 @@ def test_concurrent_checkouts_never_oversell(sandbox):
     assert sorted(codes) == [201] * 20 + [400] * 10
     assert requests.get(f"{base}/_sandbox/stock", params={"sku": "HOT"}, timeout=5).json()["stock_quantity"] == 0
     assert woo.call("GET", "/wc/v3/orders", {"per_page": "1"}).headers["X-WP-Total"] == "20"
+
+
+def test_an_outage_answers_like_a_hosts_proxy_for_the_chosen_methods(sandbox):
+    base, woo = sandbox
+    assert control(base, "config", {"outage_status": 503, "outage_methods": "POST"}).status_code == 200
+    down = woo.call("POST", "/wc/v3/products", body={"name": "Mug", "sku": "MUG-OUT"})
+    assert down.status_code == 503 and down.headers["Content-Type"].startswith("text/html")
+    assert woo.call("GET", "/wc/v3/products").status_code == 200  # reads still answer
+    control(base, "config", {"outage_status": 0})
+    assert woo.call("POST", "/wc/v3/products", body={"name": "Mug", "sku": "MUG-OUT"}).status_code == 201
