@@ -6,9 +6,6 @@ from __future__ import annotations
 
 import time
 
-import pytest
-
-from tests.flows.stack import configure, start_stack, stock_the_store
 from tests.flows.stock_helpers import (
     children,
     locations,
@@ -19,16 +16,6 @@ from tests.flows.stock_helpers import (
     woo_stock,
     woo_writes,
 )
-
-
-@pytest.fixture
-def stack(tmp_path, monkeypatch):
-    monkeypatch.setenv("SIDECAR_RETRY_BASE_S", "0.01")
-    stack = start_stack(tmp_path)
-    configure(stack)
-    stack.items = stock_the_store(stack)
-    yield stack
-    stack.stop()
 
 
 def test_sums_chosen_locations_minus_buffer_never_below_zero(stack):

@@ -5,10 +5,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-import pytest
-
 from sidecar.store.models import Event
-from tests.flows.stack import configure, start_stack, stock_the_store
 
 PERSON = {"first_name": "Jane", "last_name": "Roe", "address_1": "1 Main St", "city": "Austin", "state": "TX",
           "postcode": "78701", "country": "US", "email": "jane.roe@example.com", "phone": "+1 512 555 0100"}
@@ -16,16 +13,6 @@ COMPANY = dict(PERSON, first_name="Bob", last_name="Buyer", company="Acme Corp",
                address_1="9 Industrial Way")
 FLAT = [{"method_id": "flat_rate", "method_title": "Flat rate", "total": "7.50"}]
 FREE = [{"method_id": "free_shipping", "method_title": "Free shipping", "total": "0.00"}]
-
-
-@pytest.fixture
-def stack(tmp_path, monkeypatch):
-    monkeypatch.setenv("SIDECAR_RETRY_BASE_S", "0.01")
-    stack = start_stack(tmp_path)
-    configure(stack)
-    stack.items = stock_the_store(stack)
-    yield stack
-    stack.stop()
 
 
 def guest(n: int, base=PERSON) -> dict:

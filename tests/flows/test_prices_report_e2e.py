@@ -7,20 +7,7 @@ import csv
 import io
 from decimal import ROUND_HALF_UP, Decimal
 
-import pytest
-
-from tests.flows.stack import configure, start_stack, stock_the_store
 from tests.flows.stock_helpers import plain_items, run_flow, woo_writes
-
-
-@pytest.fixture
-def stack(tmp_path, monkeypatch):
-    monkeypatch.setenv("SIDECAR_RETRY_BASE_S", "0.01")
-    stack = start_stack(tmp_path)
-    configure(stack)
-    stack.items = stock_the_store(stack)
-    yield stack
-    stack.stop()
 
 
 def ns_price(item: dict, level: str, currency: str = "1") -> Decimal:

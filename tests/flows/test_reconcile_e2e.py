@@ -5,21 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
-
-from tests.flows.stack import configure, start_stack, stock_the_store
 from tests.flows.test_orders_e2e import FLAT, guest
 from tests.flows.test_preview_e2e import writes
-
-
-@pytest.fixture
-def stack(tmp_path, monkeypatch):
-    monkeypatch.setenv("SIDECAR_RETRY_BASE_S", "0.01")
-    stack = start_stack(tmp_path)
-    configure(stack)
-    stack.items = stock_the_store(stack)
-    yield stack
-    stack.stop()
 
 
 def window(stock: bool = False) -> dict:

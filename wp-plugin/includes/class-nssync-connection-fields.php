@@ -92,7 +92,7 @@ class NSSync_Connection_Fields {
 			$this->credential( 'nssync_ns_token_secret', __( 'Token secret', 'netsuite-sync-for-woocommerce' ), __( 'Shown with the token id.', 'netsuite-sync-for-woocommerce' ) ),
 			$this->credential( 'nssync_ns_client_id', __( 'Client id', 'netsuite-sync-for-woocommerce' ), __( 'The integration record\'s client id (Setup → Integration → Manage Integrations, with "Client Credentials (Machine to Machine) Grant" checked).', 'netsuite-sync-for-woocommerce' ) ),
 			$this->credential( 'nssync_ns_certificate_id', __( 'Certificate id', 'netsuite-sync-for-woocommerce' ), __( 'Setup → Integration → OAuth 2.0 Client Credentials (M2M) Setup: the id NetSuite gives the certificate you upload.', 'netsuite-sync-for-woocommerce' ) ),
-			$this->credential( 'nssync_ns_private_key_pem', __( 'Private key', 'netsuite-sync-for-woocommerce' ), __( 'The PEM private key of that certificate (-----BEGIN PRIVATE KEY----- …). Once saved it is never shown again.', 'netsuite-sync-for-woocommerce' ) ),
+			$this->credential( 'nssync_ns_private_key_pem', __( 'Private key', 'netsuite-sync-for-woocommerce' ), __( 'The PEM private key of that certificate (the whole private.pem file, BEGIN and END lines included). Once saved it is never shown again.', 'netsuite-sync-for-woocommerce' ) ),
 			$this->end( 'nssync_netsuite' ),
 			$this->title( 'nssync_woocommerce', __( 'WooCommerce (for the sidecar)', 'netsuite-sync-for-woocommerce' ), sprintf(
 				/* translators: %s: link to WooCommerce → Settings → Advanced → REST API */

