@@ -219,9 +219,28 @@ class NSSync_Settings_Fields {
 		}
 		$out = array();
 		foreach ( (array) WC()->payment_gateways()->payment_gateways() as $id => $gateway ) {
+			if ( is_object( $gateway ) && isset( $gateway->enabled ) && 'yes' !== $gateway->enabled ) {
+				continue; // a gateway the store does not offer takes no payment to map.
+			}
 			$out[ (string) $id ] = is_object( $gateway ) && method_exists( $gateway, 'get_title' ) ? wp_strip_all_tags( $gateway->get_title() ) : (string) $id;
 		}
 		return $out;
+	}
+
+	/**
+	 * The currencies the store sells in: its own, plus those a multi-currency extension adds through the
+	 * `nssync_store_currencies` filter. code => name.
+	 *
+	 * @return array
+	 */
+	public static function currencies() {
+		$out = array();
+		if ( function_exists( 'get_woocommerce_currency' ) ) {
+			$code         = (string) get_woocommerce_currency();
+			$names        = function_exists( 'get_woocommerce_currencies' ) ? get_woocommerce_currencies() : array();
+			$out[ $code ] = isset( $names[ $code ] ) ? $code . ' — ' . $names[ $code ] : $code;
+		}
+		return (array) apply_filters( 'nssync_store_currencies', $out );
 	}
 
 	/**
@@ -245,6 +264,7 @@ class NSSync_Settings_Fields {
 		return array(
 			'shipping_methods' => self::shipping_methods(),
 			'gateways'         => self::gateways(),
+			'currencies'       => self::currencies(),
 			'statuses'         => $statuses,
 			'roles'            => $roles,
 			'refund_records'   => array(

@@ -47,6 +47,7 @@ class NSSync_Settings_Schema {
 		'orders.ship_methods'        => 'shipitem',
 		'orders.discount_item_id'    => 'item',
 		'orders.payment_methods'     => 'paymentmethod',
+		'orders.currencies'          => 'currency',
 		'refunds.item_id'            => 'item',
 		'inventory.locations'        => 'location',
 		'prices.price_level_id'      => 'pricelevel',
@@ -115,6 +116,7 @@ class NSSync_Settings_Schema {
 			return array(
 				'orders.shipping_item_id' => array( 'id', 'text', __( 'Default shipping item', 'netsuite-sync-for-woocommerce' ), __( 'NetSuite internal id of the shipping item used when a method has no mapping below.', 'netsuite-sync-for-woocommerce' ) ),
 				'orders.ship_methods'     => array( 'map', 'nssync_map_table', __( 'Ship methods → NetSuite ship items', 'netsuite-sync-for-woocommerce' ), __( 'The NetSuite ship item of each shipping method of this store; a method left empty uses the default shipping item.', 'netsuite-sync-for-woocommerce' ), 'shipping_methods' ),
+				'orders.currencies'       => array( 'map', 'nssync_map_table', __( 'Currencies → NetSuite currencies', 'netsuite-sync-for-woocommerce' ), __( 'The NetSuite currency of each currency the store sells in; none mapped: the customer\'s own currency is used.', 'netsuite-sync-for-woocommerce' ), 'currencies' ),
 				'orders.discount_item_id' => array( 'id', 'text', __( 'Discount item', 'netsuite-sync-for-woocommerce' ), __( 'NetSuite internal id of the discount item for coupons.', 'netsuite-sync-for-woocommerce' ) ),
 				'orders.field_map'        => array( 'pairs', 'textarea', __( 'Field map', 'netsuite-sync-for-woocommerce' ), __( 'One per line: WooCommerce field or meta key = NetSuite body field id, e.g. customer_note = memo.', 'netsuite-sync-for-woocommerce' ) ),
 				'orders.rules'            => array( 'json', 'nssync_rules', __( 'Conditional rules', 'netsuite-sync-for-woocommerce' ), __( 'JSON list: [{"field": "payment_method", "equals": "cod", "set": {"custbody_terms": "3"}}]; use one of equals, in, matches.', 'netsuite-sync-for-woocommerce' ) ),

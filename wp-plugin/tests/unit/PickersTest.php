@@ -8,6 +8,13 @@
 
 use PHPUnit\Framework\TestCase;
 
+if ( ! function_exists( 'get_woocommerce_currency' ) ) {
+	/** The store's currency, as WooCommerce answers it (a stand-in: the shim has no WooCommerce). */
+	function get_woocommerce_currency() {
+		return 'EUR';
+	}
+}
+
 class PickersTest extends TestCase {
 
 	/** @var NSSync_Settings_Map */
@@ -101,6 +108,20 @@ class PickersTest extends TestCase {
 
 		list( $patch ) = $this->map->patch_from_post( 'mappings', array( 'nssync_orders__ship_methods' => array( 'flat_rate:1' => '1234', 'free_shipping:2' => '' ) ) );
 		$this->assertSame( array( 'flat_rate:1' => '1234' ), $patch['orders']['ship_methods'] );
+	}
+
+	public function test_the_currency_map_is_a_table_of_the_stores_currencies() {
+		$this->assertSame( array( get_woocommerce_currency() ), array_keys( NSSync_Settings_Fields::currencies() ) );
+		$add = function ( $currencies ) {
+			return $currencies + array( 'GBP' => 'GBP — Pound sterling' );
+		};
+		add_filter( 'nssync_store_currencies', $add );
+		$this->assertArrayHasKey( 'GBP', NSSync_Settings_Fields::currencies(), 'a multi-currency extension adds its own' );
+		$f = $this->field( ( new NSSync_Settings_Fields( $this->map ) )->sidecar_section( 'mappings' ), 'nssync_orders__currencies' );
+		$this->assertSame( 'nssync_map_table', $f['type'] );
+		$this->assertSame( 'currency', $f['nssync_lookup'] );
+		list( $patch ) = $this->map->patch_from_post( 'mappings', array( 'nssync_orders__currencies' => array( 'EUR' => '2', 'GBP' => '' ) ) );
+		$this->assertSame( array( 'EUR' => '2' ), $patch['orders']['currencies'] );
 	}
 
 	protected function tearDown(): void {
