@@ -172,7 +172,7 @@ class NSSync_Status_View {
 		echo '</tr></thead><tbody>';
 		$labels = NSSync_Settings_Schema::group_labels();
 		foreach ( $runs as $flow => $run ) {
-			$label = isset( $labels[ $flow ] ) ? $labels[ $flow ][0] : $flow;
+			$label = isset( $labels[ $flow ] ) ? $labels[ $flow ][0] : ( 'webhooks' === $flow ? __( 'Webhook watchdog', 'netsuite-sync-for-woocommerce' ) : ucfirst( str_replace( '_', ' ', (string) $flow ) ) );
 			echo '<tr data-flow="' . esc_attr( $flow ) . '"><td><strong>' . esc_html( $label ) . '</strong></td><td>';
 			echo NSSync_Admin_Fields::run_html( is_array( $run ) ? $run : null, $stale ); // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- escaped in run_html().
 			echo '</td><td>';

@@ -39,7 +39,7 @@ class StatusViewTest extends TestCase {
 				case '/v1/status':
 					return nssync_shim_response( 200, array(
 						'queue'       => array( 'depth' => 2, 'pending' => 1, 'running' => 1 ),
-						'flows'       => array( 'orders' => null, 'inventory' => array( 'id' => 1, 'status' => 'done' ) ),
+						'flows'       => array( 'orders' => null, 'inventory' => array( 'id' => 1, 'status' => 'done' ), 'webhooks' => null, 'reconcile' => null ),
 						'connections' => array(
 							'netsuite'    => array( 'configured' => true, 'state' => 'error', 'last_call' => array( 'status' => 404, 'error' => 'RCRD_DSNT_EXIST' ) ),
 							'woocommerce' => array( 'configured' => true, 'state' => 'error', 'last_call' => array( 'status' => 401, 'error' => 'woocommerce_rest_cannot_view' ) ),
@@ -76,7 +76,9 @@ class StatusViewTest extends TestCase {
 		$this->assertStringContainsString( '10 mins ago', $html );
 		$this->assertStringContainsString( 'SKU &lt;X&gt; unmatched', $html );
 		$this->assertStringContainsString( 'Not run yet', $html, 'orders is installed but has not run' );
-		$this->assertSame( 2, substr_count( $html, 'class="button nssync-sync-now"' ) );
+		$this->assertSame( 3, substr_count( $html, 'class="button nssync-sync-now"' ), 'orders, inventory, reconcile' );
+		$this->assertStringContainsString( '<strong>Webhook watchdog</strong>', $html, 'every flow by name, not its key' );
+		$this->assertStringContainsString( '<strong>Reconciliation</strong>', $html );
 		$this->assertStringContainsString( 'No flow handles &lt;order.refunded&gt;', $html );
 		$this->assertStringContainsString( '/services/rest/record/v1/salesOrder', $html );
 		$paths = array_map( function ( $r ) {
