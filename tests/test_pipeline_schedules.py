@@ -179,3 +179,29 @@ def test_without_built_ins_the_extra_module_is_the_whole_table():
     registry = discover(extra="tests.pipeline_handlers", builtins=False)
     assert registry.handler_for("order.created") is handlers.count and registry.load_errors == {}
     assert set(registry.flows) == {"testcount"}
+
+
+def test_a_second_task_of_the_same_run_leaves_it_to_the_first(store):
+    """The sweeper may re-enqueue a pending run whose task is merely slow to be taken: the duplicate must not
+    mark the run skipped while the first task holds the flow's lock for it (seen as a flaky "skipped" run)."""
+    from sidecar.store.db import database
+
+    gate, entered = threading.Event(), threading.Event()
+    reset_registry(slow_registry(gate, entered))
+    run = SyncRun.create(flow="slow", trigger="manual")
+
+    def first_task():
+        with database.connection_context():
+            runs.execute_run(run.id)
+
+    thread = threading.Thread(target=first_task)
+    thread.start()
+    assert entered.wait(10)
+    SyncRun.update(status="pending").where(SyncRun.id == run.id).execute()  # as the duplicate may still see it
+    assert runs.execute_run(run.id) is None  # the duplicate steps aside
+    assert SyncRun.get_by_id(run.id).status == "pending"
+    SyncRun.update(status="running").where(SyncRun.id == run.id).execute()
+    gate.set()
+    thread.join(10)
+    done = SyncRun.get_by_id(run.id)
+    assert (done.status, done.seen) == ("done", 3)

@@ -16,7 +16,7 @@ from sidecar.pipeline.queue import huey, uses_sql_storage
 from sidecar.pipeline.registry import get_registry
 from sidecar.pipeline.worker_errors import describe
 from sidecar.store.binder import Holder
-from sidecar.store.models import SyncRun, utcnow
+from sidecar.store.models import FlowLock, SyncRun, utcnow
 from sidecar.store.txn import write_transaction
 
 log = logging.getLogger(__name__)
@@ -61,8 +61,12 @@ def execute_run(run_id: int) -> SyncRun | None:
     if run is None or run.status != "pending":
         return None
     if not acquire_flow(run.flow, run.id):
-        _close(run, "skipped", ["Another run of this flow was still in progress."])
-        return run
+        if FlowLock.select().where((FlowLock.flow == run.flow) & (FlowLock.run_id == run.id)).exists():
+            return None  # a second task of this same run (the sweeper re-enqueued it): the first one runs it
+        skipped = (SyncRun.update(status="skipped", finished_at=utcnow(),
+                                  errors=["Another run of this flow was still in progress."])
+                   .where((SyncRun.id == run.id) & (SyncRun.status == "pending")).execute())
+        return SyncRun.get_by_id(run.id) if skipped else None
     try:
         started = (SyncRun.update(status="running", started_at=utcnow())
                    .where((SyncRun.id == run.id) & (SyncRun.status == "pending")).execute())
