@@ -159,3 +159,13 @@ def database_file_bytes(db_path: Path) -> bytes:
 
 def is_postgres(db) -> bool:
     return isinstance(db, peewee.PostgresqlDatabase)
+
+
+def needs(available: bool, reason: str) -> None:
+    """A test that needs a tool the machine may lack: skipped on a developer's machine without it, failed in CI
+    (CI=true), where scripts/test-deps.sh installs everything and the test must run."""
+    if available:
+        return
+    if os.environ.get("CI"):
+        pytest.fail(f"CI must run this test: {reason}")
+    pytest.skip(reason)

@@ -15,6 +15,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from tests.conftest import needs
+
 yaml = pytest.importorskip("yaml")
 ROOT = Path(__file__).resolve().parents[1]
 COMPOSE = ROOT / "docker-compose.yml"
@@ -31,8 +33,7 @@ def test_the_file_passes_docker_compose_config(tmp_path):
     if client[0] is None:
         has_v2 = shutil.which("docker") and subprocess.run(["docker", "compose", "version"], capture_output=True,
                                                            check=False, timeout=30).returncode == 0
-        if not has_v2:
-            pytest.skip("no docker-compose (Debian package, installed by scripts/test-deps.sh) or docker compose")
+        needs(bool(has_v2), "no docker-compose (Debian package, installed by scripts/test-deps.sh) or docker compose")
         client = ["docker", "compose"]
     env = {**os.environ, **ENV}
     no_env_file = tmp_path / "empty.env"  # a developer's own .env must not decide the outcome
@@ -81,8 +82,7 @@ def test_webhooks_to_the_sidecar_are_allowed_and_nothing_else(compose):
     assert any(v.endswith("/wp-content/mu-plugins/nssync-compose.php:ro") for v in services["wordpress"]["volumes"])
 
     php = shutil.which("php")
-    if php is None:
-        pytest.skip("php is not installed")
+    needs(php is not None, "php is not installed")
     harness = """
     define('ABSPATH', '/');
     $filters = array();

@@ -11,7 +11,7 @@ import uuid
 import pytest
 
 from sidecar.store.db import database
-from tests.conftest import PG_URL, SignedClient, make_config
+from tests.conftest import PG_URL, SignedClient, make_config, needs
 
 
 def envelope(n: int, size: int = 0) -> dict:
@@ -106,9 +106,9 @@ def tiny_filesystem(tmp_path):
     """A 2 MB tmpfs for the SQLite file (root only; skipped elsewhere)."""
     mount = tmp_path / "tiny"
     mount.mkdir()
-    if os.geteuid() != 0 or subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(mount)],
-                                           capture_output=True, check=False).returncode:
-        pytest.skip("mounting a small tmpfs needs root")
+    mounted = os.geteuid() == 0 and subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(mount)],
+                                                   capture_output=True, check=False).returncode == 0
+    needs(mounted, "mounting a small tmpfs needs root")
     yield mount
     if not database.is_closed():
         database.close()

@@ -144,14 +144,9 @@ def test_the_order_box_after_a_forwarded_event(sidecar):
 
 @pytest.fixture
 def stack(tmp_path, monkeypatch):
-    from tests.flows.stack import configure, start_stack, stock_the_store
+    from tests.flows.stack import stocked_stack
 
-    monkeypatch.setenv("SIDECAR_RETRY_BASE_S", "0.01")
-    stack = start_stack(tmp_path)
-    configure(stack)
-    stack.items = stock_the_store(stack)
-    yield stack
-    stack.stop()
+    yield from stocked_stack(tmp_path, monkeypatch)
 
 
 def placed(stack, n: int = 1, *, settle: bool = False) -> list[dict]:

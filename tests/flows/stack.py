@@ -162,3 +162,14 @@ def stock_the_store(stack: Stack) -> dict[str, dict]:
              "attributes": [{"name": "Color", "option": c["itemId"].rsplit("-", 1)[-1].title()}]}
             for c in children[:3]])
     return items
+
+
+def stocked_stack(tmp_path: Path, monkeypatch):
+    """The stack most flow tests share: started, paired, the order mapping configured, the store stocked with
+    the NetSuite sandbox's items; fast retries. A generator for a fixture to ``yield from``."""
+    monkeypatch.setenv("SIDECAR_RETRY_BASE_S", "0.01")
+    stack = start_stack(tmp_path)
+    configure(stack)
+    stack.items = stock_the_store(stack)
+    yield stack
+    stack.stop()
