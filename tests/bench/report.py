@@ -21,6 +21,17 @@ HEADER = "| scenario | command | inputs | figure | bound | ratio |\n| --- | --- 
 _tables: dict[str, str] = {}
 
 
+def load() -> str:
+    """The 1-minute load average, for the record: on a shared 2-core machine it explains slow figures."""
+    try:
+        return f"{os.getloadavg()[0]:.1f}"
+    except OSError:
+        return "?"
+
+
+_load_at_start = load()  # this module is imported when a run starts
+
+
 def quick() -> bool:
     """``make bench-quick`` (BENCH_QUICK=1): smaller inputs, same scenarios."""
     return os.environ.get("BENCH_QUICK") == "1"
@@ -42,6 +53,23 @@ def ratio(value: float, bound: float, higher_is_better: bool = True) -> str:
     return f"{pct:.0f}% {'✓' if ok else '✗'}"
 
 
+def times(title: str, intro: str, durations: list[tuple[str, float, bool]], budget_s: float,
+          loads: list[str] | None = None) -> bool:
+    """Record the run's own table: each module's wall time, then the total against ``budget_s``.
+
+    ``durations`` are (module, seconds, finished without an error); ``loads`` the load average around each module
+    (the machine may be shared: a loaded run is slower). Returns whether the total kept within the budget."""
+    total = sum(secs for _, secs, _ in durations)
+    loads = loads or [""] * len(durations)
+    rows = [(name, f"`python -m tests.bench {name.removeprefix('bench_')}`", load,
+             f"{secs:.0f} s" + ("" if ok else " (failed)"), "–", f"{secs / total:.0%} of the total" if total else "–")
+            for (name, secs, ok), load in zip(durations, loads, strict=True)]
+    rows.append(("all", "`make bench-quick`" if quick() else "`make bench`", f"{len(durations)} modules",
+                 f"{total:.0f} s", f"< {budget_s:.0f} s", ratio(total, budget_s, higher_is_better=False)))
+    table(title, intro, rows)
+    return total <= budget_s
+
+
 def write() -> None:
     """Merge this run's tables into the marked block of docs/benchmarks.md."""
     if not _tables:
@@ -58,7 +86,8 @@ def write() -> None:
         head, tail = text.rstrip() + "\n\n", "\n"
     old.update(_tables)
     stamp = (f"_Last run: {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC, {os.cpu_count()} CPUs, "
-             f"Python {platform.python_version()}{', quick' if quick() else ''}; the host is shared, so the ratios "
+             f"Python {platform.python_version()}{', quick' if quick() else ''}, load average {_load_at_start} → "
+             f"{load()}; the host is shared, so the ratios "
              "(measured in the same run) matter more than the absolute figures._")
     block = "\n".join([stamp, ""] + [old[k] for k in old])
     DOC.write_text(f"{head}{BEGIN}\n{block}\n{END}{tail}")
