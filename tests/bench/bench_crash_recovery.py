@@ -2,9 +2,9 @@
 the orders it was exporting reach NetSuite? The scenario of ``tests/flows/test_orders_crash.py``: ORDERS real
 orders, 429s, repeated deliveries, two kills while order claims are held. Allowed: lease + 60 s after the restart.
 
-TIMING: ``make bench`` runs the suite's short timing (lease 2 s, sweep 0.3 s, retries 0.2–2 s; about half a
-minute) to stay within its 10 minutes; BENCH_CRASH_TIMING=production runs the defaults (lease 300 s, sweep 15 s,
-retry base 30 s doubling), which takes about six minutes — its earlier figures are in docs/benchmarks.md.
+Timing: ``make bench`` runs the suite's short timing (lease 2 s, sweep 0.3 s, retries 0.2–2 s; the scenario takes
+10–20 s) to stay within its 10 minutes; BENCH_CRASH_TIMING=production runs the defaults (lease 300 s, sweep 15 s,
+retry base 30 s doubling), which takes five to six minutes — its earlier figures are in docs/benchmarks.md.
 """
 
 from __future__ import annotations

@@ -17,7 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from tests.bench import harness, report
 
-ORDERS = int(os.environ.get("BENCH_INSTANCES_ORDERS", "200" if report.quick() else "1000"))
+ORDERS = int(os.environ.get("BENCH_INSTANCES_ORDERS", "100" if report.quick() else "1000"))
 LATENCY_MS = int(os.environ.get("BENCH_NS_LATENCY_MS_INSTANCES", "100"))
 LIMIT = int(os.environ.get("BENCH_NS_LIMIT", "5"))
 

@@ -12,7 +12,7 @@ import time
 
 from tests.bench import harness, report
 
-ORDERS = int(os.environ.get("BENCH_LATENCY_ORDERS", "150" if report.quick() else "500"))
+ORDERS = int(os.environ.get("BENCH_LATENCY_ORDERS", "100" if report.quick() else "500"))
 RATE = float(os.environ.get("BENCH_LATENCY_RATE", "5"))
 LATENCY_MS = int(os.environ.get("BENCH_NS_LATENCY_MS", "300"))
 P50_S, P99_S = 5.0, 60.0

@@ -55,7 +55,7 @@ class Pipeline:
             try:
                 if self.http.get(f"http://127.0.0.1:{port}/healthz", timeout=1).ok:
                     return port
-            except requests.ConnectionError:
+            except (requests.ConnectionError, requests.Timeout):  # not up yet, or slow to answer on a busy machine
                 time.sleep(0.1)
         raise RuntimeError("sidecar serve did not answer within 60 s")
 
