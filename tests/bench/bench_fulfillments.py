@@ -77,7 +77,7 @@ def record(run: dict, ns_requests: int, took: float, elapsed: float) -> None:
     report.table("Fulfilments: one run tells WooCommerce", __doc__, [
         ("NetSuite requests per shipment", cmd, inputs,
          f"{per:.2f} ({ns_requests} for {run['changed']} of {SHIPMENTS} shipments, run {run['status']})",
-         f"≤ {least:.3f} (the fulfilment, its sales order; one SuiteQL page)",
+         f"≤ {least:.2f} (the fulfilment, its sales order; one SuiteQL page)",
          report.ratio(per, least, higher_is_better=False)),
         ("shipments per minute", cmd, inputs,
          f"{rate:.0f}/min (the run {took:.1f} s; {elapsed:.1f} s until the echoes of our writes settled)",
