@@ -15,6 +15,23 @@ def render_taxes(taxes: list[dict]) -> list[dict]:
              "subtotal": "" if t.get("subtotal") is None else plain(t["subtotal"])} for t in taxes]
 
 
+def line_image(product: dict | None) -> dict:
+    """``image`` of a line item, typed as WooCommerce 8.2.2 types it (checked on the real store).
+
+    It is the product's ``get_image_id()``: a variation reads it with get_post_thumbnail_id, an **int** (its own
+    image, else 0); any other product reads the raw ``_thumbnail_id`` meta, a **string** ("" without an image,
+    "72" with one); no product at all gives 0. The sandbox keeps no media library, so only a variation's own
+    ``image`` ({"id", "src"} as sent) can carry one; a parent's or a simple product's image is not modelled.
+    """
+    if product is None:
+        return {"id": 0, "src": ""}
+    if product["type"] == "variation":
+        own = product.get("image") or {}
+        image_id = int(own.get("id") or 0) if str(own.get("id") or 0).isdigit() else 0
+        return {"id": image_id, "src": str(own.get("src") or "") if image_id else ""}
+    return {"id": "", "src": ""}
+
+
 def render_line_item(store, item: dict, sign: int = 1) -> dict:
     """One line item; refunds render the same shape with negative quantity and amounts."""
     product = item.get("product")
@@ -31,7 +48,7 @@ def render_line_item(store, item: dict, sign: int = 1) -> dict:
             "total": money(sign * item["total"]), "total_tax": money(sign * total_tax),
             "taxes": render_taxes(item["taxes"]), "meta_data": render_meta(item["meta"], display=True),
             "sku": product["sku"] if alive else None, "price": number(abs(price)),
-            "image": {"id": "" if alive and not is_var else 0, "src": ""},
+            "image": line_image(product if alive else None),
             "parent_name": parent["name"] if parent else None}
 
 
