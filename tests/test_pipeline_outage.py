@@ -177,3 +177,22 @@ def test_outage_hours_is_a_setting_with_its_default_and_validated(pipeline):  # 
         assert "retry.outage_hours" in str(res.get_json()), res.get_json()
     ok = pipeline.put("/v1/settings", {"retry": {"outage_hours": 6}})
     assert ok.status_code == 200 and ok.get_json()["retry"]["outage_hours"] == 6.0
+
+
+def test_migration_110_adds_the_outage_columns_to_an_existing_event_table(any_db_url):
+    from playhouse.migrate import SchemaMigrator, migrate
+
+    from sidecar.store import migrations
+    from sidecar.store.db import connect_database
+
+    db = connect_database(any_db_url)
+    db.connect()
+    migrations.migrate(db)
+    migrate(*[SchemaMigrator.from_database(db).drop_column("event", name) for name in ("outage_since", "outage_retries")])
+    migrations.SchemaVersion.delete().where(migrations.SchemaVersion.version == 110).execute()
+    db.execute_sql("INSERT INTO event (key, source, topic, status, attempts, created_at, updated_at) "
+                   "VALUES ('old', 'plugin', 'order.created', 'pending', 2, '2026-12-01 00:00:00', '2026-12-01 00:00:00')")
+    assert migrations.migrate(db) == [110]
+    old = Event.get(Event.key == "old")
+    assert (old.outage_since, old.outage_retries, old.attempts) == (None, 0, 2)
+    db.close()
