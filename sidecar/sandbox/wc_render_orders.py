@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from .wc_media import line_image
 from .wc_render_products import links
 from .wc_util import dec, fmt_date, money, number, plain, render_meta
 
@@ -15,24 +16,7 @@ def render_taxes(taxes: list[dict]) -> list[dict]:
              "subtotal": "" if t.get("subtotal") is None else plain(t["subtotal"])} for t in taxes]
 
 
-def line_image(product: dict | None) -> dict:
-    """``image`` of a line item, typed as WooCommerce 8.2.2 types it (checked on the real store).
-
-    It is the product's ``get_image_id()``: a variation reads it with get_post_thumbnail_id, an **int** (its own
-    image, else 0); any other product reads the raw ``_thumbnail_id`` meta, a **string** ("" without an image,
-    "72" with one); no product at all gives 0. The sandbox keeps no media library, so only a variation's own
-    ``image`` ({"id", "src"} as sent) can carry one; a parent's or a simple product's image is not modelled.
-    """
-    if product is None:
-        return {"id": 0, "src": ""}
-    if product["type"] == "variation":
-        own = product.get("image") or {}
-        image_id = int(own.get("id") or 0) if str(own.get("id") or 0).isdigit() else 0
-        return {"id": image_id, "src": str(own.get("src") or "") if image_id else ""}
-    return {"id": "", "src": ""}
-
-
-def render_line_item(store, item: dict, sign: int = 1) -> dict:
+def render_line_item(store, item: dict, sign: int = 1, home: str = "") -> dict:
     """One line item; refunds render the same shape with negative quantity and amounts."""
     product = item.get("product")
     alive = product is not None and product["id"] in store.products
@@ -48,7 +32,7 @@ def render_line_item(store, item: dict, sign: int = 1) -> dict:
             "total": money(sign * item["total"]), "total_tax": money(sign * total_tax),
             "taxes": render_taxes(item["taxes"]), "meta_data": render_meta(item["meta"], display=True),
             "sku": product["sku"] if alive else None, "price": number(abs(price)),
-            "image": line_image(product if alive else None),
+            "image": line_image(store, product if alive else None, home),
             "parent_name": parent["name"] if parent else None}
 
 
@@ -116,7 +100,7 @@ def render_order(store, order: dict, home: str) -> dict:
     out.update({"date_completed": fmt_date(order["date_completed"], off),
                 "date_paid": fmt_date(order["date_paid"], off), "cart_hash": order["cart_hash"],
                 "number": str(order["id"]), "meta_data": render_meta(order["meta"]),
-                "line_items": [render_line_item(store, i) for i in order["line_items"]],
+                "line_items": [render_line_item(store, i, 1, home) for i in order["line_items"]],
                 "tax_lines": [render_tax_line(line) for line in order["tax_lines"]],
                 "shipping_lines": [render_shipping(i) for i in order["shipping_lines"]],
                 "fee_lines": [render_fee(i) for i in order["fee_lines"]],
@@ -152,7 +136,7 @@ def render_refund(store, refund: dict, home: str) -> dict:
             "date_created_gmt": fmt_date(refund["date_created"]), "amount": money(refund["amount"]),
             "reason": refund["reason"], "refunded_by": refund["refunded_by"],
             "refunded_payment": refund["refunded_payment"], "meta_data": render_meta(refund["meta"]),
-            "line_items": [render_line_item(store, i, -1) for i in refund["line_items"]],
+            "line_items": [render_line_item(store, i, -1, home) for i in refund["line_items"]],
             "shipping_lines": [render_shipping(i, -1) for i in refund["shipping_lines"]],
             "tax_lines": [], "fee_lines": [render_fee(i, -1) for i in refund["fee_lines"]],
             "_links": links(home, f"{base}/{refund['id']}", base, f"orders/{refund['order_id']}")}

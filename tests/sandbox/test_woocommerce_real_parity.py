@@ -4,7 +4,9 @@ Each expected value was checked on the local WordPress 6.4.1 + WooCommerce 8.2.2
 capture shows the case, is read from shared/fixtures/woocommerce:
 - an empty or blank order note is stored as sent (201); only an absent/null note is "Missing parameter(s)";
 - an invalid ``status`` list filter on /orders names the bad element: ``status[1] is not one of …``;
-- ``line_items[].image.id`` is "" (string) for a product without image, an int for a variation, 0 without product;
+- ``line_items[].image.id`` is a string for a product ("" without image, "76" with one), an int for a variation
+  (its own image, else its parent's, else 0), 0 without product; products' ``images`` and variations' ``image``
+  are attachments given by ``src`` or an existing ``id`` (else 400 "#N is an invalid image ID.");
 - ``parent_name`` is the parent's title for a variation, null for a simple product or a missing one.
 """
 
@@ -74,12 +76,10 @@ def test_status_filter_parses_the_list_as_wordpress(woo):
     assert woo.call("GET", "/wc/v3/orders", {"status": "processing trash"}).json() == []
 
 
-def _tee(woo, image=None) -> tuple[dict, dict]:
+def _tee(woo) -> tuple[dict, dict]:
     tee = woo.call("POST", "/wc/v3/products", body={"name": "Harness Tee", "type": "variable",
                                                    "attributes": [{"name": "Size", "options": ["M"]}]}).json()
     body = {"sku": "TEE-M", "regular_price": "9.00", "attributes": [{"name": "Size", "option": "M"}]}
-    if image:
-        body["image"] = image
     return tee, woo.call("POST", f"/wc/v3/products/{tee['id']}/variations", body=body).json()
 
 
@@ -99,9 +99,53 @@ def test_line_item_image_and_parent_name_typed_as_the_real_store(woo):
     assert json.loads(json.dumps(seen[0][0])) == {"id": "", "src": ""}  # a string, never 0, for a simple product
 
 
-def test_a_variation_with_its_own_image_gives_its_int_id(woo):
-    tee, medium = _tee(woo, image={"id": 72, "src": "http://shop.test/wp-content/uploads/tee.png"})
-    order = _order(woo, [{"product_id": tee["id"], "variation_id": medium["id"], "quantity": 1}])
-    assert order["line_items"][0]["image"] == {"id": 72, "src": "http://shop.test/wp-content/uploads/tee.png"}
+IMAGE = "http://images.example/tee-red.png"
+
+
+def test_images_by_src_then_by_id_render_as_the_real_store(woo):
+    """POST products with images [{src}] files an attachment; [{id}] reuses it (real 8.2.2 shapes)."""
+    mug = woo.call("POST", "/wc/v3/products", body={"name": "Img Mug", "images": [{"src": IMAGE}]}).json()
+    (image,) = mug["images"]
+    assert list(image) == ["id", "date_created", "date_created_gmt", "date_modified", "date_modified_gmt", "src",
+                           "name", "alt"]
+    assert image["name"] == "tee-red" and image["alt"] == "" and image["src"].endswith("/tee-red.png")
+    assert isinstance(image["id"], int) and image["id"] not in (mug["id"], 0)
+    again = woo.call("POST", "/wc/v3/products", body={"name": "Img Cup", "images": [{"id": image["id"]}]}).json()
+    assert again["images"] == [image]
+    assert woo.call("GET", f"/wc/v3/products/{mug['id']}").json()["images"] == [image]
+
+
+def test_an_unknown_image_id_is_refused_and_nothing_is_created(woo):
+    bad = woo.call("POST", "/wc/v3/products", body={"name": "Bad", "images": [{"id": 999999}]})
+    assert (bad.status_code, bad.json()) == (400, {"code": "woocommerce_product_invalid_image_id",
+                                                   "message": "#999999 is an invalid image ID.",
+                                                   "data": {"status": 400}})
+    assert woo.call("GET", "/wc/v3/products").json() == []
+    tee, _ = _tee(woo)
+    bad = woo.call("POST", f"/wc/v3/products/{tee['id']}/variations", body={"image": {"id": 999999}})
+    assert (bad.status_code, bad.json()["code"]) == (400, "woocommerce_variation_invalid_image_id")
+    assert bad.json()["message"] == "#999999 is an invalid image ID."
+
+
+def test_line_item_image_with_an_image_a_string_for_products_an_int_for_variations(woo):
+    """Real 8.2.2 (order-create and order-get alike): simple product with image → {"id": "76", "src": …};
+    variation with its own image → 76; variation without, parent with one → the parent's 76."""
+    mug = woo.call("POST", "/wc/v3/products", body={"name": "Img Mug", "images": [{"src": IMAGE}]}).json()
+    image = mug["images"][0]
+    tee = woo.call("POST", "/wc/v3/products", body={
+        "name": "Img Tee", "type": "variable", "images": [{"id": image["id"]}],
+        "attributes": [{"name": "Size", "options": ["M", "L"], "variation": True}]}).json()
+    base = f"/wc/v3/products/{tee['id']}/variations"
+    medium = woo.call("POST", base, body={"regular_price": "9", "attributes": [{"name": "Size", "option": "M"}],
+                                          "image": {"id": image["id"]}}).json()
+    large = woo.call("POST", base, body={"regular_price": "9", "attributes": [{"name": "Size", "option": "L"}]}).json()
+    assert medium["image"] == image and large["image"] is None
+    order = _order(woo, [{"product_id": mug["id"], "quantity": 1},
+                         {"product_id": tee["id"], "variation_id": medium["id"], "quantity": 1},
+                         {"product_id": tee["id"], "variation_id": large["id"], "quantity": 1}])
     fetched = woo.call("GET", f"/wc/v3/orders/{order['id']}").json()
-    assert fetched["line_items"][0]["image"]["id"] == 72
+    for answer in (order, fetched):
+        assert [(li["image"], li["parent_name"]) for li in answer["line_items"]] == [
+            ({"id": str(image["id"]), "src": image["src"]}, None),
+            ({"id": image["id"], "src": image["src"]}, "Img Tee"),
+            ({"id": image["id"], "src": image["src"]}, "Img Tee")]
