@@ -15,6 +15,9 @@ _RULES = [
      "Give the product a SKU in WooCommerce (Products → edit → Inventory), then press Retry."),
     (r"set (orders|items|refunds|prices|inventory|fulfillments)\.\w+|no mapping in orders\.\w+",
      "Fill in the setting named in the reason on the NetSuite settings tab, save, then press Retry."),
+    (r"NetSuite unreachable for [\d.]+ h",
+     ("NetSuite did not answer for longer than retry.outage_hours. Once NetSuite answers again (Status page), press "
+      "Retry (or Retry all): nothing was sent twice.")),
     (r"No flow in this sidecar handles",
      "This sidecar is older than the plugin: update the sidecar, then press Retry — the job was kept."),
     (r"401|403|InvalidSignature|invalid_login|permission|authenticat",

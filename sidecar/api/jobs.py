@@ -32,6 +32,7 @@ def render(event: Event) -> dict:
             "hint": hint_for(event.last_error) if event.status == "failed" else None,
             "resource": {"kind": kind, "woo_id": event.resource_id} if kind in ("order", "customer") else None,
             "outcome": event.outcome, "next_attempt_at": iso(event.next_attempt_at),
+            "netsuite_outage_since": iso(event.outage_since) if event.status == "pending" else None,
             "occurred_at": iso(event.occurred_at), "created_at": iso(event.created_at),
             "updated_at": iso(event.updated_at)}
 
@@ -119,7 +120,7 @@ def _requeue(event_id: int) -> bool:
     """failed/skipped → pending with a fresh set of attempts, queued in the same transaction."""
     with write_transaction():
         changed = (Event.update(status="pending", attempts=0, next_attempt_at=None, lease_until=None,
-                                updated_at=utcnow())
+                                outage_since=None, outage_retries=0, updated_at=utcnow())
                    .where((Event.id == event_id) & (Event.status.in_(["failed", "skipped"]))).execute())
         if changed:
             enqueue_in_transaction(event_id)

@@ -19,6 +19,9 @@ COUNTERS = {  # metric name → (counter row, help)
     "nssync_events_retried": ("events.retried", "Failed attempts scheduled for a retry with backoff"),
     "nssync_events_recovered": ("events.recovered", "Events taken back from a worker that stopped"),
     "nssync_events_deferred": ("events.deferred", "Events put back (attempt not counted): a live job held their record"),
+    "nssync_events_outage_waits": ("events.outage_waits",
+                                   "Events put back (attempt not counted): NetSuite unavailable (retry.outage_hours)"),
+    "nssync_events_outage_failed": ("events.outage_failed", "Events failed: NetSuite unreachable for retry.outage_hours"),
 }
 
 
@@ -33,6 +36,7 @@ class EventCollector:
                 from sidecar.pipeline.counters import read_all
 
                 counters = read_all()
+                waiting = Event.select().where((Event.status == "pending") & Event.outage_since.is_null(False)).count()
         except Exception:  # noqa: BLE001 - a scrape must not fail because the database is away
             return
         status = GaugeMetricFamily("nssync_events", "Events in the durable queue by status", labels=["status"])
@@ -46,6 +50,8 @@ class EventCollector:
         yield accepted
         for metric, (row, help_text) in COUNTERS.items():
             yield CounterMetricFamily(metric, help_text, value=counters.get(row, 0))
+        yield GaugeMetricFamily("nssync_events_waiting_for_netsuite",
+                                "Pending events waiting out a NetSuite outage (their attempts not spent)", value=waiting)
         yield GaugeMetricFamily("nssync_queue_depth", "Events waiting or running",
                                 value=by_status.get("pending", 0) + by_status.get("running", 0))
 

@@ -31,12 +31,20 @@ def status():
         "queue": {"depth": counts.get("pending", 0) + counts.get("running", 0),
                   "pending": counts.get("pending", 0), "running": counts.get("running", 0)},
         "failed": counts.get("failed", 0),
+        "netsuite_outage": _outage(),
         "flows": _last_runs(sorted(registry.flows)),
         "connections": {system: _connection(system) for system in ("netsuite", "woocommerce")},
         "webhooks": _webhooks(),
         "worker": _worker(),
         "flow_load_errors": registry.load_errors,
     })
+
+
+def _outage() -> dict:
+    """Jobs waiting out NetSuite being unavailable (no attempt spent; failed after retry.outage_hours)."""
+    waiting = Event.select(fn.COUNT(Event.id), fn.MIN(Event.outage_since)).where(
+        (Event.status == "pending") & Event.outage_since.is_null(False)).tuples().first()
+    return {"waiting": waiting[0] if waiting else 0, "since": iso(waiting[1]) if waiting and waiting[1] else None}
 
 
 def _last_runs(flows: list[str]) -> dict:

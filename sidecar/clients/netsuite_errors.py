@@ -22,6 +22,9 @@ class NetSuiteError(RemoteError):
     of the offending field in our request body), ``detail`` is NetSuite's text, ``details`` every entry."""
 
     system = "netsuite"
+    # True for the failures that mean "NetSuite is not answering right now" (no connection, timeout, 5xx, 429):
+    # the worker waits such an outage out without spending the event's attempts (``retry.outage_hours``).
+    unavailable = False
 
     def __init__(self, message: str, *, status: int | None = None, code: str | None = None,
                  error_path: str | None = None, detail: str | None = None, query_param: str | None = None,
@@ -55,13 +58,19 @@ class NetSuiteRateLimited(NetSuiteError, TransientError):
     """429 or ``CONCURRENCY_LIMIT_EXCEEDED`` (whatever the status): the account's concurrency pool is full.
     NetSuite rejected the request before doing anything, so any request, even a create, may be sent again."""
 
+    unavailable = True
+
 
 class NetSuiteServerError(NetSuiteError, TransientError):
     """5xx (``UNEXPECTED_ERROR`` and gateway errors): may pass on its own. A write may have been applied."""
 
+    unavailable = True
+
 
 class NetSuiteTimeout(NetSuiteError, TransientError):
     """No answer (connection refused/reset, read timeout). A write may have been applied."""
+
+    unavailable = True
 
 
 class NetSuiteUncertainWrite(NetSuiteError):

@@ -177,7 +177,12 @@ class WooClient:
         return self.update_order(order_id, {"meta_data": [{"key": k, "value": v} for k, v in meta.items()]})
 
     def add_order_note(self, order_id: int, note: str, *, customer_note: bool = False) -> dict:
-        """A private note, or with ``customer_note=True`` one the customer sees and is e-mailed."""
+        """A private note, or with ``customer_note=True`` one the customer sees and is e-mailed.
+
+        WooCommerce 8.2.2 stores an empty or blank note (201) and would e-mail a customer an empty one, so a note
+        without text is refused here, before anything is sent."""
+        if not isinstance(note, str) or not note.strip():
+            raise ValueError("an order note needs text (WooCommerce would store an empty note as sent)")
         return self.post(f"orders/{int(order_id)}/notes", {"note": note, "customer_note": bool(customer_note)})
 
     def list_order_notes(self, order_id: int, note_type: str = "any") -> list[dict]:

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from sidecar.flows.base import FlowBusy, FlowContext, FlowError
-from sidecar.pipeline import counters
+from sidecar.pipeline import counters, outage
 from sidecar.pipeline.context import build_context
 from sidecar.pipeline.leases import holding
 from sidecar.pipeline.registry import get_registry
@@ -138,6 +138,9 @@ def settle_failure(event: Event, exc: Exception, requeue: Requeue) -> None:
         defer(event, exc, requeue)
         return
     message = describe(exc)
+    if outage.is_unavailability(exc):
+        wait_out_outage(event, exc, message, requeue)
+        return
     limit = max_attempts()
     if is_permanent(exc) or event.attempts >= limit:
         reason = message if is_permanent(exc) else f"Gave up after {event.attempts} attempts. Last error: {message}"
@@ -145,9 +148,27 @@ def settle_failure(event: Event, exc: Exception, requeue: Requeue) -> None:
         log.warning("event %s (%s) failed: %s", event.id, event.topic, reason)
         return
     eta = utcnow() + dt.timedelta(seconds=backoff_s(event.attempts, getattr(exc, "retry_after", None)))
-    if _back_to_pending(event, eta, message, requeue, "events.retried"):
+    if _back_to_pending(event, eta, message, requeue, "events.retried", outage_since=None, outage_retries=0):
         log.info("event %s (%s) attempt %d failed, retry at %s: %s", event.id, event.topic, event.attempts,
                  eta.isoformat(timespec="seconds"), message)
+
+
+def wait_out_outage(event: Event, exc: Exception, message: str, requeue: Requeue) -> None:
+    """NetSuite is not answering: pending again after the capped backoff with the attempt given back, until
+    ``retry.outage_hours`` passed since this event's first such failure; then failed, saying so."""
+    at, hours = outage.now(), outage.outage_hours()
+    since = event.outage_since or at
+    if outage.over(since, at, hours):
+        _fail(event, outage.reason(hours, message), "events.outage_failed")
+        log.warning("event %s (%s) failed: NetSuite unreachable since %s", event.id, event.topic, since)
+        return
+    retries = (event.outage_retries or 0) + 1
+    eta = utcnow() + dt.timedelta(seconds=backoff_s(retries, getattr(exc, "retry_after", None)))
+    if _back_to_pending(event, eta, message, requeue, "events.outage_waits", give_back=True,
+                        outage_since=since, outage_retries=retries):
+        log.info("event %s (%s) waits out a NetSuite outage (since %s, retry %d at %s): %s", event.id,
+                 event.topic, since.isoformat(timespec="seconds"), retries, eta.isoformat(timespec="seconds"),
+                 message)
 
 
 def defer(event: Event, busy: FlowBusy, requeue: Requeue) -> None:
@@ -161,9 +182,11 @@ def defer(event: Event, busy: FlowBusy, requeue: Requeue) -> None:
 
 
 def _back_to_pending(event: Event, eta: dt.datetime, message: str, requeue: Requeue, counter: str, *,
-                     give_back: bool = False) -> bool:
-    """running (our attempt) → pending at ``eta``, its task queued with it; False when the lease was lost."""
-    changes = {"attempts": Event.attempts - 1} if give_back else {}
+                     give_back: bool = False, **changes) -> bool:
+    """running (our attempt) → pending at ``eta``, its task queued with it; False when the lease was lost.
+    ``changes``: more columns to set in the same fenced update (the outage bookkeeping)."""
+    if give_back:
+        changes["attempts"] = Event.attempts - 1
     with write_transaction():
         updated = (Event.update(status="pending", next_attempt_at=eta, last_error=message, lease_until=None,
                                 updated_at=utcnow(), **changes).where(fenced(event)).execute())
@@ -175,9 +198,12 @@ def _back_to_pending(event: Event, eta: dt.datetime, message: str, requeue: Requ
     return updated == 1
 
 
-def _fail(event: Event, reason: str) -> None:
+def _fail(event: Event, reason: str, also: str | None = None) -> None:
+    """running (our attempt) → failed with ``reason``; ``also`` names one more counter to count it in."""
     with write_transaction():
         updated = (Event.update(status="failed", last_error=reason, lease_until=None, next_attempt_at=None,
                                 updated_at=utcnow()).where(fenced(event)).execute())
         if updated == 1:
             counters.incr("events.failed")
+            if also:
+                counters.incr(also)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from .wc_api_products import created, list_reply
 from .wc_batch import run_batch
 from .wc_errors import WooError, invalid_id, not_in_enum
@@ -36,10 +38,10 @@ def _matches(ctx: Ctx, order: dict, statuses: list[str]) -> bool:
 
 
 def list_orders(ctx: Ctx) -> Reply:
-    statuses = str(ctx.query.get("status") or "any").split(",")
-    for status in statuses:
-        if status not in LIST_STATUSES:
-            raise not_in_enum("status", LIST_STATUSES)
+    statuses = [s for s in re.split(r"[\s,]+", str(ctx.query.get("status") or "")) if s] or ["any"]  # wp_parse_list
+    for pos, status in enumerate(statuses):
+        if status not in LIST_STATUSES:  # the list is an array param: WordPress names the bad item
+            raise not_in_enum("status", LIST_STATUSES, item=f"status[{pos}]")
     preds = date_filters(ctx.query, ctx.store.options["timezone_offset"])
     records = [o for o in ctx.store.orders.values() if _matches(ctx, o, statuses) and all(p(o) for p in preds)]
     desc = str(ctx.query.get("order", "desc")).lower() == "desc"  # HPOS adds "id" in the same direction

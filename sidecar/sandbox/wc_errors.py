@@ -37,9 +37,10 @@ def not_of_type(param: str, type_name: str) -> WooError:
     return invalid_param(param, f"{param} is not of type {type_name}.", "rest_invalid_type", {"param": param})
 
 
-def not_in_enum(param: str, values: list[str]) -> WooError:
+def not_in_enum(param: str, values: list[str], item: str | None = None) -> WooError:
+    """``item`` names an array parameter's element as WordPress does (``status[1] is not one of …``)."""
     listed = ", ".join(values[:-1]) + ", and " + values[-1] if len(values) > 1 else values[0]
-    return invalid_param(param, f"{param} is not one of {listed}.", "rest_not_in_enum")
+    return invalid_param(param, f"{item or param} is not one of {listed}.", "rest_not_in_enum")
 
 
 def missing_params(params: list[str]) -> WooError:

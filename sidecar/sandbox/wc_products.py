@@ -9,13 +9,14 @@ from __future__ import annotations
 import re
 
 from .wc_errors import WooError, invalid_id
+from .wc_media import image_ids
 from .wc_schema import PRODUCT_SCHEMA, VARIATION_SCHEMA, validate
 from .wc_util import apply_meta
 
 PLAIN_FIELDS = ["name", "slug", "status", "featured", "catalog_visibility", "description", "short_description",
                 "regular_price", "sale_price", "virtual", "downloadable", "tax_status", "tax_class", "backorders",
                 "low_stock_amount", "weight", "menu_order", "purchase_note", "sold_individually",
-                "reviews_allowed", "dimensions", "shipping_class", "image"]
+                "reviews_allowed", "dimensions", "shipping_class"]
 
 
 def slugify(text: str) -> str:
@@ -34,7 +35,7 @@ def new_record(store, kind: str, parent_id: int = 0) -> dict:
         "weight": "", "dimensions": {"length": "", "width": "", "height": ""}, "shipping_class": "",
         "menu_order": 0, "purchase_note": "", "sold_individually": False, "reviews_allowed": True,
         "attributes": [], "default_attributes": [], "variations": [], "meta": [], "total_sales": 0,
-        "image": None, "date_created": now, "date_modified": now,
+        "image_ids": [], "date_created": now, "date_modified": now,
     }
 
 
@@ -117,7 +118,12 @@ def recompute_stock_status(record: dict) -> None:
 
 
 def write_fields(store, record: dict, body: dict) -> None:
-    """Apply a validated body to a record (create or update)."""
+    """Apply a validated body to a record (create or update); a bad image id refuses it before any change."""
+    if record["type"] == "variation" and "image" in body:
+        image = body["image"]
+        record["image_ids"] = image_ids(store, [image] if image else [], "woocommerce_variation_invalid_image_id")
+    elif "images" in body and record["type"] != "variation":
+        record["image_ids"] = image_ids(store, body["images"], "woocommerce_product_invalid_image_id")
     for field in PLAIN_FIELDS:
         if field in body:
             record[field] = body[field]

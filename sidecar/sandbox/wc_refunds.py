@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from .wc_errors import WooError, missing_params
+from .wc_errors import WooError, missing_params, not_of_type
 from .wc_orders import add_system_note, set_status, touch
 from .wc_stock import restock_refund
 from .wc_util import apply_meta, dec
@@ -18,10 +18,14 @@ def refund_error(message: str, data: int, code: str = "woocommerce_rest_cannot_c
 
 
 def create_note(store, order: dict, body: dict, key: dict | None) -> dict:
-    if not body.get("note"):
+    """Only an absent (or null) note is missing: WooCommerce 8.2.2 stores an empty or blank note as sent (201)."""
+    note = body.get("note")
+    if note is None:
         raise missing_params(["note"])
+    if not isinstance(note, str):
+        raise not_of_type("note", "string")
     author = (key or {}).get("username", "admin") if body.get("added_by_user") else "WooCommerce"
-    return add_system_note(store, order, str(body["note"]), bool(body.get("customer_note")), author)
+    return add_system_note(store, order, note, bool(body.get("customer_note")), author)
 
 
 def refunded_total(store, order: dict) -> Decimal:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from .wc_media import line_image
 from .wc_render_products import links
 from .wc_util import dec, fmt_date, money, number, plain, render_meta
 
@@ -15,7 +16,7 @@ def render_taxes(taxes: list[dict]) -> list[dict]:
              "subtotal": "" if t.get("subtotal") is None else plain(t["subtotal"])} for t in taxes]
 
 
-def render_line_item(store, item: dict, sign: int = 1) -> dict:
+def render_line_item(store, item: dict, sign: int = 1, home: str = "") -> dict:
     """One line item; refunds render the same shape with negative quantity and amounts."""
     product = item.get("product")
     alive = product is not None and product["id"] in store.products
@@ -31,7 +32,7 @@ def render_line_item(store, item: dict, sign: int = 1) -> dict:
             "total": money(sign * item["total"]), "total_tax": money(sign * total_tax),
             "taxes": render_taxes(item["taxes"]), "meta_data": render_meta(item["meta"], display=True),
             "sku": product["sku"] if alive else None, "price": number(abs(price)),
-            "image": {"id": "" if alive and not is_var else 0, "src": ""},
+            "image": line_image(store, product if alive else None, home),
             "parent_name": parent["name"] if parent else None}
 
 
@@ -99,7 +100,7 @@ def render_order(store, order: dict, home: str) -> dict:
     out.update({"date_completed": fmt_date(order["date_completed"], off),
                 "date_paid": fmt_date(order["date_paid"], off), "cart_hash": order["cart_hash"],
                 "number": str(order["id"]), "meta_data": render_meta(order["meta"]),
-                "line_items": [render_line_item(store, i) for i in order["line_items"]],
+                "line_items": [render_line_item(store, i, 1, home) for i in order["line_items"]],
                 "tax_lines": [render_tax_line(line) for line in order["tax_lines"]],
                 "shipping_lines": [render_shipping(i) for i in order["shipping_lines"]],
                 "fee_lines": [render_fee(i) for i in order["fee_lines"]],
@@ -135,7 +136,7 @@ def render_refund(store, refund: dict, home: str) -> dict:
             "date_created_gmt": fmt_date(refund["date_created"]), "amount": money(refund["amount"]),
             "reason": refund["reason"], "refunded_by": refund["refunded_by"],
             "refunded_payment": refund["refunded_payment"], "meta_data": render_meta(refund["meta"]),
-            "line_items": [render_line_item(store, i, -1) for i in refund["line_items"]],
+            "line_items": [render_line_item(store, i, -1, home) for i in refund["line_items"]],
             "shipping_lines": [render_shipping(i, -1) for i in refund["shipping_lines"]],
             "tax_lines": [], "fee_lines": [render_fee(i, -1) for i in refund["fee_lines"]],
             "_links": links(home, f"{base}/{refund['id']}", base, f"orders/{refund['order_id']}")}

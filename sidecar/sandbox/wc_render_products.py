@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import heapq
 
+from .wc_media import render_image
 from .wc_util import dec, fmt_date, render_meta
 
 PRICE_SPAN = ('<span class="woocommerce-Price-amount amount"><bdi><span class="woocommerce-Price-currencySymbol">'
@@ -120,7 +121,7 @@ def render_product(store, record: dict, home: str, context: str = "view") -> dic
         "downloads": [], "download_limit": -1, "download_expiry": -1, "external_url": "", "button_text": "",
         "tax_status": record["tax_status"], "tax_class": record["tax_class"]})
     out.update(stock_fields(record))
-    out.update(_shipping_and_catalog(store, record, d))
+    out.update(_shipping_and_catalog(store, record, d, home))
     if is_var:
         out.update(_variation_as_product_overrides(store, record))
     if context == "edit" and not is_var:
@@ -131,7 +132,7 @@ def render_product(store, record: dict, home: str, context: str = "view") -> dic
     return out
 
 
-def _shipping_and_catalog(store, record: dict, d: dict) -> dict:
+def _shipping_and_catalog(store, record: dict, d: dict, home: str) -> dict:
     """The second half of a product's keys, from sold_individually to post_password."""
     return {
         "sold_individually": record["sold_individually"], "weight": record["weight"],
@@ -141,7 +142,8 @@ def _shipping_and_catalog(store, record: dict, d: dict) -> dict:
         "reviews_allowed": record["reviews_allowed"], "average_rating": "0", "rating_count": 0,
         "upsell_ids": [], "cross_sell_ids": [], "parent_id": record["parent_id"],
         "purchase_note": record["purchase_note"],
-        "categories": [{"id": 15, "name": "Uncategorized", "slug": "uncategorized"}], "tags": [], "images": [],
+        "categories": [{"id": 15, "name": "Uncategorized", "slug": "uncategorized"}], "tags": [],
+        "images": [render_image(store, i, home) for i in record["image_ids"] if i in store.media],
         "attributes": [dict(a) for a in record["attributes"]],
         "default_attributes": [dict(a) for a in record["default_attributes"]],
         "variations": list(record["variations"]), "grouped_products": [], "menu_order": record["menu_order"],
@@ -184,7 +186,8 @@ def render_variation(store, record: dict, home: str, parent_id: int | None = Non
                 "backorders_allowed": stock["backorders_allowed"], "backordered": stock["backordered"],
                 "low_stock_amount": stock["low_stock_amount"], "weight": record["weight"],
                 "dimensions": dict(record["dimensions"]), "shipping_class": record["shipping_class"],
-                "shipping_class_id": 0, "image": record["image"],
+                "shipping_class_id": 0,
+                "image": render_image(store, (record["image_ids"] or [0])[0], home),
                 "attributes": [dict(a) for a in record["attributes"]], "menu_order": record["menu_order"],
                 "meta_data": render_meta(record["meta"])})
     base = f"products/{parent_id}/variations"

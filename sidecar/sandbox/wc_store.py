@@ -55,6 +55,7 @@ class Store:
             self.webhooks: dict[int, dict] = {}
             self.taxes: dict[int, dict] = {}
             self.attributes: dict[int, dict] = {}
+            self.media: dict[int, dict] = {}  # image attachments (wc_media)
             self.deliveries.clear()
             # SKU and slug → product id, kept by wc_products.write_fields (the only writer of both), so a
             # catalog import of thousands of products is not quadratic. Entries are checked on use.

@@ -72,6 +72,16 @@ def _m070_concurrency_slots(db: peewee.Database, migrator: SchemaMigrator) -> No
     db.create_tables([models.ConcurrencySlot], safe=True)
 
 
+def _m110_outage(db: peewee.Database, migrator: SchemaMigrator) -> None:
+    """Events remember a NetSuite outage they wait out (the first failure's time, the retries so far), so that
+    an outage spends no attempts until ``retry.outage_hours``. A fresh database got them from migration 1."""
+    from playhouse.migrate import migrate as apply
+
+    have = {c.name for c in db.get_columns("event")}
+    columns = {"outage_since": peewee.DateTimeField(null=True), "outage_retries": peewee.IntegerField(default=0)}
+    apply(*[migrator.add_column("event", name, field) for name, field in columns.items() if name not in have])
+
+
 MIGRATIONS: list[tuple[int, Callable[[peewee.Database, SchemaMigrator], None]]] = [
     (1, _m001_initial),
     (2, _m002_pipeline),
@@ -79,6 +89,7 @@ MIGRATIONS: list[tuple[int, Callable[[peewee.Database, SchemaMigrator], None]]] 
     (20, _m020_stock_counts),
     (60, _m060_reports),
     (70, _m070_concurrency_slots),
+    (110, _m110_outage),
 ]
 
 

@@ -72,6 +72,10 @@ class Event(BaseModel):
     occurred_at = peewee.DateTimeField(null=True)
     created_at = peewee.DateTimeField(default=utcnow)
     updated_at = peewee.DateTimeField(default=utcnow)
+    # NetSuite unavailable (migration 110): when this event's current run of such failures began, and how many
+    # retries it has waited so far (they spend no attempt; see sidecar/pipeline/outage.py)
+    outage_since = peewee.DateTimeField(null=True)
+    outage_retries = peewee.IntegerField(default=0)
 
 
 class SyncRun(BaseModel):

@@ -237,6 +237,12 @@ class JobsSchema(Strict):
     max_attempts = fields.Integer(load_default=8, validate=validate.Range(min=1, max=50))
 
 
+class RetrySchema(Strict):
+    # How long a job waits out NetSuite being unavailable (no connection, timeout, 5xx, 429) before it is marked
+    # failed; those failures spend none of jobs.max_attempts meanwhile (sidecar/pipeline/outage.py).
+    outage_hours = fields.Float(load_default=24.0, validate=validate.Range(min=0.1, max=720))
+
+
 def _cron(default: str) -> fields.Field:
     def check(value: str) -> None:
         if value != "off" and not croniter.is_valid(value):
@@ -271,6 +277,7 @@ class SettingsSchema(Strict):
     netsuite = fields.Nested(NetSuiteSchema, load_default=dict)
     woocommerce = fields.Nested(WooCommerceSchema, load_default=dict)
     jobs = fields.Nested(JobsSchema, load_default=dict)
+    retry = fields.Nested(RetrySchema, load_default=dict)
     schedules = fields.Nested(SchedulesSchema, load_default=dict)
     reconcile = fields.Nested(ReconcileSchema, load_default=dict)
 

@@ -10,7 +10,7 @@ import pytest
 import responses
 
 from sidecar.clients.woocommerce import WooClient, WooNotFoundError, WooValidationError
-from tests.clients.test_woocommerce_support import CK, CS, add_fixture
+from tests.clients.test_woocommerce_support import CK, CS, add_fixture, fixture_json
 
 BASE = "https://shop.test/wp-json/wc/v3/"
 
@@ -50,12 +50,33 @@ def test_notes_private_or_customer_facing(customer_note, fixture):
     assert note["customer_note"] is customer_note
 
 
+@pytest.mark.parametrize("text", ["", "   ", None])
 @responses.activate
-def test_missing_note_text_is_a_validation_error():
+def test_a_note_without_text_is_refused_before_sending(text):
+    """The real store answers 201 to an empty note and keeps it; the client never sends one."""
+    with pytest.raises(ValueError, match="needs text"):
+        woo().add_order_note(36, text)
+    assert len(responses.calls) == 0
+
+
+@responses.activate
+def test_missing_note_answer_is_a_validation_error():
     add_fixture(responses, "POST", BASE + "orders/36/notes", "06-notes/error-order-note-create-empty.json")
     with pytest.raises(WooValidationError) as err:
-        woo().add_order_note(36, "")
+        woo().post("orders/36/notes", {"customer_note": True})
     assert err.value.code == "rest_missing_callback_param"
+
+
+@pytest.mark.parametrize("image_id", ["", "72", 0, 72])
+@responses.activate
+def test_line_item_image_id_of_any_type_is_read_as_is(image_id):
+    """Real 8.2.2: "" (no image) or "72" (a simple product's image), 0 or 72 (a variation); nothing reads it."""
+    body = fixture_json("04-tax-order/order-get-customer-tax-coupon-fee.json")
+    for line in body["line_items"]:
+        line["image"] = {"id": image_id, "src": ""}
+    responses.add("GET", BASE + "orders/36", json=body)
+    order = woo().get_order(36)
+    assert [line["image"]["id"] for line in order["line_items"]] == [image_id] * len(body["line_items"])
 
 
 @responses.activate

@@ -128,3 +128,12 @@ def test_free_shipping_and_guest_company_order():
     assert body["billingAddress"]["addressee"] == order["billing"]["company"]
     assert body["billingAddress"]["attention"] == f"{order['billing']['first_name']} {order['billing']['last_name']}"
     assert line_sum(body) + Decimal(str(body.get("shippingCost", 0))) == expected_total(order, opts["orders"])
+
+
+@pytest.mark.parametrize("image_id", ["", "72", 0, 72])
+def test_line_item_image_id_type_does_not_change_the_sales_order(image_id):
+    """WooCommerce 8.2.2 types image.id by product kind (string for products, int for variations)."""
+    order = copy.deepcopy(ORDER)
+    for line in order["line_items"]:
+        line["image"] = {"id": image_id, "src": ""}
+    assert sales_order(order, settings(), resolved(order)) == sales_order(ORDER, settings(), resolved())
