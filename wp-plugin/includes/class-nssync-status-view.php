@@ -83,7 +83,30 @@ class NSSync_Status_View {
 		if ( null !== $failed ) {
 			echo '<tr><th>' . esc_html__( 'Failed jobs', 'netsuite-sync-for-woocommerce' ) . '</th><td>' . esc_html( $this->flat( $failed ) ) . '</td></tr>';
 		}
+		$outage = self::outage_text( isset( $status['netsuite_outage'] ) ? $status['netsuite_outage'] : null );
+		if ( '' !== $outage ) {
+			echo '<tr><th>' . esc_html__( 'Waiting for NetSuite', 'netsuite-sync-for-woocommerce' ) . '</th><td><mark class="nssync-state nssync-state-pending">' . esc_html( $outage ) . '</mark></td></tr>';
+		}
 		echo '</tbody></table>';
+	}
+
+	/**
+	 * Jobs waiting out a NetSuite outage spend no attempt; say so, so that a shop owner does not retry by hand.
+	 *
+	 * @param mixed $outage The status answer's netsuite_outage: array with waiting and since (ISO 8601).
+	 * @return string Plain text, empty when nothing waits.
+	 */
+	public static function outage_text( $outage ) {
+		if ( ! is_array( $outage ) || empty( $outage['waiting'] ) ) {
+			return '';
+		}
+		$since = isset( $outage['since'] ) ? strtotime( (string) $outage['since'] ) : false;
+		return sprintf(
+			/* translators: 1: number of jobs, 2: how long ago NetSuite first failed to answer. */
+			_n( '%1$d job is waiting because NetSuite did not answer (first failure %2$s). It is sent by itself when NetSuite answers again; nothing is lost and no attempt is spent.', '%1$d jobs are waiting because NetSuite did not answer (first failure %2$s). They are sent by themselves when it answers again; nothing is lost and no attempt is spent.', (int) $outage['waiting'], 'netsuite-sync-for-woocommerce' ),
+			(int) $outage['waiting'],
+			false === $since ? __( 'recently', 'netsuite-sync-for-woocommerce' ) : NSSync_Format::ago( $since )
+		);
 	}
 
 	/**

@@ -39,6 +39,7 @@ class StatusViewTest extends TestCase {
 				case '/v1/status':
 					return nssync_shim_response( 200, array(
 						'queue'       => array( 'depth' => 2, 'pending' => 1, 'running' => 1 ),
+						'netsuite_outage' => array( 'waiting' => 3, 'since' => gmdate( 'c', time() - 1200 ) ),
 						'flows'       => array( 'orders' => null, 'inventory' => array( 'id' => 1, 'status' => 'done' ), 'webhooks' => null, 'reconcile' => null ),
 						'connections' => array(
 							'netsuite'    => array( 'configured' => true, 'state' => 'error', 'last_call' => array( 'status' => 404, 'error' => 'RCRD_DSNT_EXIST' ) ),
@@ -87,6 +88,14 @@ class StatusViewTest extends TestCase {
 		$this->assertContains( '/v1/runs?flow=inventory&limit=1', $paths );
 		$this->assertContains( '/v1/runs?flow=orders&limit=1', $paths );
 		$this->assertContains( '/v1/jobs?status=failed&limit=20&offset=0&group=order', $paths );
+	}
+
+	public function test_jobs_waiting_out_a_netsuite_outage_are_said_with_how_long() {
+		$html = $this->render();
+		$this->assertStringContainsString( 'Waiting for NetSuite', $html );
+		$this->assertStringContainsString( '3 jobs are waiting because NetSuite did not answer (first failure 20 mins ago)', $html );
+		$this->assertSame( '', NSSync_Status_View::outage_text( array( 'waiting' => 0, 'since' => null ) ), 'nothing waits: no row' );
+		$this->assertSame( '', NSSync_Status_View::outage_text( null ), 'an older sidecar without the field' );
 	}
 
 	public function test_sidecar_down_is_said_once_with_the_time_and_the_runs_stay() {
