@@ -73,7 +73,7 @@ def in_threads(calls: list) -> list:
     def run(i, call):
         try:
             results[i] = call()
-        except Exception as exc:  # the test inspects it
+        except Exception as exc:  # noqa: BLE001 — the test inspects it
             results[i] = exc
         finally:
             database.close()
@@ -164,7 +164,7 @@ def test_many_threads_at_once_store_every_event_once_with_its_job(app):
 
 def test_inside_a_callers_transaction_the_work_runs_there(app):
     with database.atomic() as txn:
-        event, created = accept(new_event("plugin:inside"))
+        _, created = accept(new_event("plugin:inside"))
         assert created
         txn.rollback()
     assert "plugin:inside" not in stored_keys()
@@ -189,9 +189,8 @@ def test_the_write_lock_waits_for_another_process_and_gives_up_after_the_busy_ti
         assert holder.stdout.readline().strip() == "held"
         saved, db._timeout = db._timeout, 0.2
         try:
-            with pytest.raises(peewee.OperationalError, match="locked"):
-                with writelock.held(db):
-                    pass
+            with pytest.raises(peewee.OperationalError, match="locked"), writelock.held(db):
+                pass
             with pytest.raises(peewee.OperationalError):  # intake: refused (503 in the API), nothing stored
                 accept(new_event("plugin:refused"))
         finally:
@@ -206,9 +205,8 @@ def test_the_write_lock_waits_for_another_process_and_gives_up_after_the_busy_ti
 
 def test_the_write_lock_is_released_when_the_transaction_fails(app):
     db = database.obj
-    with pytest.raises(RuntimeError):
-        with writelock.held(db):
-            raise RuntimeError("boom")
-    probe = subprocess.run([sys.executable, "-c", "import fcntl, os, sys; fd = os.open(sys.argv[1], os.O_RDWR); "
-                            "fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)", writelock.lock_path(db)])
+    with pytest.raises(RuntimeError), writelock.held(db):
+        raise RuntimeError("boom")
+    probe_code = "import fcntl, os, sys; fd = os.open(sys.argv[1], os.O_RDWR); fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)"
+    probe = subprocess.run([sys.executable, "-c", probe_code, writelock.lock_path(db)], check=False)
     assert probe.returncode == 0  # another process can take it at once

@@ -46,7 +46,7 @@ DATABASE_FAILURES = (peewee.OperationalError, peewee.InterfaceError)
 
 
 class _Item:
-    __slots__ = ("work", "done", "value", "error")
+    __slots__ = ("done", "error", "value", "work")
 
     def __init__(self, work: Callable[[], object]):
         self.work = work
@@ -59,15 +59,13 @@ class _GroupFailed(peewee.OperationalError):
     """What the other threads of a group see when the group's transaction failed (an OperationalError: 503)."""
 
 
-import os  # EXPERIMENT
-_EXP_OFF = os.environ.get("SIDECAR_EXP_GROUP") == "0"
 _queue: deque[_Item] = deque()
 _cond = threading.Condition()
 
 
 def group_write(work: Callable[[], T]) -> T:
     """Run ``work`` in a write transaction, shared with other threads' on SQLite; return its result once committed."""
-    if not is_sqlite() or database.in_transaction() or _EXP_OFF:
+    if not is_sqlite() or database.in_transaction():
         with write_transaction():
             return work()
     item = _Item(work)
@@ -93,12 +91,15 @@ def _write(batch: list[_Item]) -> None:
     """One transaction for ``batch``: each item in a savepoint; a database failure fails them all."""
     db = database.obj
     try:
-        with writelock.held(db):
-            with db.atomic("IMMEDIATE"):
+        with writelock.held(db), db.atomic("IMMEDIATE"):
+            if len(batch) == 1:  # alone: the transaction is its savepoint (an error rolls it all back)
+                batch[0].value = batch[0].work()
+            else:
                 for item in batch:
                     _run_one(db, item)
     except BaseException as exc:  # nothing of the group is stored: every member fails
-        log.warning("group write of %d rows failed: %s", len(batch), exc)
+        if len(batch) > 1:  # (alone, the caller's own error — a duplicate key is one — is simply its answer)
+            log.warning("group write of %d rows failed: %s", len(batch), exc)
         for item in batch:
             item.value = None
             item.error = exc if len(batch) == 1 else _GroupFailed(
@@ -113,7 +114,8 @@ def _run_one(db: peewee.Database, item: _Item) -> None:
         item.value = item.work()
     except DATABASE_FAILURES:
         raise  # the transaction itself is in doubt: fail the group
-    except Exception as exc:  # this item's own error: undo its writes only
+    except Exception as exc:  # noqa: BLE001 — this item's own error (any kind): undo its writes, hand it back
         db.execute_sql('ROLLBACK TO SAVEPOINT "group_item"')
         item.error = exc
     db.execute_sql('RELEASE SAVEPOINT "group_item"')
+

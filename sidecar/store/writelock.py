@@ -45,7 +45,7 @@ def lock_path(db: peewee.Database) -> str | None:
 def held(db: peewee.Database) -> Iterator[None]:
     """Hold the write lock of ``db``'s file (a no-op where there is none); raise OperationalError after the
     database's busy timeout."""
-    path = lock_path(db) if os.environ.get("SIDECAR_EXP_FLOCK") != "0" else None
+    path = lock_path(db)
     fd = _descriptor(path) if path else None
     if fd is None:
         yield
