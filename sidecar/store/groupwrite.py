@@ -13,11 +13,11 @@ waiting thread with its own result. No thread is released before the commit that
 acknowledged that could still be lost (as in LevelDB's write queue: no extra thread, and a lone request leads
 its own group of one without waiting for anyone).
 
-**Failures stay with their owner.** A ``work`` that raises a row's error (a duplicate key, a bad value: anything
-but a database failure) has its savepoint rolled back and its exception re-raised in *its* thread; the rest of
-the group commits. A database failure (``OperationalError``/``InterfaceError``: locked past the busy timeout,
-disk full, a broken file; or the commit failing) rolls back the whole transaction and every thread of the group
-gets an ``OperationalError`` (the API answers 503, nothing of the group is stored).
+**Failures stay with their owner.** A ``work`` that raises a row's error (a duplicate key, a bad value, a bug:
+anything but a database failure) has its savepoint rolled back and its exception re-raised in *its* thread; the
+rest of the group commits. A database failure (any ``DatabaseError`` but ``IntegrityError``/``DataError``: locked
+past the busy timeout, disk full, a broken file; or the commit failing) rolls back the whole transaction and
+every thread of the group gets an ``OperationalError`` (the API answers 503, nothing of the group is stored).
 
 **Rules for ``work``.** It runs on another thread: it may only use the database (through ``database``) and its
 own arguments, never thread-locals such as Flask's ``g`` or ``request``; it must be quick (no network) because it
@@ -42,7 +42,7 @@ from sidecar.store.txn import write_transaction
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 MAX_GROUP = 64  # rows of one transaction at most: a group's commit must stay short (the others wait for it)
-DATABASE_FAILURES = (peewee.OperationalError, peewee.InterfaceError)
+ROW_ERRORS = (peewee.IntegrityError, peewee.DataError)  # a row's own database errors; any other fails the group
 
 
 class _Item:
@@ -112,8 +112,11 @@ def _run_one(db: peewee.Database, item: _Item) -> None:
     db.execute_sql('SAVEPOINT "group_item"')
     try:
         item.value = item.work()
-    except DATABASE_FAILURES:
-        raise  # the transaction itself is in doubt: fail the group
+    except peewee.DatabaseError as exc:
+        if not isinstance(exc, ROW_ERRORS):
+            raise  # locked, full, broken: the transaction itself is in doubt, fail the group
+        db.execute_sql('ROLLBACK TO SAVEPOINT "group_item"')
+        item.error = exc
     except Exception as exc:  # noqa: BLE001 — this item's own error (any kind): undo its writes, hand it back
         db.execute_sql('ROLLBACK TO SAVEPOINT "group_item"')
         item.error = exc
