@@ -66,7 +66,8 @@ def listening_worker(workers: int, threads: int):
     listener = socket.create_server(("127.0.0.1", 0))
     listener.setblocking(False)
     worker.cfg, worker.sockets, worker.alive, worker.nr_conns = cfg, [listener], True, 0
-    worker.poller, worker._lock, worker._paused, worker._paused_at = selectors.DefaultSelector(), threading.RLock(), {}, 0.0
+    worker.poller, worker._lock = selectors.DefaultSelector(), threading.RLock()
+    worker._paused, worker._paused_at = {}, 0.0
     worker.poller.register(listener, selectors.EVENT_READ, "accept-callback")
     clients = [socket.create_connection(listener.getsockname()) for _ in range(threads + 1)]
     return worker, listener, clients

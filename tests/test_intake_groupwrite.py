@@ -207,6 +207,7 @@ def test_the_write_lock_is_released_when_the_transaction_fails(app):
     db = database.obj
     with pytest.raises(RuntimeError), writelock.held(db):
         raise RuntimeError("boom")
-    probe_code = "import fcntl, os, sys; fd = os.open(sys.argv[1], os.O_RDWR); fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)"
+    probe_code = ("import fcntl, os, sys; fd = os.open(sys.argv[1], os.O_RDWR); "
+                  "fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)")
     probe = subprocess.run([sys.executable, "-c", probe_code, writelock.lock_path(db)], check=False)
     assert probe.returncode == 0  # another process can take it at once
