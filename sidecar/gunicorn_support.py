@@ -41,7 +41,6 @@ from sidecar.store.apilog import RedactingFilter
 ACCEPT_PAUSE_S = 0.05
 
 
-
 class SidecarThreadWorker(ThreadWorker):
     """gthread, minus the blocking work in the SIGINT/SIGQUIT handler, and leaving connections it has no thread
     for to another worker (see the module docstring)."""

@@ -86,6 +86,7 @@ def _descriptor(path: str) -> int | None:
         with _open_lock:
             fd = _fds.get(key)
             if fd is None:
+                _close_others(key)
                 try:
                     fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
                 except OSError as exc:
@@ -93,3 +94,11 @@ def _descriptor(path: str) -> int | None:
                     fd = -1
                 _fds[key] = fd
     return fd if fd >= 0 else None
+
+
+def _close_others(key: tuple[int, str]) -> None:
+    """A process uses one database: when it moves to another (tests do), the old file's descriptor goes."""
+    for other in [k for k in _fds if k != key]:
+        fd = _fds.pop(other)
+        if other[0] == key[0] and fd >= 0:  # a descriptor inherited from the parent is the parent's to close
+            os.close(fd)
