@@ -16,11 +16,12 @@ import peewee
 
 from sidecar.store.db import database
 
-_cache: dict[tuple[type, int], tuple[str, list[peewee.Field], bool]] = {}
+_cache: dict[tuple[type, int], tuple[str, list[peewee.Field], bool, frozenset[str]]] = {}
 _lock = threading.Lock()
 
 
-def _statement(model: type[peewee.Model], db: peewee.Database) -> tuple[str, list[peewee.Field], bool]:
+def _statement(model: type[peewee.Model], db: peewee.Database,
+               ) -> tuple[str, list[peewee.Field], bool, frozenset[str]]:
     key = (model, id(db))
     found = _cache.get(key)
     if found is None:
@@ -32,7 +33,7 @@ def _statement(model: type[peewee.Model], db: peewee.Database) -> tuple[str, lis
         pk = model._meta.primary_key.column_name
         sql = (f"INSERT INTO {q0}{model._meta.table_name}{q1} ({columns}) VALUES ({marks})"
                + (f" RETURNING {q0}{pk}{q1}" if returning else ""))
-        found = (sql, fields, returning)
+        found = (sql, fields, returning, frozenset(f.name for f in fields))
         with _lock:
             _cache[key] = found
     return found
@@ -43,9 +44,9 @@ def insert_row(model: type[peewee.Model], **values: object) -> int:
 
     Raises peewee's IntegrityError on a unique conflict, like ``Model.create``."""
     db = database.obj
-    sql, fields, returning = _statement(model, db)
-    unknown = set(values) - {f.name for f in fields}
-    if unknown:
+    sql, fields, returning, names = _statement(model, db)
+    if not names.issuperset(values):
+        unknown = set(values) - names
         raise TypeError(f"{model.__name__} has no field {min(unknown)!r}")
     params = []
     for field in fields:

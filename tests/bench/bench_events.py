@@ -136,9 +136,11 @@ def line(m: dict) -> str:
     c, i = m["ceiling"], m["intake"]
     share = i.rate / c.rate
     return (f"{m['db']}, gunicorn {m['workers']}x{m['threads']}, {CONCURRENCY} connections: "
-            f"no-op {c.rate:.0f}/s (p99 {c.quantile(99):.1f} ms, {c.cpu_ms_per_request:.2f} ms CPU/req) · "
+            f"no-op {c.rate:.0f}/s (p99 {c.quantile(99):.1f} ms, {c.cpu_ms_per_request:.2f} ms CPU/req, "
+            f"CPU over workers {c.split}) · "
             f"intake {i.statuses.get(202, 0)}/{i.sent} accepted, {i.rate:.0f}/s, p50 {i.quantile(50):.1f} ms, "
-            f"p99 {i.quantile(99):.1f} ms, {i.cpu_ms_per_request:.2f} ms CPU/event · {share:.0%} of the ceiling · "
+            f"p99 {i.quantile(99):.1f} ms, {i.cpu_ms_per_request:.2f} ms CPU/event, CPU over workers {i.split} · "
+            f"{share:.0%} of the ceiling · "
             f"{m['stored']} stored")
 
 

@@ -31,6 +31,7 @@ class Result:
     elapsed_s: float
     latencies_ms: list[float]
     server_cpu_s: float | None = None
+    cpu_split: list[float] | None = None  # each server process's share of server_cpu_s (gunicorn's workers)
 
     @property
     def rate(self) -> float:
@@ -38,6 +39,12 @@ class Result:
 
     def quantile(self, q: int) -> float:
         return statistics.quantiles(self.latencies_ms, n=100)[q - 1]
+
+    @property
+    def split(self) -> str:
+        """How the server CPU was spread over its processes, e.g. "52/48%": with keep-alive connections a
+        gunicorn worker can take all of them (it accepts while the other sleeps), and then one core serves."""
+        return "/".join(f"{share:.0%}".rstrip("%") for share in self.cpu_split or []) + "%"
 
     @property
     def cpu_ms_per_request(self) -> float | None:
@@ -96,7 +103,8 @@ def run(host: str, port: int, requests: list[bytes], concurrency: int, server_pi
             statuses[i] = conn.call(requests[i])
             latencies[i] = (time.perf_counter() - started) * 1000
 
-    cpu_before = process_cpu(server_pids or [])
+    pids = server_pids or []
+    cpu_before = [process_cpu([pid]) for pid in pids]
     started = time.perf_counter()
     threads = [threading.Thread(target=drive, args=(c,)) for c in conns]
     for t in threads:
@@ -104,13 +112,15 @@ def run(host: str, port: int, requests: list[bytes], concurrency: int, server_pi
     for t in threads:
         t.join()
     elapsed = time.perf_counter() - started
-    cpu = process_cpu(server_pids or []) - cpu_before if server_pids else None
+    per_pid = [process_cpu([pid]) - before for pid, before in zip(pids, cpu_before, strict=True)]
+    cpu = sum(per_pid) if pids else None
+    split = sorted((c / cpu for c in per_pid), reverse=True) if cpu else None
     for c in conns:
         c.close()
     counts: dict[int, int] = {}
     for s in statuses:
         counts[s] = counts.get(s, 0) + 1
-    return Result(len(requests), counts, elapsed, sorted(latencies), cpu)
+    return Result(len(requests), counts, elapsed, sorted(latencies), cpu, split)
 
 
 def process_cpu(pids: list[int]) -> float:
