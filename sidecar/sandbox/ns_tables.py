@@ -86,13 +86,16 @@ OWNER = {"item": "id", "inventoryitemlocations": "item", "aggregateitemlocation"
 
 def ddl() -> list[str]:
     """CREATE TABLE statements for the catalog tables, with an index on each owner column (re-projection deletes
-    by it) and on the keys the stock and price reads page by, so a 100,000-item account stays quick."""
+    by it), on the keys the stock and price reads page by and on ``lastquantityavailablechange``, so a
+    100,000-item account stays quick. Indexes change how fast an answer comes, never what it is."""
     statements = []
     for table, cols in CATALOG.items():
         columns = ", ".join(f'"{c}" {kind}' for c, kind in cols.items())
         statements.append(f'CREATE TABLE "{table}" ({columns})')
         statements.append(f'CREATE INDEX "sbx_{table}_owner" ON "{table}" ("{OWNER.get(table, "id")}")')
     statements.append('CREATE INDEX "sbx_item_parent" ON "item" ("parent")')
+    # an incremental stock read filters on when availability last moved (NetSuite answers it from its own index)
+    statements.append('CREATE INDEX "sbx_iil_changed" ON "inventoryitemlocations" ("lastquantityavailablechange")')
     return statements
 
 
