@@ -57,6 +57,15 @@ CATALOG: dict[str, dict[str, str]] = {
     "nexttransactionlink": {"previousdoc": "INTEGER", "nextdoc": "INTEGER", "linktype": "TEXT"},
 }
 STOCK_STAMP = "lastQuantityAvailableChange"  # kept on each locations line: when its quantityAvailable last moved
+
+
+def keep_stock_stamps(rec: dict) -> None:
+    """Before an item is saved with one location's quantity changed: the other lines' availability did not
+    move, so a line without a stamp of its own (a seeded item) keeps the time it showed until now (the
+    record's last modification), instead of following the record's new one."""
+    for line in (rec.get("locations") or {}).get("items") or []:
+        if not line.get(STOCK_STAMP) and rec.get("lastModifiedDate"):
+            line[STOCK_STAMP] = rec["lastModifiedDate"]
 DATE_COLUMNS = {"createddate", "lastmodifieddate", "trandate", "datecreated", "lastquantityavailablechange"}
 
 # BUILTIN.DF(<table>.<column>): the SQL that yields the display text; {v} is the column, {q} its qualifier.

@@ -180,23 +180,30 @@ def other_runs(run_id: int) -> list[str]:
         return [f"{r.flow} ({r.trigger})" for r in rows]
 
 
-def counters(stack) -> dict:
+def cpu_s(pid: int) -> float:
+    """User + system CPU seconds a process has used."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def counters(stack, worker) -> dict:
     ns, woo = stack.ns_control("GET", "stats"), stack.woo_control("GET", "stats")
     return {"suiteql": ns["by_method_path"].get(SUITEQL, 0), "ns_429": ns["rejected_429"],
-            "woo_requests": woo["requests"], "batch": woo["batch_calls"], "writes": woo["write_calls"]}
+            "woo_requests": woo["requests"], "batch": woo["batch_calls"], "writes": woo["write_calls"],
+            "cpu_worker": cpu_s(worker.pid), "cpu_ns": cpu_s(stack.ns.proc.pid), "cpu_woo": cpu_s(stack.woo.proc.pid)}
 
 
 def measure(stack, worker, label: str, trigger: str, rows: int, changed: int) -> dict:
     from sidecar.pipeline.runs import start_run
     from sidecar.store.db import database
 
-    before = counters(stack)
+    before = counters(stack, worker)
     started = time.monotonic()
     with database.connection_context():
         run_id = start_run("inventory", trigger)[0].id
     run, wall = wait_for_run(run_id)
     queued = time.monotonic() - started
-    after = counters(stack)
+    after = counters(stack, worker)
     delta = {k: after[k] - before[k] for k in after}
     gets = delta["woo_requests"] - delta["writes"]
     pages = delta["suiteql"] - delta["ns_429"]  # a query refused with 429 (retried) is counted, not served
@@ -209,6 +216,8 @@ def measure(stack, worker, label: str, trigger: str, rows: int, changed: int) ->
     print(f"{label}: run {wall:.2f} s ({queued:.2f} s from queueing), load {out['load']:.1f}, {delta['ns_429']} "
           f"SuiteQL requests answered 429 and retried, {run}", flush=True)
     print(f"  phases: {phases(worker, run_id) or '(not logged)'}", flush=True)
+    print(f"  CPU used: worker {delta['cpu_worker']:.2f} s, NetSuite sandbox {delta['cpu_ns']:.2f} s, WooCommerce "
+          f"sandbox {delta['cpu_woo']:.2f} s (2 cores shared with the machine's other work)", flush=True)
     if others:
         print(f"  WARNING: other runs overlapped this one and their calls are counted in it: {others}", flush=True)
     return out
