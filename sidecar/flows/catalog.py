@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from sidecar.clients.woocommerce_catalog import pages_in_parallel
 from sidecar.flows.base import FlowContext
 from sidecar.mapping.stock import sku_key
-from sidecar.store.link_rows import links_by_external_id
+from sidecar.store.link_rows import links_by_external_id, links_where_in
 from sidecar.store.models import Cursor, Link, utcnow
 from sidecar.store.txn import write_transaction
 
@@ -89,7 +89,7 @@ def remember_page(page: list[dict], parent: int, counts: ScanCounts) -> None:
 
 
 def _links_by_woo_id(ids: list[str]) -> list[Link]:
-    return list(Link.select().where((Link.entity == ENTITY) & Link.woo_id.in_(ids))) if ids else []
+    return links_where_in(ENTITY, "woo_id", ids)
 
 
 def links_by_sku(keys: Iterable[str]) -> dict[str, list[Link]]:

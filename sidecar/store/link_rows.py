@@ -27,14 +27,21 @@ def _quote(name: str) -> str:
 
 def links_by_external_id(entity: str, keys: Iterable[str]) -> list[Link]:
     """The links of ``entity`` whose ``external_id`` is one of ``keys`` (any order)."""
-    keys = list(dict.fromkeys(k for k in keys if k))
+    return links_where_in(entity, "external_id", keys)
+
+
+def links_where_in(entity: str, column: str, values: Iterable[str]) -> list[Link]:
+    """The links of ``entity`` whose ``column`` (``external_id`` or ``woo_id``) is one of ``values``."""
+    if column not in ("external_id", "woo_id"):
+        raise ValueError(f"links are not looked up by {column}")
+    keys = list(dict.fromkeys(v for v in values if v))
     p, data_field = database.obj.param, Link.data
     columns = ", ".join(_quote(c) for c in COLUMNS)
     found: list[Link] = []
     for start in range(0, len(keys), CHUNK):
         chunk = keys[start:start + CHUNK]
         sql = (f"SELECT {columns} FROM {_quote(Link._meta.table_name)} WHERE {_quote('entity')} = {p} "
-               f"AND {_quote('external_id')} IN ({', '.join([p] * len(chunk))})")
+               f"AND {_quote(column)} IN ({', '.join([p] * len(chunk))})")
         for row in database.execute_sql(sql, [entity, *chunk]):
             link = Link(__no_default__=1, **dict(zip(COLUMNS[:-1], row[:-1])), data=data_field.python_value(row[-1]))
             link._dirty.clear()
