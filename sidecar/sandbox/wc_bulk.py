@@ -84,4 +84,5 @@ def bulk_products(store, count: int, prefix: str = "BULK-", stock_quantity: int 
                 _product(store, "simple", sku, f"Bulk product {n + 1}", stock_quantity, price)
         store.writes += 1
         store.catalog_changes += 1
+    sku_index(store)  # the store's lookup table is written with the products, not on the first lookup
     return {"products": count, "first_id": first, "last_id": store.seq["post"] - 1}

@@ -275,7 +275,7 @@ def report_rows(rows: list[dict], rss: float, loads: tuple) -> None:
                       report.ratio(r["wall"], 1.2 * r["bound"], higher_is_better=False)))
     table.append(("worker peak RSS", cmd, inputs, f"{rss:.0f} MB", "< 300 MB",
                   report.ratio(rss, 300, higher_is_better=False)))
-    report.table("Stock at catalog scale", __doc__.split("\n\n")[0], table)
+    report.table("Stock at catalog scale: inventory runs", __doc__.split("\n\n")[0], table)
 
 
 if __name__ == "__main__":
