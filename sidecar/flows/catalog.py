@@ -106,7 +106,7 @@ def learn_skus(ctx: FlowContext, keys: list[str], skus: dict[str, str]) -> dict[
     found, with the store's current stock, so a new product is pushed without waiting for the nightly scan."""
     if not keys:
         return {}
-    found = ctx.woo.find_products_by_sku([skus[k] for k in keys])
+    found = ctx.woo.find_products_by_sku([skus[k] for k in keys], FIELDS)
     now = utcnow()
     with write_transaction():
         known = {link.woo_id: link for link in _links_by_woo_id([str(p["id"]) for p in found])}

@@ -261,8 +261,8 @@ class StockPusher:
         if self.reads is None:
             self.reads = ThreadPoolExecutor(max_workers=4, thread_name_prefix="woo-skus")
         chunks = [wanted[n:n + 100] for n in range(0, len(wanted), 100)]
-        futures = [self.reads.submit(self.ctx.woo.find_products_by_sku, [link.data.get("sku") for _, link, _ in c])
-                   for c in chunks]
+        futures = [self.reads.submit(self.ctx.woo.find_products_by_sku, [link.data.get("sku") for _, link, _ in c],
+                                     catalog.FIELDS) for c in chunks]
         for chunk, future in zip(chunks, futures):
             by_key = {link.external_id: link for _, link, _ in chunk}
             for obj in future.result():
