@@ -25,7 +25,7 @@ import hashlib
 import json
 import logging
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 
 from croniter import croniter
 
@@ -44,6 +44,7 @@ CURSOR = "netsuite.inventory.changed_after"
 LAST_FULL = "netsuite.inventory.full_at"
 SETTINGS_SEEN = "netsuite.inventory.settings"
 PAGE = 1000
+SLICE = 100  # rows matched at a time between scans; also the products one store read covers
 READ_AHEAD = 100  # NetSuite pages (of PAGE items) a full run may hold while it scans the store: ~15 MB
 NS_TIME = "%Y-%m-%d %H:%M:%S"
 log = logging.getLogger(__name__)
@@ -198,11 +199,36 @@ class StockPusher:
         self.reads: ThreadPoolExecutor | None = None
 
     def page(self, rows: list[StockRow]) -> None:
-        """Match one page by SKU (learning SKUs the binder lacks between scans), then decide per item."""
+        """Match one page by SKU and decide per item. Between scans it goes 100 rows at a time, and each 100
+        products about to be written has its store read sent as soon as it is complete, while the rest of the
+        page is still being matched."""
+        links = self._links(rows)
+        if self.fresh:
+            self._decide(self._wanted(rows, links))
+            return
+        stale: list[tuple[StockRow, Link, int]] = []
+        reads: list[tuple[list, Future]] = []
+        for start in range(0, len(rows), SLICE):
+            wanted = self._wanted(rows[start:start + SLICE], links)
+            self._decide([w for w in wanted if not self._differs(w[1], w[2])])
+            stale += [w for w in wanted if self._differs(w[1], w[2])]
+            while len(stale) >= SLICE or (stale and start + SLICE >= len(rows)):
+                reads.append(self._read(stale[:SLICE]))
+                stale = stale[SLICE:]
+        for chunk, answer in reads:
+            self._decide(self._refreshed(chunk, answer.result()))
+
+    def _links(self, rows: list[StockRow]) -> dict[str, list[Link]]:
+        """The page's links by folded SKU; between scans, SKUs the binder lacks are looked up in the store."""
         keys = {sku_key(r.sku): str(r.sku or "").strip() for r in rows}
         links = catalog.links_by_sku(keys)
         if not self.fresh:
             links.update(catalog.learn_skus(self.ctx, [k for k in keys if k and k not in links], keys))
+        return links
+
+    def _wanted(self, rows: list[StockRow], links: dict[str, list[Link]]) -> list[tuple[StockRow, Link, int]]:
+        """(row, its product's link, the quantity to show) for the rows that match one product; the others are
+        counted (unmatched, failed)."""
         wanted: list[tuple[StockRow, Link, int]] = []
         for row in rows:
             self.run.seen += 1
@@ -212,12 +238,7 @@ class StockPusher:
             target = self._target(row)
             if target is not None:
                 wanted.append((row, found, target))
-        if self.fresh:
-            self._decide(wanted)
-            return
-        self._decide([w for w in wanted if not self._differs(w[1], w[2])])
-        for chunk in self._refreshed([w for w in wanted if self._differs(w[1], w[2])]):
-            self._decide(chunk)
+        return wanted
 
     def _match(self, row: StockRow, links: dict[str, list[Link]]) -> Link | None:
         key = sku_key(row.sku)
@@ -253,24 +274,22 @@ class StockPusher:
         data = link.data or {}
         return not (data.get("managed") is True and data.get("qty") == target)
 
-    def _refreshed(self, wanted: list[tuple[StockRow, Link, int]]) -> Iterator[list[tuple[StockRow, Link, int]]]:
-        """Between scans, read the store's current stock of the products about to be written (one call per 100,
-        4 at a time) and hand back each 100 as soon as its answer is in (in order), marked fresh."""
-        if not wanted:
-            return
+    def _read(self, chunk: list[tuple[StockRow, Link, int]]) -> tuple[list, Future]:
+        """Send the read of the store's current stock of ≤100 products about to be written (4 at a time)."""
         if self.reads is None:
             self.reads = ThreadPoolExecutor(max_workers=4, thread_name_prefix="woo-skus")
-        chunks = [wanted[n:n + 100] for n in range(0, len(wanted), 100)]
-        futures = [self.reads.submit(self.ctx.woo.find_products_by_sku, [link.data.get("sku") for _, link, _ in c],
-                                     catalog.FIELDS) for c in chunks]
-        for chunk, future in zip(chunks, futures):
-            by_key = {link.external_id: link for _, link, _ in chunk}
-            for obj in future.result():
-                link = by_key.get(sku_key(obj.get("sku")))
-                if link is not None and str(obj.get("id")) == link.woo_id:
-                    link.data = {**link.data, **catalog.seen_data(obj, int(link.data.get("parent") or 0)),
-                                 "fresh": True}
-            yield chunk
+        skus = [link.data.get("sku") for _, link, _ in chunk]
+        return chunk, self.reads.submit(self.ctx.woo.find_products_by_sku, skus, catalog.FIELDS)
+
+    @staticmethod
+    def _refreshed(chunk: list[tuple[StockRow, Link, int]], found: list[dict]) -> list[tuple[StockRow, Link, int]]:
+        """The chunk with what the store shows now on each link, marked fresh (so the store's number decides)."""
+        by_key = {link.external_id: link for _, link, _ in chunk}
+        for obj in found:
+            link = by_key.get(sku_key(obj.get("sku")))
+            if link is not None and str(obj.get("id")) == link.woo_id:
+                link.data = {**link.data, **catalog.seen_data(obj, int(link.data.get("parent") or 0)), "fresh": True}
+        return chunk
 
     def _decide(self, wanted: list[tuple[StockRow, Link, int]]) -> None:
         """Record matches and unchanged items in one transaction; queue the writes after it (never wait on the

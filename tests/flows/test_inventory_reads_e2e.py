@@ -95,3 +95,22 @@ def test_the_incremental_filter_follows_the_chosen_locations(stack):
     moved = run_flow(stack, "inventory", trigger="schedule")
     assert moved["counts"]["seen"] == 1 and moved["counts"]["changed"] == 1
     assert woo_stock(stack, second["itemId"])["stock_quantity"] == int(ns_available(stack, second["id"], [loc1, loc2]))
+
+
+def test_store_reads_between_scans_cover_full_chunks_across_the_page(stack, monkeypatch):
+    stack.api.put("/v1/settings", {"inventory": {"overlap_minutes": 0}, "schedules": {"inventory_full": "off"}})
+    run_flow(stack, "inventory")
+    monkeypatch.setattr(inventory, "SLICE", 3)  # rows matched 3 at a time, one store read per 3 products
+    items = plain_items(stack)
+    spread = items[::2][:4]  # four changed items, in different slices of the page
+    time.sleep(1.1)
+    for n, item in enumerate(spread):
+        set_ns_stock(stack, item["id"], locations(stack)[0], 70 + n)
+    before = stack.woo_control("GET", "stats")
+    run = run_flow(stack, "inventory", trigger="schedule")
+    after = stack.woo_control("GET", "stats")
+    assert run["counts"]["seen"] == 4 and run["counts"]["changed"] == 4
+    reads = (after["requests"] - after["write_calls"]) - (before["requests"] - before["write_calls"])
+    assert reads == 2 and after["batch_calls"] - before["batch_calls"] == 1  # ⌈4 / 3⌉ reads, ⌈4 / 100⌉ writes
+    for n, item in enumerate(spread):
+        assert woo_stock(stack, item["itemId"])["stock_quantity"] == int(ns_available(stack, item["id"]))
