@@ -221,14 +221,16 @@ class WooClient:
     def get_variation(self, product_id: int, variation_id: int) -> dict:
         return self.get(f"products/{int(product_id)}/variations/{int(variation_id)}")
 
-    def find_products_by_sku(self, skus: Sequence[str]) -> list[dict]:
+    def find_products_by_sku(self, skus: Sequence[str], fields: str | None = None) -> list[dict]:
         """Products and variations whose SKU is in ``skus``. A variation comes back with ``type: "variation"``
         and its ``parent_id``: write it through ``batch_variations(parent_id, …)``. Matching ignores case, as
-        MySQL's default collation does on the server; anything else the server returns is dropped."""
+        MySQL's default collation does on the server; anything else the server returns is dropped. ``fields``
+        (``_fields``, e.g. ``"id,sku,type,parent_id,stock_quantity"``; include ``sku``) trims each answer."""
         wanted = {s.casefold() for s in skus if s}
+        params = {"_fields": fields} if fields else {}
         found = []
         for chunk in _sku_chunks(skus):
-            found.extend(p for p in self.iter_pages("products", {"sku": ",".join(chunk)})
+            found.extend(p for p in self.iter_pages("products", {"sku": ",".join(chunk), **params})
                           if str(p.get("sku") or "").casefold() in wanted)
         return found
 

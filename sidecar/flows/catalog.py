@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from sidecar.clients.woocommerce_catalog import pages_in_parallel
 from sidecar.flows.base import FlowContext
 from sidecar.mapping.stock import sku_key
+from sidecar.store.link_rows import links_by_external_id, links_where_in
 from sidecar.store.models import Cursor, Link, utcnow
 from sidecar.store.txn import write_transaction
 
@@ -88,17 +89,15 @@ def remember_page(page: list[dict], parent: int, counts: ScanCounts) -> None:
 
 
 def _links_by_woo_id(ids: list[str]) -> list[Link]:
-    return list(Link.select().where((Link.entity == ENTITY) & Link.woo_id.in_(ids))) if ids else []
+    return links_where_in(ENTITY, "woo_id", ids)
 
 
 def links_by_sku(keys: Iterable[str]) -> dict[str, list[Link]]:
-    """Product links per folded SKU (a SKU twice in the store gives two links)."""
+    """Product links per folded SKU (a SKU twice in the store gives two links), in id order. They carry the
+    columns a stock or price decision needs, not the timestamps (``link_rows``)."""
     found: dict[str, list[Link]] = {}
-    keys = [k for k in dict.fromkeys(keys) if k]
-    for start in range(0, len(keys), SQL_CHUNK):
-        query = Link.select().where((Link.entity == ENTITY) & Link.external_id.in_(keys[start:start + SQL_CHUNK]))
-        for link in query:
-            found.setdefault(link.external_id, []).append(link)
+    for link in sorted(links_by_external_id(ENTITY, keys), key=lambda link: link.id):
+        found.setdefault(link.external_id, []).append(link)
     return found
 
 
@@ -107,7 +106,7 @@ def learn_skus(ctx: FlowContext, keys: list[str], skus: dict[str, str]) -> dict[
     found, with the store's current stock, so a new product is pushed without waiting for the nightly scan."""
     if not keys:
         return {}
-    found = ctx.woo.find_products_by_sku([skus[k] for k in keys])
+    found = ctx.woo.find_products_by_sku([skus[k] for k in keys], FIELDS)
     now = utcnow()
     with write_transaction():
         known = {link.woo_id: link for link in _links_by_woo_id([str(p["id"]) for p in found])}
@@ -118,6 +117,12 @@ def learn_skus(ctx: FlowContext, keys: list[str], skus: dict[str, str]) -> dict[
             link.external_id, link.updated_at = sku_key(data["sku"]), now
             link.save()
     return links_by_sku(keys)
+
+
+def read_cursors(names: list[str]) -> dict[str, str | None]:
+    """Several cursors in one query (absent ones are None)."""
+    found = {row.name: row.value for row in Cursor.select(Cursor.name, Cursor.value).where(Cursor.name.in_(names))}
+    return {name: found.get(name) for name in names}
 
 
 def read_cursor(name: str) -> str | None:

@@ -17,7 +17,7 @@ from sidecar.flows import catalog
 from sidecar.flows.base import FlowContext
 from sidecar.flows.woo_writer import WooWriter, record_error
 from sidecar.mapping.stock import decide_prices, number, prices, sku_key
-from sidecar.store.models import Link, utcnow
+from sidecar.store.models import Link
 
 FLOW = "prices"
 PAGE = 1000
@@ -132,5 +132,4 @@ def _written(link: Link, body: dict) -> None:
     for field, seen in (("regular_price", "woo_regular"), ("sale_price", "woo_sale")):
         if field in body:
             data[field] = data[seen] = body[field]
-    link.data, link.updated_at = data, utcnow()
-    link.save()
+    link.data = data  # saved with the rest of its batch by the writer

@@ -2,7 +2,8 @@
 ``products/batch``, variations through ``products/<parent>/variations/batch``) and sent on a few threads.
 
 Each object succeeds or fails on its own (WooCommerce answers 200 with per-item errors): a success updates its
-link through ``on_written`` and counts as changed; a failure counts as failed with a message that says what to
+link through ``on_written`` (which changes ``link.data``; the writer saves the batch's links together) and
+counts as changed; a failure counts as failed with a message that says what to
 fix. A 413 (a store that lowered its batch limit) halves the batch inside the client.
 """
 
@@ -13,6 +14,7 @@ from typing import Any
 
 from sidecar.clients.woocommerce_catalog import BatchPool
 from sidecar.flows.base import FlowContext
+from sidecar.store.link_rows import save_links
 from sidecar.store.models import Link
 from sidecar.store.txn import write_transaction
 
@@ -86,18 +88,21 @@ class WooWriter:
         for answer in (result or {}).get("update") or []:
             if isinstance(answer, dict) and answer.get("id") is not None:
                 answers[int(answer["id"])] = answer
+        written = []
+        for link, body in items:
+            answer = answers.get(int(link.woo_id))
+            error = (answer or {}).get("error")
+            if answer is None or error:
+                code = (error or {}).get("code", "no_answer")
+                message = (error or {}).get("message", "WooCommerce did not answer for it")
+                hint = HINTS.get(code, "check the product in WooCommerce")
+                record_error(self.run, describe(link, f"{message} ({code}); {hint}"))
+                continue
+            self.on_written(link, body)
+            written.append(link)
         with write_transaction():
-            for link, body in items:
-                answer = answers.get(int(link.woo_id))
-                error = (answer or {}).get("error")
-                if answer is None or error:
-                    code = (error or {}).get("code", "no_answer")
-                    message = (error or {}).get("message", "WooCommerce did not answer for it")
-                    hint = HINTS.get(code, "check the product in WooCommerce")
-                    record_error(self.run, describe(link, f"{message} ({code}); {hint}"))
-                    continue
-                self.on_written(link, body)
-                self.run.changed += 1
+            save_links(written)  # data, ns_id, fingerprint: one statement for the batch's links
+        self.run.changed += len(written)
 
     def close(self) -> None:
         """Send what is still gathered and wait for every answer."""

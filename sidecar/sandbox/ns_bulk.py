@@ -10,7 +10,7 @@ import json
 from . import ns_seed, ns_tables
 from .ns_compute import complete, now_iso
 from .ns_schema import TYPES
-from .ns_tables import STOCK_STAMP, ref_id
+from .ns_tables import STOCK_STAMP, keep_stock_stamps, ref_id
 
 CHUNK = 5000
 QUANTITY_FIELDS = (("quantityavailable", "quantityAvailable"), ("quantityonhand", "quantityOnHand"),
@@ -29,6 +29,7 @@ def set_quantity(store, item_id: int, location_id, values: dict) -> dict:
         raise BulkError(f"no inventory item {item_id}")
     if location_id is None:
         raise BulkError("location_id is required")
+    keep_stock_stamps(item)
     lines = item.setdefault("locations", {"items": []})["items"]
     line = next((ln for ln in lines if ref_id(ln.get("location")) == int(location_id)), None)
     if line is None:

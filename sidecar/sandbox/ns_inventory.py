@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from .ns_compute import complete, now_iso
 from .ns_schema import FULFILLABLE_ITEM_TYPES, TYPES
-from .ns_tables import STOCK_STAMP, ref_id
+from .ns_tables import STOCK_STAMP, keep_stock_stamps, ref_id
 
 NO_COMMIT_STATUSES = {"A", "C", "H"}
 
@@ -30,6 +30,7 @@ def adjust(store, item_id: int | None, location: int | None, on_hand: float = 0,
     if line is None:
         return 0.0
     before = line.get("quantityAvailable")
+    keep_stock_stamps(found[1])
     line["quantityOnHand"] = float(line.get("quantityOnHand") or 0) + on_hand
     line["quantityCommitted"] = max(0.0, float(line.get("quantityCommitted") or 0) + committed)
     line["quantityAvailable"] = line["quantityOnHand"] - line["quantityCommitted"]

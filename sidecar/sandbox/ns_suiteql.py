@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import sqlite3
 from datetime import datetime
+from functools import lru_cache
 
 import sqlglot
 from sqlglot import exp
@@ -171,12 +172,22 @@ def native_null_order(tree: exp.Expression) -> exp.Expression:
     return tree
 
 
-def translate(q: str) -> tuple[str, set[int]]:
-    """SuiteQL text → SQLite SQL and the date output positions (raises NsError as NetSuite would)."""
+@lru_cache(maxsize=256)
+def translate(q: str) -> tuple[str, frozenset[int]]:
+    """SuiteQL text → SQLite SQL and the date output positions (raises NsError as NetSuite would).
+
+    Cached by query text: a keyset walk sends the same text a hundred times with other binds, and parsing it
+    cost more than running it. A refused query raises every time (exceptions are not cached)."""
     tree = native_null_order(rownum_to_limit(parse(q)))
     aliases = validate(tree)
     dates = date_outputs(tree)
-    return rewrite(tree, aliases).sql(dialect="sqlite", identify=True), dates
+    return rewrite(tree, aliases).sql(dialect="sqlite", identify=True), frozenset(dates)
+
+
+@lru_cache(maxsize=256)
+def placeholders(q: str) -> int:
+    """How many ``?`` binds the query text has (cached with the translation)."""
+    return sum(1 for t in ORACLE.tokenize(q) if t.token_type == TokenType.PLACEHOLDER)
 
 
 def check_params(sql: str, params) -> list:
@@ -188,7 +199,7 @@ def check_params(sql: str, params) -> list:
     for value in params:
         if value is None or not isinstance(value, (str, int, float)) or isinstance(value, bool):
             raise search_error("Bind values must be strings or numbers; null is not allowed.")
-    needed = sum(1 for t in ORACLE.tokenize(sql) if t.token_type == TokenType.PLACEHOLDER)
+    needed = placeholders(sql)
     if len(params) < needed:
         raise search_error(f"The query has {needed} parameters but {len(params)} values were given.")
     return params[:needed]
@@ -216,6 +227,7 @@ def run(store, q: str, params) -> tuple[list[str], list[tuple]]:
 
 # --- SQLite functions the rewritten SQL calls -------------------------------------------------------------------
 
+@lru_cache(maxsize=4096)
 def _parse_stored(value: str) -> datetime | None:
     for fmt in ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d"):
         try:
@@ -225,7 +237,9 @@ def _parse_stored(value: str) -> datetime | None:
     return None
 
 
+@lru_cache(maxsize=4096)
 def ns_to_char(value, pyfmt):
+    """TO_CHAR; cached, since a page of stock rows repeats the same few timestamps."""
     if value is None:
         return None
     moment = _parse_stored(value) if isinstance(value, str) else None

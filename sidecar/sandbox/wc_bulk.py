@@ -33,16 +33,19 @@ def cached_listing(store, kind: str, query: dict, build: Callable[[], list[dict]
 
 
 def sku_index(store) -> dict[str, list[dict]]:
-    """Products and variations by SKU (WooCommerce's product lookup table has this index), rebuilt after a
-    write request."""
+    """Products and variations by SKU (WooCommerce's product lookup table has this index), rebuilt only when a
+    product was added or removed or a SKU changed (``store.catalog_changes``): a stock or price write leaves it
+    as it is, as it leaves the store's lookup table. It holds the live records, so every other field (status,
+    stock) is read as it is now by the filters that follow."""
     with store.lock:
+        version = (store.catalog_changes, id(store.products), len(store.products))
         cached = getattr(store, "sku_cache", None)
-        if cached is None or cached[0] != store.writes:
+        if cached is None or cached[0] != version:
             index: dict[str, list[dict]] = {}
             for record in store.products.values():
                 if record.get("sku"):
                     index.setdefault(record["sku"], []).append(record)
-            cached = store.sku_cache = (store.writes, index)
+            cached = store.sku_cache = (version, index)
         return cached[1]
 
 
@@ -80,4 +83,6 @@ def bulk_products(store, count: int, prefix: str = "BULK-", stock_quantity: int 
             else:
                 _product(store, "simple", sku, f"Bulk product {n + 1}", stock_quantity, price)
         store.writes += 1
+        store.catalog_changes += 1
+    sku_index(store)  # the store's lookup table is written with the products, not on the first lookup
     return {"products": count, "first_id": first, "last_id": store.seq["post"] - 1}

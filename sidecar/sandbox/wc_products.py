@@ -129,6 +129,8 @@ def write_fields(store, record: dict, body: dict) -> None:
             record[field] = body[field]
     if "sku" in body:
         check_sku(store, body["sku"], record["id"])
+        if record.get("sku") != body["sku"]:
+            store.catalog_changes += 1  # the SKU lookup index (wc_bulk.sku_index) is stale now
         record["sku"] = body["sku"]
     if record["type"] in ("variable", "grouped"):
         record["regular_price"] = record["sale_price"] = ""
@@ -162,6 +164,7 @@ def create_product(store, body: dict) -> dict:
         record["id"] = store.next_id("post")
         write_fields(store, record, body)
         store.products[record["id"]] = record
+        store.catalog_changes += 1
     return record
 
 
@@ -174,6 +177,7 @@ def create_variation(store, parent: dict, body: dict) -> dict:
         record["id"] = store.next_id("post")
         write_fields(store, record, body)
         store.products[record["id"]] = record
+        store.catalog_changes += 1
         parent["variations"].append(record["id"])
         parent["date_modified"] = store.now()
     return record
@@ -211,6 +215,7 @@ def delete_product(store, record: dict, force: bool) -> None:
         for child_id in record.get("variations", []):
             store.products.pop(child_id, None)
         store.products.pop(record["id"], None)
+        store.catalog_changes += 1
         parent = store.products.get(record["parent_id"]) if record["type"] == "variation" else None
         if parent and record["id"] in parent["variations"]:
             parent["variations"].remove(record["id"])

@@ -35,6 +35,7 @@ class Store:
         self.nonces: dict[tuple[str, str], int] = {}
         self.stats: dict[str, Any] = {"requests": 0, "by_method_path": {}, "batch_calls": 0, "write_calls": 0}
         self.writes = 0  # bumped by every write request: list queries are cached until the next one
+        self.catalog_changes = 0  # bumped when a product or variation is added, removed or gets another SKU
         self.listings: dict[tuple, tuple[int, list]] = {}
         self.deliveries: list[dict] = []
         self.events: list[tuple[str, str, int]] = []
@@ -62,6 +63,7 @@ class Store:
             self.sku_index: dict[str, int] = {}
             self.slug_index: dict[str, int] = {}
             self.writes += 1
+            self.catalog_changes += 1
 
     def next_id(self, kind: str) -> int:
         with self.lock:

@@ -125,6 +125,14 @@ def test_find_products_by_sku_chunks_long_lists_and_asks_comma_skus_alone():
 
 
 @responses.activate
+def test_find_products_by_sku_asks_only_the_fields_given():
+    add_fixture(responses, "GET", BASE + "products", "01-variable/products-by-sku-two-comma.json")
+    woo().find_products_by_sku(["HW-001"], "id,sku,stock_quantity")
+    woo().find_products_by_sku(["HW-001"])
+    assert sent_params(0)["_fields"] == "id,sku,stock_quantity" and "_fields" not in sent_params(1)
+
+
+@responses.activate
 def test_find_products_by_sku_ignores_a_non_exact_match():
     add_fixture(responses, "GET", BASE + "products", "01-variable/products-by-sku-two-comma.json")
     assert [p["sku"] for p in woo().find_products_by_sku(["HW-001"])] == ["HW-001"]
