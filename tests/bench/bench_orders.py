@@ -36,6 +36,8 @@ PURPOSE = {
     "POST suiteql": "SuiteQL: a new buyer looked up by external id / e-mail; sales order numbers (tranId) of "
                     "orders created together, one query; item ids of SKUs not cached yet",
     "GET customer/eid:{id}": "adopt a customer another process created first",
+    "GET customer/{id}": "currencies of an existing customer, read once before adding the order's currency "
+                         "(not for a customer created for the order: it has the order's currency)",
     "GET salesOrder/{id}": "number of a sales order the shared query did not return",
     "GET serverTime": "clock check when the client starts",
 }
@@ -177,7 +179,7 @@ def wait_until_exported(started: float, timeout_s: float = 600) -> float:
             done = Link.select().where((Link.entity == "order") & Link.ns_id.is_null(False)).count()
         if done >= ORDERS:
             return time.monotonic() - started
-        time.sleep(0.1)
+        time.sleep(0.05)  # the clock's end is late by at most this (its start by at most Sampler.SAMPLE_S)
     raise RuntimeError(f"only {done} of {ORDERS} orders exported within {timeout_s:.0f} s")
 
 
