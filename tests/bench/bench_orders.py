@@ -80,6 +80,7 @@ def main() -> None:
                 worker.wait()
         report_figures(stack, before, elapsed)
         report_idle(sampler, ended, before, stack.ns_control("GET", "stats"))
+        report_jobs()
     finally:
         stack.stop()
         from sidecar.store.db import database
@@ -193,6 +194,19 @@ def report_idle(sampler: Sampler, ended: float, before: dict, after: dict) -> No
           f"  (idle slot-seconds {idle:.1f}, includes the worker's wait before its first request)")
     for name, (seconds, idle_s) in sampler.phases(LIMIT, ended).items():
         print(f"  {name:7s} {seconds:6.1f} s, idle slot-seconds {idle_s:5.1f} ({idle_s / LIMIT:.2f} s of all slots)")
+
+
+def report_jobs() -> None:
+    """Jobs that waited for another job (deferred) or failed an attempt (retried) are re-queued for later: a long
+    tail with nothing in flight is one of them."""
+    from sidecar.store.db import database
+    from sidecar.store.models import Counter
+
+    with database.connection_context():
+        counts = {c.name: c.value for c in Counter.select()}
+    print("jobs:                       " + ", ".join(f"{k.removeprefix('events.')} {counts.get(k, 0)}" for k in
+                                                     ("events.done", "events.deferred", "events.retried",
+                                                      "events.failed")))
 
 
 def breakdown(before: dict, after: dict) -> Counter:
