@@ -32,6 +32,9 @@ from sidecar.clients.netsuite_errors import (
 from sidecar.retry import RetryPolicy, parse_retry_after
 from sidecar.security import redact_text
 
+# A request signed more than this long before it got a slot is signed again: TBA's timestamp must stay within
+# NetSuite's window (5 minutes) and an OAuth 2.0 access token may have expired meanwhile.
+RESIGN_AFTER_S = 30.0
 _JWT = re.compile(r"\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*")
 
 
@@ -156,11 +159,15 @@ class Transport:
             all_headers["Content-Type"] = "application/json"  # set before signing (spec §2.7 pitfall 1)
         started = time.monotonic()
         try:
+            request = requests.Request(method, self.origin + target, json=json_body, headers=all_headers,
+                                       auth=self.auth)
+            prepared, signed_at = self._prepare(request), time.monotonic()
+            send = self.session.merge_environment_settings(prepared.url, {}, None, None, None)
+            send.update(timeout=(min(10.0, self.timeout_s), self.timeout_s), allow_redirects=False)
             with self.gate.slot():
-                response = self.session.request(method, self.origin + target, json=json_body,
-                                                headers=all_headers, auth=self.auth,
-                                                timeout=(min(10.0, self.timeout_s), self.timeout_s),
-                                                allow_redirects=False)
+                if time.monotonic() - signed_at > RESIGN_AFTER_S:  # waited long at the gate: a fresh signature
+                    prepared = self._prepare(request)
+                response = self.session.send(prepared, **send)
         except requests.RequestException as exc:
             self._log(method, target, None, started, type(exc).__name__)
             raise self._transport_error(exc) from None
@@ -170,6 +177,12 @@ class Transport:
             raise error
         self._log(method, target, response.status_code, started, None)
         return response
+
+    def _prepare(self, request: requests.Request) -> requests.PreparedRequest:
+        """Build and sign the request *before* taking a slot of the account's concurrency limit, so the slot is
+        held only while the request is on the wire and NetSuite works on it (issue 17: the Python of building,
+        signing and proxy look-up, slow on a busy interpreter, sat inside the limit)."""
+        return self.session.prepare_request(request)
 
     def _not_rest(self, response: requests.Response) -> NetSuiteError | None:
         """A redirect or an HTML page is never a REST answer: a wrong base URL or account id lands on a login,

@@ -35,6 +35,16 @@ def ensure(ctx: FlowContext, customer_id: str, currency_id: str) -> str | None:
     return f"Currency {currency_id} added to customer {customer_id}." if added else None
 
 
+def created_with(customer_id: str, currency_id: str) -> None:
+    """A customer was just created for an order with ``currency_id`` as its primary currency: remember it, so
+    the order's ``ensure`` does not read the customer back (one GET per new buyer, issue 17). Should the create
+    have adopted an existing customer with another primary currency (its external id was taken), the sales order
+    is refused on its currency and ``refused`` forgets this, so the retry reads the customer and adds the line."""
+    customer_id, currency_id = str(customer_id), str(currency_id)
+    have = known(customer_id) | {currency_id}
+    binder.bind(ENTITY, customer_id, customer_id, data={"currencies": sorted(have)})
+
+
 def refused(exc: Exception, customer_id: str) -> None:
     """The sales order was refused on its currency although we remembered the customer had it (a person removed
     the line in NetSuite): forget, and try again — the next attempt reads the customer and adds the line."""

@@ -90,6 +90,8 @@ def _sync_customer(ctx: FlowContext, entity: str, woo_id, body: dict, currency: 
     new_body = {**body, "currency": {"id": currency}} if currency else body
     ns_id = create_or_adopt(ctx, "customer", new_body, f"the customer {body.get('email')}")
     binder.bind(entity, woo_id, ns_id, external_id=body["externalId"], fingerprint=digest)
+    if currency:
+        currencies.created_with(ns_id, currency)
     return ns_id, f"Created customer {ns_id}"
 
 

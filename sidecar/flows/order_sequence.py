@@ -11,8 +11,10 @@ that cannot be exported as it stands (a FlowError: unknown SKU…) does not hold
 
 from __future__ import annotations
 
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 import peewee
 
@@ -75,8 +77,13 @@ def _export_first(woo_id: str, earlier: dict, export: Callable[[dict], str]) -> 
 
 
 def _linked_or_released(woo_id: str, timeout_s: float = WAIT_S) -> str:
-    """Wait (polling) while another job holds the order's claim: "linked" when its sales order exists,
-    "released" when that job gave up (it retries later on its own), "held" after ``timeout_s``."""
+    """Wait while another job holds the order's claim: "linked" when its sales order exists, "released" when
+    that job gave up (it retries later on its own), "held" after ``timeout_s``.
+
+    A job of this process says so the moment NetSuite answered its create (``creating``/``created``), before it
+    reads the number and writes back: the later order may go as soon as the earlier sales order exists (issue
+    17: waiting for the whole export kept a third of the worker's threads idle). A job of another process is
+    seen through the link, polled."""
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         link = binder.find("order", woo_id)
@@ -84,5 +91,51 @@ def _linked_or_released(woo_id: str, timeout_s: float = WAIT_S) -> str:
             return "linked"
         if not binder.claim_is_live("order", woo_id):
             return "released"
-        time.sleep(0.2)
+        with _lock:
+            signal = _created.get(str(woo_id))
+        if signal is None:
+            time.sleep(POLL_S)
+        elif signal.changed.wait(POLL_S) and signal.created:
+            return "linked"
     return "held"
+
+
+POLL_S = 0.2
+
+
+class _Export:
+    """One job's export of an order in this process: ``changed`` is set once the sales order was created
+    (``created``) or the job stopped trying."""
+
+    def __init__(self) -> None:
+        self.changed = threading.Event()
+        self.created = False
+
+
+_created: dict[str, _Export] = {}
+_lock = threading.Lock()
+
+
+@contextmanager
+def creating(woo_id) -> Iterator[None]:
+    """Around one job's export of an order: waiters of this process can be told when its sales order exists."""
+    key = str(woo_id)
+    with _lock:
+        mine = key not in _created
+        if mine:
+            _created[key] = _Export()
+    try:
+        yield
+    finally:
+        if mine:
+            with _lock:
+                _created.pop(key).changed.set()  # whatever happened, a waiter looks at the link again
+
+
+def created(woo_id) -> None:
+    """NetSuite answered the create of this order's sales order (or cash sale)."""
+    with _lock:
+        signal = _created.get(str(woo_id))
+        if signal is not None:
+            signal.created = True
+            signal.changed.set()

@@ -46,7 +46,8 @@ def export_claimed(ctx: FlowContext, order: dict) -> str:
         link = binder.find("order", order["id"])  # the holder we waited for may have finished meanwhile
         if link and link.ns_id:
             return update_exported(ctx, order, link)
-        return export(ctx, order)
+        with order_sequence.creating(order["id"]):
+            return export(ctx, order)
 
 
 def export(ctx: FlowContext, order: dict) -> str:
@@ -67,6 +68,7 @@ def export(ctx: FlowContext, order: dict) -> str:
     except FlowError as exc:
         currencies.refused(exc, resolved.customer_id)
         raise
+    order_sequence.created(order["id"])  # the buyer's next order may go now (arrival order is kept)
     record = {"id": ns_id, "tranId": order_costs.sales_order_number(ctx, ns_id, record_type)}  # one shared read
     link = _bind(order, record, body["externalId"], record_type)
     write_back(ctx, order, link, creator=True)

@@ -50,7 +50,7 @@ class Governor:
             if st.stats.in_flight >= int(opts["concurrency_limit"]):
                 st.stats.rejected_429 += 1
                 return _over_limit(int(opts["concurrency_status"]))(environ, start_response)
-            st.stats.in_flight += 1
+            st.stats.set_in_flight(st.stats.in_flight + 1)
             st.stats.max_concurrent = max(st.stats.max_concurrent, st.stats.in_flight)
             fault = st.rng.random() < float(opts["fault_rate"])
             slow = not fault and st.rng.random() < float(opts["timeout_rate"])
@@ -59,7 +59,7 @@ class Governor:
             return self._serve(environ, start_response, fault, slow)
         finally:
             with st.lock:
-                st.stats.in_flight -= 1
+                st.stats.set_in_flight(st.stats.in_flight - 1)
                 st.stats.served += 1
                 st.stats.busy_s += time.monotonic() - entered
 

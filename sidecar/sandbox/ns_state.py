@@ -36,11 +36,30 @@ class Stats:
     busy_s: float = 0.0  # summed time requests spent inside the limit (served ÷ this = mean service time)
     served: int = 0
     by_method_path: Counter = field(default_factory=Counter)
+    # Seconds spent with exactly k requests in flight (index k), so a client can see how long the account's slots
+    # stood partly idle; ``changed_at`` is when ``in_flight`` last changed (monotonic clock).
+    level_s: list = field(default_factory=lambda: [0.0])
+    changed_at: float = field(default_factory=time.monotonic)
+
+    def set_in_flight(self, count: int) -> None:
+        """Change ``in_flight`` (under the state's lock), charging the time since the last change to its level."""
+        now = time.monotonic()
+        self._charge(now)
+        self.in_flight = count
+
+    def _charge(self, now: float) -> None:
+        level = max(0, self.in_flight)
+        while len(self.level_s) <= level:
+            self.level_s.append(0.0)
+        self.level_s[level] += now - self.changed_at
+        self.changed_at = now
 
     def as_dict(self) -> dict:
+        self._charge(time.monotonic())
         return {"requests": self.requests, "in_flight": self.in_flight, "max_concurrent": self.max_concurrent,
                 "rejected_429": self.rejected_429, "faults": self.faults, "timeouts": self.timeouts, "outage_refused": self.outage_refused,
                 "busy_s": round(self.busy_s, 3), "served": self.served,
+                "level_s": [round(x, 3) for x in self.level_s],
                 "by_method_path": dict(self.by_method_path)}
 
 

@@ -36,17 +36,21 @@ PURPOSE = {
     "POST suiteql": "SuiteQL: a new buyer looked up by external id / e-mail; sales order numbers (tranId) of "
                     "orders created together, one query; item ids of SKUs not cached yet",
     "GET customer/eid:{id}": "adopt a customer another process created first",
+    "GET customer/{id}": "currencies of an existing customer, read once before adding the order's currency "
+                         "(not for a customer created for the order: it has the order's currency)",
     "GET salesOrder/{id}": "number of a sales order the shared query did not return",
     "GET serverTime": "clock check when the client starts",
 }
 
 
 def main() -> None:
+    from tests.bench.bench_stock import SandboxProcess
     from tests.conftest import SHARED_SECRET
     from tests.flows.stack import configure, start_stack, stock_the_store
 
     tmp = Path(tempfile.mkdtemp(prefix="nssync-bench-"))
-    stack = start_stack(tmp, ns_options={"latency_ms": 0, "concurrency_limit": LIMIT})
+    ns = SandboxProcess("netsuite", ["seed=12", "latency_ms=0", f"concurrency_limit={LIMIT}"])
+    stack = start_stack(tmp, ns_server=ns)
     try:
         configure(stack)
         stack.api.put("/v1/settings", {"netsuite": {"concurrency_limit": LIMIT}})
@@ -64,7 +68,8 @@ def main() -> None:
             stack.woo_control("POST", "webhooks/flush")
             print(f"webhooks delivered in {time.monotonic() - flushed:.1f} s", flush=True)
             wait_until_exported(time.monotonic())
-            elapsed = time.monotonic() - sampler.first_request_at
+            ended = time.monotonic()
+            elapsed = ended - sampler.first_request_at
             sampler.stop()
         finally:
             os.killpg(worker.pid, signal.SIGTERM)
@@ -74,6 +79,8 @@ def main() -> None:
                 os.killpg(worker.pid, signal.SIGKILL)
                 worker.wait()
         report_figures(stack, before, elapsed)
+        report_idle(sampler, ended, before, stack.ns_control("GET", "stats"))
+        report_jobs()
     finally:
         stack.stop()
         from sidecar.store.db import database
@@ -83,25 +90,49 @@ def main() -> None:
 
 
 class Sampler(threading.Thread):
-    """Watches the NetSuite sandbox for the first request of the run: the clock starts there, so the worker's
-    idle polling interval before its first job is not counted (bench_latency counts it)."""
+    """Watches the NetSuite sandbox: the clock starts at the first request of the run, so the worker's idle
+    polling interval before its first job is not counted (bench_latency counts it). Then samples how many requests
+    are in flight every SAMPLE_S, so the idle slot time can be placed: the ramp (before all slots were first
+    busy), the tail (after they were last all busy) and the middle."""
+
+    SAMPLE_S = 0.05
 
     def __init__(self, stack, requests_before: int):
         super().__init__(daemon=True)
         self.stack, self.before = stack, requests_before
         self.first_request_at: float | None = None
+        self.timeline: list[tuple[float, int]] = []  # (monotonic time, requests in flight)
         self._halt = threading.Event()
 
     def run(self) -> None:
-        while not self._halt.wait(0.02):
+        while not self._halt.wait(self.SAMPLE_S):
             stats = self.stack.ns_control("GET", "stats")
-            if stats["requests"] > self.before:
+            if self.first_request_at is None and stats["requests"] > self.before:
                 self.first_request_at = time.monotonic()
-                return
+            if self.first_request_at is not None:
+                self.timeline.append((time.monotonic(), stats["in_flight"]))
 
     def stop(self) -> None:
         self._halt.set()
         self.join()
+
+    def phases(self, limit: int, ended: float) -> dict[str, tuple[float, float]]:
+        """Phase → (seconds, idle slot-seconds), from the samples (approximate: one sample per SAMPLE_S)."""
+        full = [i for i, (_, n) in enumerate(self.timeline) if n >= limit]
+        if not full:
+            return {}
+        first, last = full[0], full[-1]
+        out = {}
+        spans = {"ramp": (0, first), "middle": (first, last), "tail": (last, len(self.timeline))}
+        for name, (lo, hi) in spans.items():
+            idle = seconds = 0.0
+            for i in range(lo, hi):
+                t, n = self.timeline[i]
+                nxt = self.timeline[i + 1][0] if i + 1 < len(self.timeline) else ended
+                seconds += nxt - t
+                idle += (limit - min(n, limit)) * (nxt - t)
+            out[name] = (seconds, idle)
+        return out
 
 
 def place_orders(stack, skus: list[str]) -> None:
@@ -149,8 +180,33 @@ def wait_until_exported(started: float, timeout_s: float = 600) -> float:
             done = Link.select().where((Link.entity == "order") & Link.ns_id.is_null(False)).count()
         if done >= ORDERS:
             return time.monotonic() - started
-        time.sleep(0.1)
+        time.sleep(0.05)  # the clock's end is late by at most this (its start by at most Sampler.SAMPLE_S)
     raise RuntimeError(f"only {done} of {ORDERS} orders exported within {timeout_s:.0f} s")
+
+
+def report_idle(sampler: Sampler, ended: float, before: dict, after: dict) -> None:
+    """Where the slots stood idle: time at each number of requests in flight (counted by the sandbox), and the
+    idle slot-seconds of the ramp, the middle and the tail (sampled)."""
+    levels = [a - (before["level_s"][k] if k < len(before["level_s"]) else 0)
+              for k, a in enumerate(after["level_s"])]
+    idle = sum((LIMIT - k) * s for k, s in enumerate(levels) if k < LIMIT)
+    print("time at k in flight:        " + ", ".join(f"{k}: {s:.1f} s" for k, s in enumerate(levels)) +
+          f"  (idle slot-seconds {idle:.1f}, includes the worker's wait before its first request)")
+    for name, (seconds, idle_s) in sampler.phases(LIMIT, ended).items():
+        print(f"  {name:7s} {seconds:6.1f} s, idle slot-seconds {idle_s:5.1f} ({idle_s / LIMIT:.2f} s of all slots)")
+
+
+def report_jobs() -> None:
+    """Jobs that waited for another job (deferred) or failed an attempt (retried) are re-queued for later: a long
+    tail with nothing in flight is one of them."""
+    from sidecar.store.db import database
+    from sidecar.store.models import Counter
+
+    with database.connection_context():
+        counts = {c.name: c.value for c in Counter.select()}
+    print("jobs:                       " + ", ".join(f"{k.removeprefix('events.')} {counts.get(k, 0)}" for k in
+                                                     ("events.done", "events.deferred", "events.retried",
+                                                      "events.failed")))
 
 
 def breakdown(before: dict, after: dict) -> Counter:

@@ -83,16 +83,17 @@ class Stack:
 
 
 def start_stack(tmp_path: Path, *, ns_options: dict | None = None, woo_options: dict | None = None,
-                database_url: str | None = None, webhooks: bool = True) -> Stack:
+                database_url: str | None = None, webhooks: bool = True, ns_server=None) -> Stack:
     """Start and pair everything; the NetSuite sandbox is seeded, the store is empty. ``webhooks=False`` leaves
-    WooCommerce without webhooks: the test sends the events itself."""
+    WooCommerce without webhooks: the test sends the events itself. ``ns_server``: a NetSuite sandbox already
+    running elsewhere (``url``, ``stop()``; a benchmark's own process) instead of one in this process."""
     from sidecar.api.app import create_app
     from sidecar.flows import item_lookup
     from sidecar.pipeline.registry import reset_registry
 
     item_lookup.clear_cache()  # item ids of the previous stack's NetSuite sandbox mean nothing in this one
 
-    ns = LiveServer(ns_sandbox.create_app({"seed": 12, **(ns_options or {})}))
+    ns = ns_server or LiveServer(ns_sandbox.create_app({"seed": 12, **(ns_options or {})}))
     woo = LiveServer(woo_sandbox.create_app(woo_options or {}))
     reset_registry()
     app = create_app(make_config(tmp_path, database_url, SIDECAR_NETSUITE_BASE_URL=ns.url))

@@ -78,6 +78,16 @@ def test_a_new_guest_buying_in_eur_gets_eur_as_its_primary_currency(stack):
     assert record["currency"]["id"] == cur["EUR"] and listed(record) == []
 
 
+def test_a_customer_created_for_an_order_is_not_read_back_for_its_currency(stack):
+    """Issue 17: the create gave it the order's currency as primary; reading it back cost a GET per new buyer.
+    The buyer's second order in the same currency costs no customer request either."""
+    first = place(stack, "EUR", billing=dict(PERSON, email="once@example.com"))
+    cid = stack.sales_order_for(first["id"])["entity"]["id"]
+    second = place(stack, "EUR", billing=dict(PERSON, email="once@example.com"))
+    assert stack.sales_order_for(second["id"])["entity"]["id"] == cid
+    assert calls(stack, "GET", cid) == 0 and calls(stack, "PATCH", cid) == 0
+
+
 def test_the_configured_guest_customer_gets_each_new_currency_once_and_keeps_its_own(stack):
     cur = stack.seed["currencies"]
     account = next(c for c in stack.records("customer") if c["currency"]["id"] == cur["USD"])

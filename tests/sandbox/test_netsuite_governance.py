@@ -62,6 +62,19 @@ def test_429_storm_with_limit_2_and_20_threads(sandbox_factory):
     assert sb.ns.get(f"{R}/customer/{sb.records('customer')[0]['id']}").status_code == 200
 
 
+def test_stats_count_the_time_spent_at_each_number_of_requests_in_flight(sandbox_factory):
+    """``level_s[k]``: seconds with exactly k requests inside the limit — how long slots stood idle (issue 17)."""
+    sb = sandbox_factory({"seed": 3, "concurrency_limit": 2, "latency_ms": 300})
+    before = sb.control("GET", "/stats").json()["level_s"]
+    storm(sb, 2)  # two at once: ~0.3 s with both slots taken
+    stats = sb.control("GET", "/stats").json()
+    levels = stats["level_s"] + [0.0] * (3 - len(stats["level_s"]))
+    assert len(levels) == 3 and stats["in_flight"] == 0
+    assert levels[2] >= 0.2 and levels[1] < levels[2]  # one alone only between the two arrivals (and ends)
+    assert levels[0] > before[0]  # the idle time before and after counts at level 0
+    assert stats["busy_s"] >= 0.6 and stats["served"] == 2
+
+
 def test_over_limit_status_can_be_400(sandbox_factory):
     sb = sandbox_factory({"seed": 3, "concurrency_limit": 1, "latency_ms": 300,
                                              "concurrency_status": 400})
