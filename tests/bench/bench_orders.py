@@ -44,6 +44,7 @@ PURPOSE = {
 
 
 def main() -> None:
+    from tests.bench import harness
     from tests.bench.bench_stock import SandboxProcess
     from tests.conftest import SHARED_SECRET
     from tests.flows.stack import configure, start_stack, stock_the_store
@@ -56,6 +57,7 @@ def main() -> None:
         stack.api.put("/v1/settings", {"netsuite": {"concurrency_limit": LIMIT}})
         items = stock_the_store(stack)
         skus = sorted(s for s, i in items.items() if not i.get("matrixType"))
+        harness.allow_backorders(stack, skus)  # the worker's inventory schedule may reset the store's stock
         place_orders(stack, skus)
         stack.ns_control("POST", "config", {"latency_ms": LATENCY_MS})
         worker = start_worker(tmp, stack.ns.url, SHARED_SECRET)
