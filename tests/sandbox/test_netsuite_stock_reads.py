@@ -9,9 +9,7 @@ import time
 
 import pytest
 
-from sidecar.sandbox.netsuite import create_app
-
-from .test_netsuite_tba import FastServer, Sandbox
+from .test_netsuite_tba import Sandbox, sandbox_servers
 
 SELECT = """SELECT iil.item AS id, MAX(i.itemid) AS sku, SUM(iil.quantityavailable) AS available,
 TO_CHAR(MAX(iil.lastquantityavailablechange), 'YYYY-MM-DD HH24:MI:SS') AS changed
@@ -24,11 +22,13 @@ GROUP BY iil.item ORDER BY iil.item FETCH FIRST 1001 ROWS ONLY"""
 
 
 @pytest.fixture
-def sb():
-    app = create_app({})
-    server = FastServer(app)
-    yield Sandbox(server, app)
-    server.stop()
+def sandbox_factory():
+    yield from sandbox_servers()
+
+
+@pytest.fixture
+def sb(sandbox_factory) -> Sandbox:
+    return sandbox_factory({})
 
 
 def rows(sb: Sandbox, q: str, params) -> list[dict]:
