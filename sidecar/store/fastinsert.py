@@ -16,13 +16,14 @@ import peewee
 
 from sidecar.store.db import database
 
-_cache: dict[tuple[type, int], tuple[str, list[peewee.Field], bool, frozenset[str]]] = {}
+_cache: dict[tuple[type, type], tuple[str, list[peewee.Field], bool, frozenset[str]]] = {}
 _lock = threading.Lock()
 
 
 def _statement(model: type[peewee.Model], db: peewee.Database,
                ) -> tuple[str, list[peewee.Field], bool, frozenset[str]]:
-    key = (model, id(db))
+    key = (model, type(db))  # the text depends on the backend's class (placeholder, quotes, RETURNING) only;
+    # never id(db): a closed test database's id is reused by the next one, maybe of another backend
     found = _cache.get(key)
     if found is None:
         fields = [f for f in model._meta.sorted_fields if not isinstance(f, peewee.AutoField)]
