@@ -28,7 +28,7 @@ lint: install
 	$(BIN)/ruff check sidecar tests
 	@if command -v php >/dev/null; then find wp-plugin -name '*.php' -print0 | xargs -0 -n1 php -l >/dev/null && echo "php -l: ok"; fi
 
-## make bench: every tests/bench/bench_*.py; rewrites its tables in docs/benchmarks.md. bench-quick: smaller inputs.
+## make bench: every tests/bench/bench_*.py; rewrites its tables in docs/benchmarks.md. bench-quick: smaller inputs, tables in var/benchmarks-quick.md.
 bench: install
 	$(BIN)/python -m tests.bench
 

@@ -13,8 +13,11 @@ ROW = ("scenario", "`cmd`", "inputs", "figure", "bound", "100% ✓")
 @pytest.fixture
 def doc(tmp_path, monkeypatch):
     path = tmp_path / "benchmarks.md"
-    monkeypatch.setattr(report, "DOC", path)
+    monkeypatch.setattr(report, "FULL_DOC", path)
+    monkeypatch.setattr(report, "QUICK_DOC", tmp_path / "var" / "benchmarks-quick.md")
+    monkeypatch.setattr(report, "ROOT", tmp_path)
     monkeypatch.setattr(report, "_tables", {})
+    monkeypatch.delenv("BENCH_QUICK", raising=False)
     return path
 
 
@@ -34,6 +37,17 @@ def test_a_run_replaces_only_the_tables_it_measured(doc):
     assert "stale" not in text and "7 orders" in block(doc)
     assert "| scenario | `cmd` | inputs | figure | bound | 100% ✓ |" in block(doc)
     assert "load average" in block(doc).splitlines()[1]  # the stamp says how busy the machine was
+
+
+def test_a_quick_run_leaves_the_full_figures_alone(doc, monkeypatch):
+    doc.write_text(f"# Benchmarks\n\n{report.BEGIN}\nstamp\n\n### A\n\nfull figures\n{report.END}\n")
+    monkeypatch.setenv("BENCH_QUICK", "1")
+    report.table("A", "quick figures", [ROW])
+    report.write()
+
+    assert "full figures" in doc.read_text() and "quick figures" not in doc.read_text()
+    quick = report.QUICK_DOC.read_text()
+    assert "quick figures" in block(report.QUICK_DOC) and "quick, load average" in quick
 
 
 def test_a_cell_with_a_pipe_does_not_break_the_table(doc):

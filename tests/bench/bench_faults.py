@@ -28,7 +28,7 @@ LATENCY_MS = 100
 # The 429 minute runs in real time: the NetSuite client's own retries (0.5 s doubling, 5 of them) are not scaled,
 # so a 3-second window would be absorbed by them and no job would ever be retried.
 RATE_LIMITED_S = 10.0 if report.quick() else 60.0
-LEAD_S = 3.0 if report.quick() else 5.0  # orders before the window opens and after it closes
+LEAD_S = 2.0 if report.quick() else 3.0  # orders before the window opens and after it closes
 
 
 def scenario(name: str, status: int, window_s: float, env: dict) -> tuple[str, dict]:

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from tests.bench import report
 
-ORDERS = int(os.environ.get("BENCH_ORDERS", "100" if report.quick() else "300"))
+ORDERS = int(os.environ.get("BENCH_ORDERS", "100" if report.quick() else "500"))
 LATENCY_MS = int(os.environ.get("BENCH_NS_LATENCY_MS", "300"))
 LIMIT = int(os.environ.get("BENCH_NS_LIMIT", "5"))
 WORKER_THREADS = int(os.environ.get("BENCH_WORKER_THREADS", "0"))  # 0: SIDECAR_WORKERS' default
