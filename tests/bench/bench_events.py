@@ -168,10 +168,10 @@ def rows(m: dict) -> list[tuple[str, str, str, str, str, str]]:
         (f"{name}: server CPU per event", cmd, f"no-op {c.cpu_ms_per_request:.2f} ms CPU/request",
          f"{i.cpu_ms_per_request:.2f} ms → {cores / i.cpu_ms_per_request * 1000:.0f} events/s on {cores} idle cores",
          f"≥ {TARGET_RATE}/s", report.ratio(cores / i.cpu_ms_per_request * 1000, TARGET_RATE)),
-        (f"{name}: where the share goes", cmd, f"no-op {c.cpu_ms_per_request:.2f} ms CPU/request, "
-         f"{busy(c):.2f} server cores busy",
-         f"{i.rate / c.rate:.0%} = CPU per request {c.cpu_ms_per_request / i.cpu_ms_per_request:.0%} (no-op ÷ event) "
-         f"× cores kept busy {busy(i) / busy(c):.0%} ({busy(i):.2f} of {busy(c):.2f})", "–", "–"),
+        (f"{name}: where the share goes", cmd, (f"no-op {c.cpu_ms_per_request:.2f} ms CPU/request, "
+         f"{busy(c):.2f} server cores busy"),
+         (f"{i.rate / c.rate:.0%} = CPU per request {c.cpu_ms_per_request / i.cpu_ms_per_request:.0%} (no-op ÷ event) "
+         f"× cores kept busy {busy(i) / busy(c):.0%} ({busy(i):.2f} of {busy(c):.2f})"), "–", "–"),
         (f"{name}: nothing lost", cmd, inputs, f"{m['stored']} stored of {i.statuses.get(202, 0)} acknowledged",
          "all, once", "100% ✓" if m["stored"] == i.statuses.get(202, 0) == i.sent else "✗"),
     ]

@@ -80,7 +80,7 @@ def main() -> None:
             except subprocess.TimeoutExpired:
                 os.killpg(worker.pid, signal.SIGKILL)
                 worker.wait()
-        report_figures(stack, before, elapsed)
+        report_figures(stack, before, elapsed, sampler.phases(LIMIT, ended))
         report_idle(sampler, ended, before, stack.ns_control("GET", "stats"))
         report_jobs()
     finally:
@@ -223,7 +223,7 @@ def breakdown(before: dict, after: dict) -> Counter:
     return counts
 
 
-def report_figures(stack, before: dict, elapsed: float) -> None:
+def report_figures(stack, before: dict, elapsed: float, phases: dict[str, tuple[float, float]]) -> None:
     after = stack.ns_control("GET", "stats")
     busy_s = after["busy_s"] - before["busy_s"]
     busy = busy_s / (LIMIT * elapsed)
@@ -254,6 +254,10 @@ def report_figures(stack, before: dict, elapsed: float) -> None:
          f"≥ {TARGET_SHARE:.0%} of {ceiling:.0f}/min (limit ÷ latency ÷ requests per order)",
          report.ratio(rate / ceiling, TARGET_SHARE)),
     ]
+    if phases:  # where the slots stood idle: the tail is the last buyer's chain, a fixed time whatever the run's length
+        rows.append(("idle slots: ramp / middle / tail", cmd, ("sampled every 50 ms; the tail is after all slots were "
+                     "last busy"), " / ".join(f"{idle / LIMIT:.2f} s" for _, idle in phases.values()) +
+                     f" of all {LIMIT} slots (the tail lasted {phases['tail'][0]:.1f} s of {elapsed:.1f} s)", "–", "–"))
     rows += [(f"requests: {key}", cmd, PURPOSE.get(key, ""), f"{n} ({n / ORDERS:.2f}/order)", "–", "–")
              for key, n in counts.most_common()]
     report.table("Orders: throughput and NetSuite requests per order", __doc__.split("\n\n")[1], rows,
