@@ -229,7 +229,7 @@ def test_a_paid_order_becomes_a_cash_sale_and_its_refund_a_cash_refund(stack):
     paid = place(stack, [(a, 2)])
     unpaid = place(stack, [(a, 1)], status="on-hold", set_paid=False)
     sales = stack.records("cashSale", externalId=f"woo-e2e-order-{paid['id']}")
-    assert len(sales) == 1 and sales[0]["paymentMethod"] == {"id": "7"}
+    assert len(sales) == 1 and sales[0]["paymentOption"] == {"id": "7"}  # §6.5: 2026.1 field name
     assert Decimal(str(sales[0]["total"])) == Decimal(paid["total"])
     assert stack.sales_order_for(paid["id"]) is None and stack.sales_order_for(unpaid["id"]) is not None
     assert "Exported to NetSuite as cash sale" in " ".join(notes(stack, paid["id"], "Exported"))

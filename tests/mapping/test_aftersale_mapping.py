@@ -130,7 +130,7 @@ def test_a_paid_order_is_a_cash_sale_with_its_payment_method():
                                                                  opts) == "salesOrder"
     assert record_type(ORDER, settings()) == "salesOrder"
     body = cash_sale(dict(ORDER, payment_method="cheque"), opts, resolved)
-    assert body["paymentMethod"] == {"id": "7"} and "orderStatus" not in body
+    assert body["paymentOption"] == {"id": "7"} and "paymentMethod" not in body and "orderStatus" not in body
     with pytest.raises(MappingError) as err:
         cash_sale(dict(ORDER, payment_method="stripe"), opts, resolved)
     assert err.value.setting == "orders.payment_methods"
