@@ -113,8 +113,8 @@ def _copy_charges(src_type: str, target: str, src: dict, rec: dict) -> None:
     for name in ("discountItem", "discountRate", "shippingCost"):
         if src.get(name) is not None:
             rec[name] = src[name]
-    if target == "creditMemo":
-        rec["apply"] = {"items": [{"doc": {"id": str(ref_id(rec["createdFrom"]))}, "apply": True}]}
+    # A credit memo is applied to the invoice only when the body names it in ``apply`` (spec §4.7, §6.5); the
+    # sandbox does not apply it on its own, so a client that leaves it out sees an unapplied credit memo.
 
 
 def after_save(store, src_type: str, src_id: int, src: dict, target: str, rec: dict) -> None:

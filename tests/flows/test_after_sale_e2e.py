@@ -155,6 +155,7 @@ def test_a_line_refund_and_an_amount_only_refund_make_two_credit_memos_with_wooc
     assert len(memos) == 2
     memo = memos[1]
     assert memo["createdFrom"] == {"id": invoice} and memo["externalId"] == f"woo-e2e-refund-{second['id']}"
+    assert memo["apply"]["items"] == [{"doc": {"id": invoice}, "apply": True, "line": 0}]  # §4.7: applied to the invoice
     assert Decimal(str(memo["total"])) == Decimal("4.99")
     assert [(ln["item"]["id"], ln["amount"]) for ln in memo["item"]["items"]] == [(stack.seed["fee"], 4.99)]
     assert len(notes(stack, order["id"], "recorded in NetSuite as credit memo")) == 2

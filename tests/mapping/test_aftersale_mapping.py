@@ -81,7 +81,9 @@ def test_transform_body_keys_refunded_lines_by_source_line_and_leaves_the_rest_o
     assert body["item"]["items"] == [
         {"orderLine": 2, "amount": 19.99, "description": "Harness Widget", "quantity": 1.0, "rate": 19.99},
         {"orderLine": 1, "quantity": 0}, {"orderLine": 3, "quantity": 0}]
-    assert body["shippingCost"] == 0.0 and body["discountRate"] == 0
+    assert body["shippingCost"] == 0.0 and body["discountRate"] == 0 and "apply" not in body
+    credit = rmap.transform_body(plan, lines, source_has_discount=False, apply_to="60")
+    assert credit["apply"] == {"items": [{"doc": {"id": "60"}, "apply": True, "line": 0}]}  # §4.7: names the invoice
     standalone = rmap.standalone_body(plan, {"entity": {"id": "512"}})
     assert standalone["entity"] == {"id": "512"} and "woo_line" not in standalone["item"]["items"][0]
 

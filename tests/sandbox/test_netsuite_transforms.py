@@ -105,9 +105,13 @@ def test_refund_records_from_cash_sale_and_invoice(sb):
     so2 = new_id(sb.ns.post(f"{R}/salesOrder", json=order_body(sb, items(sb, 1), otherRefNum="1002")))
     sb.control("POST", "/fulfill", {"salesOrderId": so2})
     invoice = new_id(sb.ns.post(f"{R}/salesOrder/{so2}/!transform/invoice", json={}))
-    memo = new_id(sb.ns.post(f"{R}/invoice/{invoice}/!transform/creditMemo", json={"memo": "refund 1"}))
-    credit = sb.records("creditMemo")[0]
-    assert credit["id"] == memo and credit["apply"]["items"][0]["doc"] == {"id": invoice}
+    unapplied = new_id(sb.ns.post(f"{R}/invoice/{invoice}/!transform/creditMemo", json={"memo": "refund 0"}))
+    assert not (sb.records("creditMemo")[0].get("apply") or {}).get("items")  # §4.7: the body names the doc
+    assert sb.records("creditMemo")[0]["id"] == unapplied
+    named = {"memo": "refund 1", "apply": {"items": [{"doc": {"id": invoice}, "apply": True}]}}
+    memo = new_id(sb.ns.post(f"{R}/invoice/{invoice}/!transform/creditMemo", json=named))
+    credit = next(r for r in sb.records("creditMemo") if r["id"] == memo)
+    assert credit["apply"]["items"] == [{"doc": {"id": invoice}, "apply": True}]
     rows = sb.ns.suiteql("SELECT type, foreigntotal FROM transaction WHERE id = ?", [int(memo)]).json()["items"]
     assert rows[0]["type"] == "CustCred" and float(rows[0]["foreigntotal"]) == credit["total"]
     unsupported = sb.ns.post(f"{R}/customer/1/!transform/salesOrder", json={})
