@@ -228,7 +228,7 @@ class NetSuiteClient:
                     return str(found["id"])
                 lost.append(exc)
                 raise
-            return self._location_id(response, path)
+            return self._new_id(response, path, lookup_type, external_id)
 
         return self.policy.call(attempt, may_retry=lambda exc: bool(lost) and exc is lost[-1],
                                 sleep=self._sleep, rng=self._rng)
@@ -243,8 +243,13 @@ class NetSuiteClient:
         found = self.find_by_external_id(record_type, external_id)
         return str(found["id"]) if found is not None else None
 
-    def _location_id(self, response: requests.Response, path: str) -> str:
+    def _new_id(self, response: requests.Response, path: str, record_type: str, external_id: str | None) -> str:
+        """The saved record's id: from ``Location`` (spec §3.1), else — a 204 without it, which spec §11.3 leaves
+        possible for transforms — by the external id the body gave, since the record is there either way."""
         new_id = id_from_location(response)
+        if new_id is None and external_id:
+            found = self.find_by_external_id(record_type, external_id)
+            new_id = str(found["id"]) if found is not None else None
         if new_id is None:
             raise NetSuiteError(f"NetSuite answered {response.status_code} to POST {path} without a Location",
                                 status=response.status_code, code="NO_LOCATION")

@@ -21,7 +21,7 @@ from sidecar.clients.errors import NotFoundError, RemoteError
 from sidecar.clients.suiteql import literal
 from sidecar.flows import claims, ns_poll, woo_poll
 from sidecar.flows.base import FlowContext, FlowError
-from sidecar.mapping.common import money
+from sidecar.mapping.common import money, ns_bool
 from sidecar.store import binder
 from sidecar.store.models import utcnow
 
@@ -62,12 +62,19 @@ def _close_for_woo(ctx: FlowContext, order: dict, link) -> str:
     if any(money(line.get("quantityFulfilled")) > 0 for line in lines):
         return _report(ctx, order, link, f"Cancelled in WooCommerce after NetSuite shipped part of {number}; the "
                                          "sales order was not changed. Close or return it in NetSuite.")
-    open_lines = [{"line": line["line"], "isClosed": True} for line in lines if not line.get("isClosed")]
+    open_lines = lines_to_close(sales_order)
     ctx.netsuite.update("salesOrder", link.ns_id, {"item": {"items": open_lines}})
     _remember(link, "woocommerce", "closed", lines=len(open_lines))
     ctx.woo.add_order_note(order["id"], f"Cancelled: every line of {number} closed in NetSuite.",
                            customer_note=False)
     return f"Closed {number} in NetSuite ({len(open_lines)} lines), cancelled in WooCommerce."
+
+
+def lines_to_close(sales_order: dict) -> list[dict]:
+    """The PATCH lines that close every open line: keyed by ``line`` so they update, never add (spec §5);
+    ``isClosed`` read as JSON or ``"T"``/``"F"`` (spec §3.2)."""
+    return [{"line": line["line"], "isClosed": True}
+            for line in (sales_order.get("item") or {}).get("items") or [] if not ns_bool(line.get("isClosed"))]
 
 
 def _report(ctx: FlowContext, order: dict, link, message: str) -> str:

@@ -94,7 +94,8 @@ def _create(ctx: FlowContext, record_type: str, link, plan: refund_map.RefundPla
         source = ctx.netsuite.get(source_type, source_id, expand_sub_resources=True)
         lines = [refund_map.SourceLine(int(line["line"]), str((line.get("item") or {}).get("id")))
                  for line in (source.get("item") or {}).get("items") or []]
-        body = refund_map.transform_body(plan, lines, bool(source.get("discountItem")))
+        body = refund_map.transform_body(plan, lines, bool(source.get("discountItem")),
+                                         apply_to=source_id if source_type == "invoice" else None)
         return ctx.netsuite.transform(source_type, source_id, record_type, body), f"from {source_type} {source_id}"
     order_record = ctx.netsuite.get(_order_type(link), link.ns_id)
     header = {k: order_record[k] for k in ("entity", "subsidiary", "currency", "location")

@@ -18,6 +18,17 @@ def money(value: Any) -> Decimal:
     return Decimal(str(value))
 
 
+def ns_bool(value: Any, default: bool = False) -> bool:
+    """A NetSuite boolean as it may come back: JSON ``true``/``false``, or ``"T"``/``"F"`` (spec §3.2: some
+    fields are read as strings, and clients must handle both; ``"F"`` is a non-empty string, so plain
+    truthiness would read it as true). None (the field left out) is ``default``."""
+    if value is None:
+        return default
+    if isinstance(value, str):
+        return value.strip().upper() in ("T", "TRUE")
+    return bool(value)
+
+
 def to_number(amount: Decimal, places: str = "0.01") -> float:
     """A Decimal rounded half-up, as the JSON number NetSuite expects."""
     return float(amount.quantize(Decimal(places), rounding=ROUND_HALF_UP))

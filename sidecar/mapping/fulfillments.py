@@ -19,7 +19,7 @@ import hashlib
 import re
 from decimal import Decimal
 
-from sidecar.mapping.common import money
+from sidecar.mapping.common import money, ns_bool
 
 TRACKING_META = "_wc_shipment_tracking_items"
 FULFILLABLE = {"InvtPart", "NonInvtPart", "Kit", "Assembly"}
@@ -49,7 +49,7 @@ def tracking_numbers(fulfillment: dict) -> list[str]:
 def shipped_quantity(fulfillment: dict) -> Decimal:
     """Units this fulfilment ships (lines with ``itemReceive`` false ship nothing)."""
     return sum((money(line.get("quantity")) for line in _items(fulfillment, "item")
-                if line.get("itemReceive", True) is not False), Decimal(0))
+                if ns_bool(line.get("itemReceive"), default=True)), Decimal(0))
 
 
 def _fulfillable(line: dict) -> bool:
@@ -67,7 +67,7 @@ def ordered_quantity(sales_order: dict) -> Decimal:
 def fully_fulfilled(sales_order: dict) -> bool:
     """Nothing left to ship: every fulfillable line is fulfilled in full or closed."""
     lines = [line for line in _items(sales_order, "item") if _fulfillable(line)]
-    return bool(lines) and all(line.get("isClosed") or money(line.get("quantityFulfilled")) >= money(
+    return bool(lines) and all(ns_bool(line.get("isClosed")) or money(line.get("quantityFulfilled")) >= money(
         line.get("quantity")) for line in lines)
 
 

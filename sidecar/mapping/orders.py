@@ -65,7 +65,9 @@ def record_type(order: dict, settings: dict) -> str:
 
 
 def cash_sale(order: dict, settings: dict, resolved: ResolvedOrder) -> dict:
-    """A paid order as a cashSale: the sales order's body, no order status, the gateway's payment method."""
+    """A paid order as a cashSale: the sales order's body, no order status, the gateway's payment method as
+    ``paymentOption`` (the 2026.1 schema's name, spec §6.5; ``paymentMethod`` is refused under
+    PropertyNameValidation=Error)."""
     body = sales_order(order, settings, resolved)
     body.pop("orderStatus", None)
     gateway = str(order.get("payment_method") or "")
@@ -73,7 +75,7 @@ def cash_sale(order: dict, settings: dict, resolved: ResolvedOrder) -> dict:
     if not method:
         raise MappingError(f"payment method {gateway or '(none)'} has no NetSuite payment method: add it to "
                            "orders.payment_methods", "orders.payment_methods")
-    body["paymentMethod"] = ref(method)
+    body["paymentOption"] = ref(method)
     return body
 
 

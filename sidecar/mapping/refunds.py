@@ -136,9 +136,12 @@ def standalone_body(plan: RefundPlan, header: dict) -> dict:
     return {**header, **plan.body, "item": {"items": items}}
 
 
-def transform_body(plan: RefundPlan, source_lines: list[SourceLine], source_has_discount: bool) -> dict:
+def transform_body(plan: RefundPlan, source_lines: list[SourceLine], source_has_discount: bool,
+                   apply_to: str | None = None) -> dict:
     """The transform body: refunded lines keyed by the source line of the same item, other source lines left
-    out, lines with no source line added; the source's shipping and header discount overridden."""
+    out, lines with no source line added; the source's shipping and header discount overridden. ``apply_to``:
+    the invoice a credit memo is transformed from, named in its ``apply`` sublist as the doc example of spec §4.7
+    does (``doc``, ``apply``, ``line`` 0); the amount is left to NetSuite, which knows the tax."""
     unused = list(source_lines)
     items = []
     for line in plan.lines:
@@ -153,4 +156,6 @@ def transform_body(plan: RefundPlan, source_lines: list[SourceLine], source_has_
     body = {**plan.body, "shippingCost": plan.body.get("shippingCost", 0.0), "item": {"items": items}}
     if source_has_discount:
         body["discountRate"] = 0
+    if apply_to:
+        body["apply"] = {"items": [{"doc": {"id": str(apply_to)}, "apply": True, "line": 0}]}
     return body

@@ -274,10 +274,11 @@ def transform(type_name: str, ident: str, target_name: str):
     _params(("fields", "expandSubResources", "replace"))
     store = state().store
     body = Reader(target, store, _strict()).body(_body())
+    replace = _replace_set(target)
     with store.lock:
         rid = _resolve(rtype, ident)
         src = store.load(rtype.name, rid)
-        rec = ns_transform.build(store, rtype.name, rid, src, target.name, body)
+        rec = ns_transform.build(store, rtype.name, rid, src, target.name, body, replace)
         if "create-form" in request.headers.get("Accept", ""):
             return _json(Renderer(store, base_url(), True).record(target, 0, rec) | {"id": None})
         new_id = save_new(target, rec)

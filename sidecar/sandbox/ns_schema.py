@@ -51,7 +51,7 @@ TRAN_BODY = {
     "entity": "ref:customer", "subsidiary": "ref:subsidiary", "currency": "ref:currency",
     "location": "ref:location", "shipMethod": "ref:shipItem", "discountItem": "ref:item", "taxItem": "ref:item",
     "createdFrom": "ref:transaction",
-    **_f("department class customForm terms salesRep account paymentOption paymentMethod shippingTaxCode "
+    **_f("department class customForm terms salesRep account paymentOption shippingTaxCode "
          "shipAddressList billAddressList", "ref:*"),
 }
 TRAN_LINE = {

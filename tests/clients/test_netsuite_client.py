@@ -115,6 +115,16 @@ def test_transform_returns_the_target_id(client):
 
 
 @responses.activate
+def test_transform_without_location_finds_the_new_record_by_external_id(client):
+    """§3.1 / §11.3: whether a transform's 204 always carries Location is unconfirmed; the record was saved,
+    so its id is read back by the external id the body gave (§9.2), not reported as a failure."""
+    responses.add(responses.POST, R + "/invoice/60/!transform/creditMemo", status=204)
+    responses.add(responses.GET, R + "/creditMemo/eid:woo-s-refund-9", json={"id": "812"})
+    assert client.transform("invoice", "60", "creditMemo", {"externalId": "woo-s-refund-9"}) == "812"
+    assert [c.request.method for c in responses.calls] == ["POST", "GET"]
+
+
+@responses.activate
 def test_find_by_external_id_returns_none_on_404(client):
     responses.add(responses.GET, R + "/customer/eid:WC-CUST-9",
                   json=ns_error(404, "NONEXISTENT_ID", "Record does not exist."), status=404)

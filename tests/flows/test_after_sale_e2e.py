@@ -155,6 +155,7 @@ def test_a_line_refund_and_an_amount_only_refund_make_two_credit_memos_with_wooc
     assert len(memos) == 2
     memo = memos[1]
     assert memo["createdFrom"] == {"id": invoice} and memo["externalId"] == f"woo-e2e-refund-{second['id']}"
+    assert memo["apply"]["items"] == [{"doc": {"id": invoice}, "apply": True, "line": 0}]  # §4.7: applied to the invoice
     assert Decimal(str(memo["total"])) == Decimal("4.99")
     assert [(ln["item"]["id"], ln["amount"]) for ln in memo["item"]["items"]] == [(stack.seed["fee"], 4.99)]
     assert len(notes(stack, order["id"], "recorded in NetSuite as credit memo")) == 2
@@ -165,6 +166,27 @@ def test_a_line_refund_and_an_amount_only_refund_make_two_credit_memos_with_wooc
     state = stack.api.get(f"/v1/orders/{order['id']}").get_json()
     assert [(r["refund_id"], r["amount"], r["ns_total"]) for r in state["refunds"]] == [
         (first["id"], "27.50", "27.5"), (second["id"], "4.99", "4.99")]
+
+
+def test_a_line_refund_of_a_billed_sales_order_is_a_cash_refund_of_that_line_only(stack):
+    """§4.7/§6.5: the cash refund is transformed from the cash sale NetSuite made from our sales order (found
+    by createdfrom, §8.4); the refunded line is keyed by its source line (orderLine), the others left out."""
+    stack.api.put("/v1/settings", {"refunds": {"record": "cashRefund"}})
+    a, b = skus(stack)[:2]
+    order = place(stack, [(a, 2), (b, 1)])
+    so = stack.sales_order_for(order["id"])
+    stack.ns_control("POST", "fulfill", {"salesOrderId": so["id"]})
+    cash_sale = ns_client(stack).transform("salesOrder", so["id"], "cashSale", {})
+    refund = stack.woo_client().create_refund(order["id"], amount="20.00", line_items=[
+        {"id": order["line_items"][0]["id"], "quantity": 1, "refund_total": 20.00}])
+    stack.settle()
+    refunds = stack.records("cashRefund")
+    assert len(refunds) == 1 and refunds[0]["createdFrom"] == {"id": cash_sale}
+    assert [(ln["orderLine"], ln["item"]["id"], ln["quantity"], ln["amount"]) for ln in refunds[0]["item"]["items"]] \
+        == [(1, stack.items[a]["id"], 1, 20.0)]
+    assert Decimal(str(refunds[0]["total"])) == Decimal(refund["amount"])
+    replay_everything(stack, order["id"])
+    assert len(stack.records("cashRefund")) == 1
 
 
 def test_woo_cancel_before_fulfilment_closes_every_line_and_after_is_reported(stack):
@@ -229,7 +251,7 @@ def test_a_paid_order_becomes_a_cash_sale_and_its_refund_a_cash_refund(stack):
     paid = place(stack, [(a, 2)])
     unpaid = place(stack, [(a, 1)], status="on-hold", set_paid=False)
     sales = stack.records("cashSale", externalId=f"woo-e2e-order-{paid['id']}")
-    assert len(sales) == 1 and sales[0]["paymentMethod"] == {"id": "7"}
+    assert len(sales) == 1 and sales[0]["paymentOption"] == {"id": "7"}  # §6.5: 2026.1 field name
     assert Decimal(str(sales[0]["total"])) == Decimal(paid["total"])
     assert stack.sales_order_for(paid["id"]) is None and stack.sales_order_for(unpaid["id"]) is not None
     assert "Exported to NetSuite as cash sale" in " ".join(notes(stack, paid["id"], "Exported"))

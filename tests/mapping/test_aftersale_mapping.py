@@ -10,6 +10,7 @@ from decimal import Decimal
 
 import pytest
 
+from sidecar.flows.cancellations import lines_to_close
 from sidecar.mapping import fulfillments as ship
 from sidecar.mapping import refunds as rmap
 from sidecar.mapping.common import MappingError
@@ -81,7 +82,9 @@ def test_transform_body_keys_refunded_lines_by_source_line_and_leaves_the_rest_o
     assert body["item"]["items"] == [
         {"orderLine": 2, "amount": 19.99, "description": "Harness Widget", "quantity": 1.0, "rate": 19.99},
         {"orderLine": 1, "quantity": 0}, {"orderLine": 3, "quantity": 0}]
-    assert body["shippingCost"] == 0.0 and body["discountRate"] == 0
+    assert body["shippingCost"] == 0.0 and body["discountRate"] == 0 and "apply" not in body
+    credit = rmap.transform_body(plan, lines, source_has_discount=False, apply_to="60")
+    assert credit["apply"] == {"items": [{"doc": {"id": "60"}, "apply": True, "line": 0}]}  # §4.7: names the invoice
     standalone = rmap.standalone_body(plan, {"entity": {"id": "512"}})
     assert standalone["entity"] == {"id": "512"} and "woo_line" not in standalone["item"]["items"][0]
 
@@ -130,7 +133,29 @@ def test_a_paid_order_is_a_cash_sale_with_its_payment_method():
                                                                  opts) == "salesOrder"
     assert record_type(ORDER, settings()) == "salesOrder"
     body = cash_sale(dict(ORDER, payment_method="cheque"), opts, resolved)
-    assert body["paymentMethod"] == {"id": "7"} and "orderStatus" not in body
+    assert body["paymentOption"] == {"id": "7"} and "paymentMethod" not in body and "orderStatus" not in body
     with pytest.raises(MappingError) as err:
         cash_sale(dict(ORDER, payment_method="stripe"), opts, resolved)
     assert err.value.setting == "orders.payment_methods"
+
+
+def test_line_flags_read_as_netsuite_may_send_them():
+    """§3.2: booleans are JSON true/false, but some fields come back as "T"/"F" strings and clients must handle
+    both: a line with isClosed "F" is open, one with itemReceive "F" ships nothing."""
+    open_f = {"item": {"items": [{"line": 1, "quantity": 2, "quantityFulfilled": 0, "isClosed": "F",
+                                  "itemType": {"id": "InvtPart"}}]}}
+    assert not ship.fully_fulfilled(open_f)
+    closed_t = copy.deepcopy(open_f)
+    closed_t["item"]["items"][0]["isClosed"] = "T"
+    assert ship.fully_fulfilled(closed_t)
+    fulfilment = {"item": {"items": [{"orderLine": 1, "quantity": 2, "itemReceive": "T"},
+                                     {"orderLine": 2, "quantity": 1, "itemReceive": "F"}]}}
+    assert ship.shipped_quantity(fulfilment) == 2
+
+
+def test_a_cancel_closes_the_open_lines_by_their_key_whatever_form_isclosed_takes():
+    """§5: lines keyed by ``line`` (a merge PATCH updates them, adds none); §3.2: "F" is open, "T" closed."""
+    so = {"item": {"items": [{"line": 1, "isClosed": "F"}, {"line": 2, "isClosed": True},
+                             {"line": 3, "isClosed": "T"}, {"line": 4}, {"line": 5, "isClosed": False}]}}
+    assert lines_to_close(so) == [{"line": 1, "isClosed": True}, {"line": 4, "isClosed": True},
+                                  {"line": 5, "isClosed": True}]

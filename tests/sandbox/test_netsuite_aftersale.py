@@ -115,13 +115,25 @@ def test_standalone_credit_memo_and_cash_sale_with_payment_method(sb):
         "item": {"items": [{"item": {"id": item}, "quantity": 1, "rate": 12.5, "amount": 12.5}]}}))
     assert record(sb, "creditMemo", memo)["total"] == 12.5
     sale = new_id(sb.ns.post(f"{R}/cashSale", json={
-        "entity": {"id": customer}, "externalId": "woo-s-order-5", "paymentMethod": {"id": "7"},
+        "entity": {"id": customer}, "externalId": "woo-s-order-5", "paymentOption": {"id": "7"},
         "item": {"items": [{"item": {"id": item}, "quantity": 2, "rate": 10.0}]}}))
     stored = record(sb, "cashSale", sale)
-    assert stored["paymentMethod"] == {"id": "7"} and stored["total"] == 20.0 and stored["tranId"].startswith("CS")
+    assert stored["paymentOption"] == {"id": "7"} and stored["total"] == 20.0 and stored["tranId"].startswith("CS")
     refund = new_id(sb.ns.post(f"{R}/cashSale/{sale}/!transform/cashRefund",
                                json={"externalId": "woo-s-refund-2",
                                      "item": {"items": [{"orderLine": 1, "quantity": 1, "amount": 10.0}]}}))
     assert record(sb, "cashRefund", refund)["total"] == 10.0
     again = sb.ns.post(f"{R}/cashSale/{sale}/!transform/cashRefund", json={"externalId": "woo-s-refund-2"})
     assert again.status_code == 400  # the external id is taken in the transactions group
+
+
+@pytest.mark.parametrize("rtype", ["cashSale", "cashRefund", "customerRefund"])
+def test_payment_method_is_payment_option_in_the_2026_1_schema(sb, rtype):
+    """§6.5: cashSale, cashRefund and customerRefund take ``paymentOption``; ``paymentMethod`` is not a field of
+    the 2026.1 schema, so with PropertyNameValidation=Error it is refused, naming the field."""
+    customer = sb.records("customer")[0]["id"]
+    body = {"entity": {"id": customer}, "paymentMethod": {"id": "7"},
+            "item": {"items": [{"item": {"id": items(sb, 1)[0]}, "quantity": 1, "rate": 10.0}]}}
+    refused = sb.ns.post(f"{R}/{rtype}", json=body, headers={"X-NetSuite-PropertyNameValidation": "Error"})
+    assert refused.status_code == 400, refused.text
+    assert refused.json()["o:errorDetails"][0]["o:errorPath"] == "paymentMethod"

@@ -105,9 +105,13 @@ def test_refund_records_from_cash_sale_and_invoice(sb):
     so2 = new_id(sb.ns.post(f"{R}/salesOrder", json=order_body(sb, items(sb, 1), otherRefNum="1002")))
     sb.control("POST", "/fulfill", {"salesOrderId": so2})
     invoice = new_id(sb.ns.post(f"{R}/salesOrder/{so2}/!transform/invoice", json={}))
-    memo = new_id(sb.ns.post(f"{R}/invoice/{invoice}/!transform/creditMemo", json={"memo": "refund 1"}))
-    credit = sb.records("creditMemo")[0]
-    assert credit["id"] == memo and credit["apply"]["items"][0]["doc"] == {"id": invoice}
+    unapplied = new_id(sb.ns.post(f"{R}/invoice/{invoice}/!transform/creditMemo", json={"memo": "refund 0"}))
+    assert not (sb.records("creditMemo")[0].get("apply") or {}).get("items")  # §4.7: the body names the doc
+    assert sb.records("creditMemo")[0]["id"] == unapplied
+    named = {"memo": "refund 1", "apply": {"items": [{"doc": {"id": invoice}, "apply": True}]}}
+    memo = new_id(sb.ns.post(f"{R}/invoice/{invoice}/!transform/creditMemo", json=named))
+    credit = next(r for r in sb.records("creditMemo") if r["id"] == memo)
+    assert credit["apply"]["items"] == [{"doc": {"id": invoice}, "apply": True}]
     rows = sb.ns.suiteql("SELECT type, foreigntotal FROM transaction WHERE id = ?", [int(memo)]).json()["items"]
     assert rows[0]["type"] == "CustCred" and float(rows[0]["foreigntotal"]) == credit["total"]
     unsupported = sb.ns.post(f"{R}/customer/1/!transform/salesOrder", json={})
@@ -145,3 +149,17 @@ def test_orders_commit_stock_and_give_it_back(sb):
     fourth = new_id(sb.ns.post(f"{R}/salesOrder", json=order | {"otherRefNum": "1004"}))
     assert sb.ns.request("DELETE", f"{R}/salesOrder/{fourth}").status_code == 204
     assert stock(sb, item)["quantityAvailable"] == 2
+
+
+def test_transform_with_replace_item_keeps_only_the_lines_sent(sb):
+    """§5: ``?replace=`` works on POST as on PATCH — lines not in the request are removed; §6.5 names it for a
+    partial cash refund. Without it the cash sale's other lines come along at their full quantity."""
+    so = new_id(sb.ns.post(f"{R}/salesOrder", json=order_body(sb, items(sb, 2))))
+    sb.control("POST", "/fulfill", {"salesOrderId": so})
+    cash_sale = new_id(sb.ns.post(f"{R}/salesOrder/{so}/!transform/cashSale", json={}))
+    body = {"item": {"items": [{"orderLine": 1, "quantity": 1}]}}
+    merged = new_id(sb.ns.post(f"{R}/cashSale/{cash_sale}/!transform/cashRefund", json=body))
+    replaced = new_id(sb.ns.post(f"{R}/cashSale/{cash_sale}/!transform/cashRefund", json=body,
+                                 query={"replace": "item"}))
+    lines = {r["id"]: [ln["orderLine"] for ln in r["item"]["items"]] for r in sb.records("cashRefund")}
+    assert lines[merged] == [1, 2] and lines[replaced] == [1]
