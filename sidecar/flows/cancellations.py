@@ -91,10 +91,18 @@ def _remember(link, by: str, state: str, **extra) -> None:
 def run(ctx: FlowContext, run) -> None:
     """Poll closed/cancelled sales orders (when ``cancellations.from_netsuite``), then queue cancelled
     WooCommerce orders the orders poll skips."""
+    ns_cursors = None
     if ctx.settings["cancellations"]["from_netsuite"]:
         _poll_netsuite(ctx, run)
+        ns_cursors = (run.cursor_before, run.cursor_after)
     errors = list(run.errors or [])
-    woo_poll.queue_changed(ctx, run, cursor=WOO_CURSOR, statuses=["cancelled"], topic="order.cancelled")
+    # an order whose cancellation is recorded needs nothing (woo_cancelled would answer None): among them the
+    # orders this run just cancelled for NetSuite, whose webhook may not have arrived yet
+    woo_poll.queue_changed(ctx, run, cursor=WOO_CURSOR, statuses=["cancelled"], topic="order.cancelled",
+                           handled=lambda link: cancellation_of(link) is not None)
+    if ns_cursors:  # the run has one pair of cursor fields and two polls: say both, each by name
+        run.cursor_before = f"netsuite {ns_cursors[0]}; woocommerce {run.cursor_before}"
+        run.cursor_after = f"netsuite {ns_cursors[1]}; woocommerce {run.cursor_after}"
     run.errors = errors[:MAX_ERRORS] or None
 
 

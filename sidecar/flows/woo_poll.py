@@ -10,6 +10,7 @@ nothing in NetSuite to refund or close).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from sidecar.flows.base import FlowContext, NewEvent
 from sidecar.mapping.webhooks import parse_gmt, version_key
@@ -20,8 +21,12 @@ OVERLAP = dt.timedelta(seconds=60)
 FIRST_RUN_LOOKBACK = dt.timedelta(days=1)
 
 
-def queue_changed(ctx: FlowContext, run, *, cursor: str, statuses: list[str], topic: str) -> None:
-    """Queue ``topic`` for each exported order in ``statuses`` modified since ``cursor``; move the cursor."""
+def queue_changed(ctx: FlowContext, run, *, cursor: str, statuses: list[str], topic: str,
+                  handled: Callable[[object], bool] | None = None) -> None:
+    """Queue ``topic`` for each exported order in ``statuses`` modified since ``cursor``; move the cursor.
+
+    ``handled(link)`` says an order needs nothing more (e.g. its cancellation is already recorded, perhaps by this
+    very run's NetSuite side): it is neither queued nor counted, so a run does not count its own write-back."""
     started = utcnow()
     row = Cursor.get_or_none(Cursor.name == cursor)
     since = (parse_gmt(row.value) if row and row.value else None) or started - FIRST_RUN_LOOKBACK
@@ -33,7 +38,7 @@ def queue_changed(ctx: FlowContext, run, *, cursor: str, statuses: list[str], to
             continue
         newest = max(newest, modified)
         link = binder.find("order", order["id"])
-        if link is None or not link.ns_id:
+        if link is None or not link.ns_id or (handled is not None and handled(link)):
             continue
         run.seen += 1
         key = version_key("order", order["id"], order.get("date_modified_gmt"), order.get("status"), order)
