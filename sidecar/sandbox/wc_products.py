@@ -88,11 +88,17 @@ def set_variation_attributes(store, record: dict, body: dict) -> None:
 
 
 def apply_stock(record: dict, body: dict) -> None:
-    """Stock write rules (spec A2.2): quantity only when stock is managed; status recomputed on save."""
+    """Stock write rules (spec A2.2): quantity only when stock is managed; status recomputed on save. Grouped
+    and external products never manage stock (the request is ignored, not refused; external is in stock)."""
     if "manage_stock" in body:
         record["manage_stock"] = bool(body["manage_stock"])
     if "stock_status" in body:
         record["stock_status"] = body["stock_status"]
+    if record["type"] in ("grouped", "external"):
+        record.update(manage_stock=False, stock_quantity=None, backorders="no", low_stock_amount=None)
+        if record["type"] == "external":
+            record["stock_status"] = "instock"
+        return
     if record["manage_stock"] is True:
         if "stock_quantity" in body:
             record["stock_quantity"] = body["stock_quantity"]

@@ -95,3 +95,18 @@ def test_variation_batch_over_the_limit_is_413_and_writes_nothing(woo):
                       body={"create": [{"sku": f"BIG-{n}"} for n in range(101)]})
     assert answer.status_code == 413
     assert woo.call("GET", f"/wc/v3/products/{parent['id']}").json()["variations"] == []
+
+
+def test_grouped_and_external_products_never_manage_stock(woo):
+    """Spec A2.2 (products controller): for grouped and external products manage_stock is forced off and the
+    quantity emptied whatever the request says (an external product is always in stock); 200, no error."""
+    made = batch(woo, "products/batch", create=[
+        {"name": "Bundle", "type": "grouped", "sku": "G-1", "manage_stock": True, "stock_quantity": 5},
+        {"name": "Elsewhere", "type": "external", "sku": "E-1", "manage_stock": True, "stock_quantity": 5,
+         "stock_status": "outofstock"},
+        {"name": "Plain", "type": "simple", "sku": "S-1"}])["create"]
+    seen = [(p["manage_stock"], p["stock_quantity"], p["stock_status"]) for p in made]
+    assert seen[:2] == [(False, None, "instock"), (False, None, "instock")]
+    update = batch(woo, "products/batch", update=[{"id": p["id"], "manage_stock": True, "stock_quantity": 7}
+                                                  for p in made])["update"]
+    assert [(p["manage_stock"], p["stock_quantity"]) for p in update] == [(False, None), (False, None), (True, 7)]
