@@ -124,7 +124,11 @@ def recompute_stock_status(record: dict) -> None:
 
 
 def write_fields(store, record: dict, body: dict) -> None:
-    """Apply a validated body to a record (create or update); a bad image id refuses it before any change."""
+    """Apply a validated body to a record (create or update); a bad image id refuses it before any change. A
+    product's ``type`` is applied first, on update too: WooCommerce builds the product from that type's class,
+    so the new type's rules (prices, stock) apply to the rest of the request."""
+    if "type" in body and record["type"] != "variation":
+        record["type"] = body["type"]
     if record["type"] == "variation" and "image" in body:
         image = body["image"]
         record["image_ids"] = image_ids(store, [image] if image else [], "woocommerce_variation_invalid_image_id")

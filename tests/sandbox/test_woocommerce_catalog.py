@@ -110,3 +110,17 @@ def test_grouped_and_external_products_never_manage_stock(woo):
     update = batch(woo, "products/batch", update=[{"id": p["id"], "manage_stock": True, "stock_quantity": 7}
                                                   for p in made])["update"]
     assert [(p["manage_stock"], p["stock_quantity"]) for p in update] == [(False, None), (False, None), (True, 7)]
+
+
+def test_an_update_with_type_changes_the_products_type(woo):
+    """The products controller builds the product from the class of ``type`` when it is sent, on update too
+    (a simple product becomes variable or external); the rules of the new type then apply."""
+    made = batch(woo, "products/batch", create=[{"name": "Mug", "type": "simple", "sku": "T-1",
+                                                 "regular_price": "5.00", "manage_stock": True,
+                                                 "stock_quantity": 2}])["create"][0]
+    put = woo.call("PUT", f"/wc/v3/products/{made['id']}", body={"type": "external"})
+    assert put.status_code == 200, put.text
+    assert (put.json()["type"], put.json()["manage_stock"], put.json()["stock_quantity"]) == ("external", False, None)
+    variable = batch(woo, "products/batch", update=[{"id": made["id"], "type": "variable", "attributes": [
+        {"name": "Size", "options": ["S"], "variation": True}]}])["update"][0]
+    assert (variable["type"], variable["regular_price"]) == ("variable", "")
