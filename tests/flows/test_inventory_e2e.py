@@ -122,3 +122,17 @@ def test_woocommerce_503_during_a_stock_push_loses_nothing_and_writes_nothing_tw
     assert again["counts"]["changed"] == len(items) and woo_writes(stack) > before
     settled = run_flow(stack, "inventory")
     assert settled["counts"]["changed"] == 0  # nothing is written twice once the store has it
+
+
+def test_a_stock_write_the_store_ignores_fails_with_the_reason_instead_of_counting_as_written(stack):
+    """WooCommerce answers 200 for a stock write to an external (or grouped) product but keeps it without stock
+    (spec A2.2): the writer reads the answer, so the item fails, named, on every run — never "changed"."""
+    item = plain_items(stack)[0]
+    product = woo_stock(stack, item["itemId"])
+    stack.woo_client().put(f"products/{product['id']}", {"type": "external"})
+    first = run_flow(stack, "inventory")
+    assert woo_stock(stack, item["itemId"])["stock_quantity"] is None
+    assert first["counts"]["failed"] == 1
+    assert any(item["itemId"] in e and "did not apply" in e for e in first["errors"]), first["errors"]
+    again = run_flow(stack, "inventory")
+    assert again["counts"]["failed"] == 1 and again["counts"]["changed"] == 0
