@@ -79,12 +79,27 @@ def set_attributes(store, record: dict, body: dict) -> None:
         record["default_attributes"] = defaults
 
 
+def _parent_attribute(store, record: dict, attr: dict) -> dict | None:
+    """The parent's variation attribute this one names (global by id, local by sanitize_title of the name)."""
+    parent = store.products.get(record["parent_id"]) or {"attributes": []}
+    attr_id, name = _attribute_name(store, attr)
+    for own in parent["attributes"]:
+        same = own["id"] == attr_id if attr_id else (not own["id"] and slugify(own["name"]) == slugify(name))
+        if same and own["variation"] and (attr_id or name):
+            return own
+    return None
+
+
 def set_variation_attributes(store, record: dict, body: dict) -> None:
+    """The whole set is replaced; an attribute the parent lacks or does not vary by is skipped silently, as the
+    variations controller does (the variation then matches any value of it)."""
     if "attributes" in body:
         record["attributes"] = []
         for attr in body["attributes"] or []:
-            attr_id, name = _attribute_name(store, attr)
-            record["attributes"].append({"id": attr_id, "name": name, "option": str(attr.get("option", ""))})
+            own = _parent_attribute(store, record, attr)
+            if own is not None:
+                record["attributes"].append({"id": own["id"], "name": own["name"],
+                                             "option": str(attr.get("option", ""))})
 
 
 def apply_stock(record: dict, body: dict) -> None:

@@ -124,3 +124,15 @@ def test_an_update_with_type_changes_the_products_type(woo):
     variable = batch(woo, "products/batch", update=[{"id": made["id"], "type": "variable", "attributes": [
         {"name": "Size", "options": ["S"], "variation": True}]}])["update"][0]
     assert (variable["type"], variable["regular_price"]) == ("variable", "")
+
+
+def test_a_variation_keeps_only_attributes_its_parent_varies_by(woo):
+    """The variations controller matches each attribute to the parent's by id or sanitize_title(name) and skips,
+    without an error, any the parent lacks or does not use for variations; the parent's name is shown."""
+    parent = batch(woo, "products/batch", create=[{"name": "Scarf", "type": "variable", "sku": "SC", "attributes": [
+        {"name": "Color", "options": ["Red"], "variation": True},
+        {"name": "Material", "options": ["Wool"], "variation": False}]}])["create"][0]
+    made = batch(woo, f"products/{parent['id']}/variations/batch", create=[
+        {"sku": "SC-RED", "attributes": [{"name": "color", "option": "Red"}, {"name": "Material", "option": "Wool"},
+                                         {"name": "Size", "option": "S"}]}])["create"][0]
+    assert made["attributes"] == [{"id": 0, "name": "Color", "option": "Red"}]

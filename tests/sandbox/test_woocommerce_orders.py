@@ -12,7 +12,8 @@ def setup_store(woo):
                                                       "regular_price": "19.99", "manage_stock": True,
                                                       "stock_quantity": 24}).json()
     tee = woo.call("POST", "/wc/v3/products", body={"name": "Harness Tee", "type": "variable", "sku": "TEE",
-                                                   "attributes": [{"name": "Size", "options": ["M"]}]}).json()
+                                                   "attributes": [{"name": "Size", "options": ["M"],
+                                                                   "variation": True}]}).json()
     red_m = woo.call("POST", f"/wc/v3/products/{tee['id']}/variations", body={
         "sku": "TEE-RED-M", "regular_price": "25.99", "sale_price": "22.00", "manage_stock": True,
         "stock_quantity": 40, "attributes": [{"name": "Size", "option": "M"}]}).json()
