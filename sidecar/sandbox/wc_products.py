@@ -102,9 +102,15 @@ def set_variation_attributes(store, record: dict, body: dict) -> None:
                                              "option": str(attr.get("option", ""))})
 
 
-def apply_stock(record: dict, body: dict) -> None:
+def apply_stock(record: dict, body: dict, store_manages: bool = True) -> None:
     """Stock write rules (spec A2.2): quantity only when stock is managed; status recomputed on save. Grouped
-    and external products never manage stock (the request is ignored, not refused; external is in stock)."""
+    and external products never manage stock (the request is ignored, not refused; external is in stock). With
+    the store option woocommerce_manage_stock off the products controller applies only ``stock_status`` (the
+    variations controller has no such check: it stores the write, which then reads as unmanaged)."""
+    if not store_manages and record["type"] != "variation":
+        if "stock_status" in body:
+            record["stock_status"] = body["stock_status"]
+        return
     if "manage_stock" in body:
         record["manage_stock"] = bool(body["manage_stock"])
     if "stock_status" in body:
@@ -165,7 +171,7 @@ def write_fields(store, record: dict, body: dict) -> None:
         set_variation_attributes(store, record, body)
     else:
         set_attributes(store, record, body)
-    apply_stock(record, body)
+    apply_stock(record, body, bool(store.options.get("manage_stock", True)))
     if not record["slug"] and record["type"] != "variation":
         record["slug"] = unique_slug(store, slugify(record["name"]) or str(record["id"]), record["id"])
     store.index_product(record)
@@ -248,7 +254,7 @@ def delete_product(store, record: dict, force: bool) -> None:
 
 def change_stock(store, record: dict, delta: int) -> tuple[int, int] | None:
     """Add ``delta`` to a managed stock (orders, refunds); returns (old, new) or None when not managed."""
-    if record.get("manage_stock") is not True:
+    if record.get("manage_stock") is not True or not store.options.get("manage_stock", True):
         return None
     with store.lock:
         old = record["stock_quantity"] or 0

@@ -67,8 +67,9 @@ def permalink(store, record: dict, home: str) -> str:
     return f"{home}/product/{parent['slug']}/" + (f"?{query}" if query else "")
 
 
-def stock_fields(record: dict) -> dict:
-    manage = record["manage_stock"]
+def stock_fields(record: dict, store_manages: bool = True) -> dict:
+    """managing_stock() reads false for everything while the store option woocommerce_manage_stock is off."""
+    manage = record["manage_stock"] if store_manages else False
     backorders_allowed = record["backorders"] in ("yes", "notify")
     return {"manage_stock": manage, "stock_quantity": record["stock_quantity"], "backorders": record["backorders"],
             "backorders_allowed": backorders_allowed,
@@ -120,7 +121,7 @@ def render_product(store, record: dict, home: str, context: str = "view") -> dic
         "total_sales": record["total_sales"], "virtual": record["virtual"], "downloadable": record["downloadable"],
         "downloads": [], "download_limit": -1, "download_expiry": -1, "external_url": "", "button_text": "",
         "tax_status": record["tax_status"], "tax_class": record["tax_class"]})
-    out.update(stock_fields(record))
+    out.update(stock_fields(record, bool(store.options.get("manage_stock", True))))
     out.update(_shipping_and_catalog(store, record, d, home))
     if is_var:
         out.update(_variation_as_product_overrides(store, record))
@@ -180,7 +181,7 @@ def render_variation(store, record: dict, home: str, parent_id: int | None = Non
                 "virtual": record["virtual"], "downloadable": record["downloadable"], "downloads": [],
                 "download_limit": -1, "download_expiry": -1, "tax_status": record["tax_status"],
                 "tax_class": record["tax_class"]})
-    stock = stock_fields(record)
+    stock = stock_fields(record, bool(store.options.get("manage_stock", True)))
     out.update({"manage_stock": stock["manage_stock"], "stock_quantity": stock["stock_quantity"],
                 "stock_status": record["stock_status"], "backorders": stock["backorders"],
                 "backorders_allowed": stock["backorders_allowed"], "backordered": stock["backordered"],

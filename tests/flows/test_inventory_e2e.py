@@ -136,3 +136,14 @@ def test_a_stock_write_the_store_ignores_fails_with_the_reason_instead_of_counti
     assert any(item["itemId"] in e and "did not apply" in e for e in first["errors"]), first["errors"]
     again = run_flow(stack, "inventory")
     assert again["counts"]["failed"] == 1 and again["counts"]["changed"] == 0
+
+
+def test_with_stock_management_off_in_the_store_every_push_fails_saying_what_to_turn_on(stack):
+    """Spec A2.2: with WooCommerce's "Enable stock management" off the store answers 200 and keeps no stock, so
+    each item the run writes fails with the setting to change; nothing counts as written."""
+    stack.woo_control("POST", "config", {"manage_stock": False})
+    item = plain_items(stack)[0]
+    set_ns_stock(stack, item["id"], locations(stack)[0], 7)  # differs from the store's 500
+    run = run_flow(stack, "inventory")
+    assert run["counts"]["changed"] == 0 and run["counts"]["failed"] >= 1
+    assert any(item["itemId"] in e and "stock management is off" in e for e in run["errors"]), run["errors"]

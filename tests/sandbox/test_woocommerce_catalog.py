@@ -136,3 +136,25 @@ def test_a_variation_keeps_only_attributes_its_parent_varies_by(woo):
         {"sku": "SC-RED", "attributes": [{"name": "color", "option": "Red"}, {"name": "Material", "option": "Wool"},
                                          {"name": "Size", "option": "S"}]}])["create"][0]
     assert made["attributes"] == [{"id": 0, "name": "Color", "option": "Red"}]
+
+
+def test_with_store_stock_management_off_stock_writes_are_ignored_and_nothing_reads_managed(woo):
+    """Spec A2.2: manage_stock, stock_quantity and backorders are only processed when the store option
+    woocommerce_manage_stock is yes; with it off only stock_status applies and manage_stock reads false
+    (products and variations alike). The answer is still 200 without an error."""
+    import requests
+
+    made = batch(woo, "products/batch", create=[
+        {"name": "Pen", "type": "simple", "sku": "P-1", "manage_stock": True, "stock_quantity": 3},
+        {"name": "Hat", "type": "variable", "sku": "H-1",
+         "attributes": [{"name": "Size", "options": ["S"], "variation": True}]}])["create"]
+    var = batch(woo, f"products/{made[1]['id']}/variations/batch", create=[
+        {"sku": "H-1-S", "manage_stock": True, "stock_quantity": 2,
+         "attributes": [{"name": "Size", "option": "S"}]}])["create"][0]
+    requests.post(f"{woo.base}/_sandbox/config", json={"manage_stock": False}, timeout=5)
+    pen = batch(woo, "products/batch", update=[{"id": made[0]["id"], "manage_stock": True, "stock_quantity": 9,
+                                                "stock_status": "onbackorder"}])["update"][0]
+    assert (pen["manage_stock"], pen["stock_status"]) == (False, "onbackorder") and pen["stock_quantity"] != 9
+    hat = batch(woo, f"products/{made[1]['id']}/variations/batch", update=[
+        {"id": var["id"], "manage_stock": True, "stock_quantity": 8}])["update"][0]
+    assert hat["manage_stock"] is False
