@@ -158,3 +158,22 @@ def test_with_store_stock_management_off_stock_writes_are_ignored_and_nothing_re
     hat = batch(woo, f"products/{made[1]['id']}/variations/batch", update=[
         {"id": var["id"], "manage_stock": True, "stock_quantity": 8}])["update"][0]
     assert hat["manage_stock"] is False
+
+
+def test_a_variation_written_through_another_products_url_moves_there_in_batch_and_is_refused_alone(woo):
+    """Variations controller (v3): every write sets the variation's parent to the product of the URL. A single
+    update is checked first (403 woocommerce_rest_cannot_edit "Parent product does not match current
+    variation."); a batch update is not, so it moves the variation under the URL's product."""
+    first, second = batch(woo, "products/batch", create=[
+        {"name": n, "type": "variable", "sku": n, "attributes": [{"name": "Size", "options": ["S"], "variation": True}]}
+        for n in ("VA", "VB")])["create"]
+    var = batch(woo, f"products/{first['id']}/variations/batch", create=[
+        {"sku": "VA-S", "attributes": [{"name": "Size", "option": "S"}]}])["create"][0]
+    alone = woo.call("PUT", f"/wc/v3/products/{second['id']}/variations/{var['id']}", body={"regular_price": "1.00"})
+    assert alone.status_code == 403 and alone.json()["code"] == "woocommerce_rest_cannot_edit", alone.text
+    moved = batch(woo, f"products/{second['id']}/variations/batch", update=[
+        {"id": var["id"], "regular_price": "2.00"}])["update"][0]
+    assert moved["regular_price"] == "2.00"
+    assert woo.call("GET", f"/wc/v3/products/{var['id']}").json()["parent_id"] == second["id"]
+    assert woo.call("GET", f"/wc/v3/products/{second['id']}").json()["variations"] == [var["id"]]
+    assert woo.call("GET", f"/wc/v3/products/{first['id']}").json()["variations"] == []
