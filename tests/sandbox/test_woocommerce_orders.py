@@ -99,6 +99,18 @@ def test_meta_data_upsert_delete_and_by_id(woo):
     assert [m["key"] for m in gone["meta_data"]] == ["ref"]
 
 
+def test_meta_with_an_unknown_id_is_added_as_the_only_row_of_its_key(woo):
+    """WC_Data::update_meta_data: an id that matches no row is not ignored; the entry is added with unique=true,
+    which first removes every row with that key."""
+    order = woo.call("POST", "/wc/v3/orders", body={"meta_data": [{"key": "ref", "value": "A"}]}).json()
+    path = f"/wc/v3/orders/{order['id']}"
+    known = order["meta_data"][0]["id"]
+    put = woo.call("PUT", path, body={"meta_data": [{"id": 999999, "key": "ref", "value": "B"},
+                                                    {"id": 999998, "key": "other", "value": "C"}]}).json()
+    assert sorted((m["key"], m["value"]) for m in put["meta_data"]) == [("other", "C"), ("ref", "B")]
+    assert next(m["id"] for m in put["meta_data"] if m["key"] == "ref") != known  # a new row; the old one is gone
+
+
 def test_date_modified_bumps_and_modified_after_is_exclusive(woo, server):
     requests.post(f"{server.url}/_sandbox/clock", json={"now": "2026-01-01T10:00:00"}, timeout=5)
     order = woo.call("POST", "/wc/v3/orders", body={}).json()
