@@ -147,3 +147,19 @@ def test_with_stock_management_off_in_the_store_every_push_fails_saying_what_to_
     run = run_flow(stack, "inventory")
     assert run["counts"]["changed"] == 0 and run["counts"]["failed"] >= 1
     assert any(item["itemId"] in e and "stock management is off" in e for e in run["errors"]), run["errors"]
+
+
+def test_a_variation_whose_parent_holds_the_stock_gets_its_own(stack):
+    """A variation reading manage_stock "parent" (spec A2.2) is not managed by itself: the push sends
+    manage_stock true with the quantity, so the variation holds NetSuite's number and the parent is untouched."""
+    child = children(stack)[0]
+    variation = woo_stock(stack, child["itemId"])
+    parent_id = stack.woo_client().get_product(variation["id"])["parent_id"]
+    woo = stack.woo_client()
+    woo.put(f"products/{parent_id}", {"manage_stock": True, "stock_quantity": 77})
+    woo.batch_variations(parent_id, update=[{"id": variation["id"], "manage_stock": False}])
+    assert woo.get_variation(parent_id, variation["id"])["manage_stock"] == "parent"
+    run = run_flow(stack, "inventory")
+    seen = woo.get_variation(parent_id, variation["id"])
+    assert seen["manage_stock"] is True and seen["stock_quantity"] == max(0, int(ns_available(stack, child["id"])))
+    assert woo.get_product(parent_id)["stock_quantity"] == 77 and run["counts"]["failed"] == 0

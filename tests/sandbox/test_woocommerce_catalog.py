@@ -177,3 +177,20 @@ def test_a_variation_written_through_another_products_url_moves_there_in_batch_a
     assert woo.call("GET", f"/wc/v3/products/{var['id']}").json()["parent_id"] == second["id"]
     assert woo.call("GET", f"/wc/v3/products/{second['id']}").json()["variations"] == [var["id"]]
     assert woo.call("GET", f"/wc/v3/products/{first['id']}").json()["variations"] == []
+
+
+def test_a_variation_without_its_own_stock_reads_manage_stock_parent_when_the_parent_manages_it(woo):
+    """Spec A2.2 / WC_Product_Variation: manage_stock reads the string "parent" and stock_quantity the parent's
+    while the variation does not manage its own stock; manage_stock true on the variation gives it its own."""
+    parent = batch(woo, "products/batch", create=[{"name": "Sock", "type": "variable", "sku": "SO",
+                                                   "manage_stock": True, "stock_quantity": 12, "attributes": [
+                                                       {"name": "Size", "options": ["S"], "variation": True}]}])
+    parent = parent["create"][0]
+    var = batch(woo, f"products/{parent['id']}/variations/batch", create=[
+        {"sku": "SO-S", "attributes": [{"name": "Size", "option": "S"}]}])["create"][0]
+    assert (var["manage_stock"], var["stock_quantity"]) == ("parent", 12)
+    seen = woo.call("GET", "/wc/v3/products", {"sku": "SO-S"}).json()[0]
+    assert (seen["manage_stock"], seen["stock_quantity"]) == ("parent", 12)
+    own = batch(woo, f"products/{parent['id']}/variations/batch", update=[
+        {"id": var["id"], "manage_stock": True, "stock_quantity": 3}])["update"][0]
+    assert (own["manage_stock"], own["stock_quantity"]) == (True, 3)
