@@ -252,8 +252,18 @@ def delete_product(store, record: dict, force: bool) -> None:
             parent["variations"].remove(record["id"])
 
 
+def stock_holder(store, record: dict) -> dict:
+    """The record whose stock moves (get_stock_managed_by_id): a variation that does not manage its own stock
+    under a parent that does moves the parent's."""
+    parent = store.products.get(record.get("parent_id")) if record.get("type") == "variation" else None
+    if record.get("manage_stock") is not True and parent and parent.get("manage_stock") is True:
+        return parent
+    return record
+
+
 def change_stock(store, record: dict, delta: int) -> tuple[int, int] | None:
     """Add ``delta`` to a managed stock (orders, refunds); returns (old, new) or None when not managed."""
+    record = stock_holder(store, record)
     if record.get("manage_stock") is not True or not store.options.get("manage_stock", True):
         return None
     with store.lock:

@@ -99,6 +99,22 @@ def test_meta_data_upsert_delete_and_by_id(woo):
     assert [m["key"] for m in gone["meta_data"]] == ["ref"]
 
 
+def test_an_order_of_a_variation_whose_parent_holds_the_stock_moves_the_parents_stock(woo):
+    """wc_update_product_stock writes to get_stock_managed_by_id(): the parent, for a variation reading
+    manage_stock "parent"; cancelling gives the units back there."""
+    tee = woo.call("POST", "/wc/v3/products", body={"name": "Tee", "type": "variable", "sku": "PT",
+                                                   "manage_stock": True, "stock_quantity": 10, "attributes": [
+                                                       {"name": "Size", "options": ["M"], "variation": True}]}).json()
+    medium = woo.call("POST", f"/wc/v3/products/{tee['id']}/variations", body={
+        "sku": "PT-M", "regular_price": "9.00", "attributes": [{"name": "Size", "option": "M"}]}).json()
+    order = woo.call("POST", "/wc/v3/orders", body={"status": "processing", "line_items": [
+        {"product_id": tee["id"], "variation_id": medium["id"], "quantity": 3}]}).json()
+    assert woo.call("GET", f"/wc/v3/products/{tee['id']}").json()["stock_quantity"] == 7
+    assert woo.call("GET", f"/wc/v3/products/{tee['id']}/variations/{medium['id']}").json()["stock_quantity"] == 7
+    woo.call("PUT", f"/wc/v3/orders/{order['id']}", body={"status": "cancelled"})
+    assert woo.call("GET", f"/wc/v3/products/{tee['id']}").json()["stock_quantity"] == 10
+
+
 def test_meta_with_an_unknown_id_is_added_as_the_only_row_of_its_key(woo):
     """WC_Data::update_meta_data: an id that matches no row is not ignored; the entry is added with unique=true,
     which first removes every row with that key."""
