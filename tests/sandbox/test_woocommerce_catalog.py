@@ -194,3 +194,17 @@ def test_a_variation_without_its_own_stock_reads_manage_stock_parent_when_the_pa
     own = batch(woo, f"products/{parent['id']}/variations/batch", update=[
         {"id": var["id"], "manage_stock": True, "stock_quantity": 3}])["update"][0]
     assert (own["manage_stock"], own["stock_quantity"]) == (True, 3)
+
+
+def test_a_variation_id_in_products_batch_fails_that_item_with_the_stores_exact_error(woo):
+    """prepare_object_for_database refuses a variation on the products routes, batch included: 404
+    woocommerce_rest_invalid_product_id, its message HTML-escaped as WordPress's __() string is."""
+    parent = batch(woo, "products/batch", create=[{"name": "Belt", "type": "variable", "sku": "BE", "attributes": [
+        {"name": "Size", "options": ["S"], "variation": True}]}])["create"][0]
+    var = batch(woo, f"products/{parent['id']}/variations/batch", create=[
+        {"sku": "BE-S", "attributes": [{"name": "Size", "option": "S"}]}])["create"][0]
+    failed = batch(woo, "products/batch", update=[{"id": var["id"], "stock_quantity": 1}])["update"][0]
+    assert failed == {"id": var["id"], "error": {
+        "code": "woocommerce_rest_invalid_product_id", "data": {"status": 404},
+        "message": "To manipulate product variations you should use the "
+                   "/products/&lt;product_id&gt;/variations/&lt;id&gt; endpoint."}}
