@@ -134,24 +134,3 @@ def test_a_paid_order_is_a_cash_sale_with_its_payment_method():
     with pytest.raises(MappingError) as err:
         cash_sale(dict(ORDER, payment_method="stripe"), opts, resolved)
     assert err.value.setting == "orders.payment_methods"
-
-
-@pytest.mark.parametrize("carrier, provider", [("NZ Post", "nz-post"), ("Fedex", "fedex"), ("DHL US", "dhl-us"),
-                                               ("Royal Mail", "royal-mail"), ("Colissimo", "colissimo")])
-def test_a_carrier_the_extension_lists_is_stored_by_its_slug(carrier, provider):
-    """The Shipment Tracking extension finds a predefined provider by ``sanitize_title`` of its own names."""
-    item = ship.tracking_items(FULFILMENT, carrier)[0]
-    assert (item["tracking_provider"], item["custom_tracking_provider"]) == (provider, "")
-
-
-@pytest.mark.parametrize("carrier", ["New Zealand Post", "DPD", "La Poste", "DPD.co.uk Next Day"])
-def test_a_carrier_the_extension_does_not_list_is_a_custom_provider_shown_by_name(carrier):
-    """An unknown ``tracking_provider`` slug matches none of the extension's providers, so the customer would
-    see the tracking number with neither a carrier name nor a link: such a carrier is a custom provider."""
-    item = ship.tracking_items(FULFILMENT, carrier)[0]
-    assert (item["tracking_provider"], item["custom_tracking_provider"]) == ("", carrier)
-
-
-def test_provider_slug_is_sanitize_title():
-    assert ship.provider_slug("DPD.co.uk") == "dpd-co-uk"
-    assert ship.provider_slug("TNT Express (consignment)") == "tnt-express-consignment"
