@@ -4,12 +4,13 @@
 Each object succeeds or fails on its own (WooCommerce answers 200 with per-item errors): a success updates its
 link through ``on_written`` (which changes ``link.data``; the writer saves the batch's links together) and
 counts as changed; a failure counts as failed with a message that says what to
-fix. A 413 (a store that lowered its batch limit) halves the batch inside the client.
+fix. An answer that does not show what was sent is a failure too: WooCommerce ignores some fields silently. A 413 (a store that lowered its batch limit) halves the batch inside the client.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from sidecar.clients.woocommerce_catalog import BatchPool
@@ -24,6 +25,41 @@ HINTS = {"woocommerce_rest_product_invalid_id": "the product is gone from WooCom
                                                 "refreshes the SKU map",
          "woocommerce_rest_product_variation_invalid_id": "the variation is gone from WooCommerce; the next full "
                                                           "run refreshes the SKU map"}
+
+
+NOT_APPLIED_HINTS = {
+    "stock": "WooCommerce keeps no stock on this product: a grouped or external product cannot hold stock, and "
+             "none can while stock management is off (WooCommerce > Settings > Products > Inventory)",
+    "price": "WooCommerce keeps no price of its own on a grouped or variable product",
+}
+
+
+def not_applied(body: dict, answer: dict) -> list[str]:
+    """The fields of ``body`` the store's answer does not show. WooCommerce answers 200 with the object as saved
+    even when it ignored a field (spec A2.2: stock of grouped/external products, or with store-wide stock
+    management off; prices of grouped/variable products), so a write is only done when the answer says so."""
+    missed = []
+    for field, sent in body.items():
+        shown = answer.get(field)
+        if field == "manage_stock":
+            same = shown is sent
+        elif field == "stock_quantity":
+            same = isinstance(shown, int) and not isinstance(shown, bool) and shown == sent
+        elif field in ("regular_price", "sale_price"):
+            same = _price(shown) == _price(sent)
+        else:
+            continue
+        if not same:
+            missed.append(field)
+    return missed
+
+
+def _price(value) -> Decimal | str:
+    text = "" if value is None else str(value)
+    try:
+        return Decimal(text) if text else ""
+    except InvalidOperation:
+        return text
 
 
 def describe(link: Link, message: str) -> str:
@@ -97,6 +133,13 @@ class WooWriter:
                 message = (error or {}).get("message", "WooCommerce did not answer for it")
                 hint = HINTS.get(code, "check the product in WooCommerce")
                 record_error(self.run, describe(link, f"{message} ({code}); {hint}"))
+                continue
+            missed = not_applied(body, answer)
+            if missed:
+                hint = NOT_APPLIED_HINTS["stock" if {"manage_stock", "stock_quantity"} & set(missed) else "price"]
+                shown = ", ".join(f"{f} {answer.get(f)!r}" for f in missed)
+                record_error(self.run, describe(link, f"WooCommerce answered but did not apply it (it shows {shown});"
+                                                      f" {hint}"))
                 continue
             self.on_written(link, body)
             written.append(link)

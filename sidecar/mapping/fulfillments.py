@@ -25,9 +25,14 @@ TRACKING_META = "_wc_shipment_tracking_items"
 FULFILLABLE = {"InvtPart", "NonInvtPart", "Kit", "Assembly"}
 PACKAGE_SUBLISTS = {"package": "packageTrackingNumber", "packageUps": "packageTrackingNumberUps",
                     "packageFedex": "packageTrackingNumberFedEx", "packageUsps": "packageTrackingNumberUsps"}
-# Providers the Shipment Tracking extension predefines (stored as the sanitize_title'd name); others are custom.
-KNOWN_PROVIDERS = {"ups", "usps", "fedex", "dhl-us", "dhl", "ontrac", "royal-mail", "canada-post", "purolator",
-                   "australia-post", "new-zealand-post", "dpd", "parcelforce", "postnl", "la-poste"}
+# Providers the Shipment Tracking extension predefines, as the extension matches a stored ``tracking_provider``:
+# ``sanitize_title`` of its own provider names ("NZ Post" -> "nz-post", "Fedex" -> "fedex"). A slug outside its
+# list shows neither a carrier name nor a link, so any other carrier is stored as a custom provider (by name).
+# Only long-standing providers are listed, so an older copy of the extension knows them too.
+KNOWN_PROVIDERS = {"ups", "usps", "fedex", "fedex-sameday", "dhl-us", "dhl", "dhl-express", "dhl-parcel-uk",
+                   "ontrac", "royal-mail", "parcelforce", "canada-post", "purolator", "australia-post", "nz-post",
+                   "courier-post", "aramex", "postnl", "colissimo", "an-post", "correios", "bpost", "itella",
+                   "dtdc", "inpost", "poczta-polska"}
 CARRIER_CODES = {"ups": "UPS"}  # itemFulfillment.shipCarrier: "ups" or "nonups" (FedEx/USPS/more)
 
 
@@ -108,9 +113,9 @@ def marker(fulfillment: dict) -> str:
 
 
 def provider_slug(name: str) -> str:
-    """WordPress ``sanitize_title`` for a carrier name: lower case, dashes for spaces, nothing else."""
-    slug = re.sub(r"[^a-z0-9\s-]", "", name.lower()).strip()
-    return re.sub(r"[\s-]+", "-", slug)
+    """WordPress ``sanitize_title`` for a carrier name: lower case, dashes for spaces and dots, nothing else."""
+    slug = re.sub(r"[^a-z0-9\s-]", "", name.lower().replace(".", "-")).strip()
+    return re.sub(r"[\s-]+", "-", slug).strip("-")
 
 
 def shipped_timestamp(fulfillment: dict) -> str:

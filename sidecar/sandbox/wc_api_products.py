@@ -95,7 +95,7 @@ def _update_product(ctx: Ctx, pid: int, body: dict) -> dict:
     record = get_product(ctx.store, pid, 400)
     if record["type"] == "variation":
         raise WooError("woocommerce_rest_invalid_product_id", "To manipulate product variations you should use the "
-                       "/products/<product_id>/variations/<id> endpoint.", 404)
+                       "/products/&lt;product_id&gt;/variations/&lt;id&gt; endpoint.", 404)
     update_record(ctx.store, record, body, PRODUCT_SCHEMA)
     ctx.store.emit("product", "updated", pid)
     return render_product(ctx.store, record, ctx.home_url, "edit")

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from .wc_api_products import created, filter_products, list_reply
 from .wc_batch import run_batch
-from .wc_errors import invalid_id
+from .wc_errors import WooError, invalid_id
 from .wc_listing import id_list, order_records, pick_fields
 from .wc_products import create_variation, delete_product, get_product, get_variation, update_record
 from .wc_render_products import render_variation
 from .wc_routes import Ctx, Reply
-from .wc_schema import VARIATION_SCHEMA
+from .wc_schema import VARIATION_SCHEMA, validate
 
 
 def list_variations(ctx: Ctx, pid: int) -> Reply:
@@ -38,13 +38,34 @@ def get_one_variation(ctx: Ctx, pid: int, vid: int) -> Reply:
 
 
 def _update(ctx: Ctx, pid: int, vid: int, body: dict) -> dict:
+    """The variations controller sets every written variation's parent to the product of the URL (a batch
+    update through another product's URL moves it there; only a single update is checked first)."""
     record = get_variation(ctx.store, vid, 400)
+    body = validate(body, VARIATION_SCHEMA)
+    move_variation(ctx.store, record, pid)  # first: the attributes are matched against the new parent
     update_record(ctx.store, record, body, VARIATION_SCHEMA)
     ctx.store.emit("product", "updated", vid)
     return render_variation(ctx.store, record, ctx.home_url, pid)
 
 
+def move_variation(store, record: dict, pid: int) -> None:
+    with store.lock:
+        if record["parent_id"] == pid:
+            return
+        old = store.products.get(record["parent_id"])
+        if old and record["id"] in old["variations"]:
+            old["variations"].remove(record["id"])
+        new = store.products.get(pid)
+        if new is not None and record["id"] not in new["variations"]:
+            new["variations"].append(record["id"])
+        record["parent_id"] = pid
+
+
 def put_variation(ctx: Ctx, pid: int, vid: int) -> Reply:
+    """The update permission check refuses a variation of another product (403 for an authenticated key)."""
+    record = ctx.store.products.get(vid)
+    if record and record["type"] == "variation" and record["parent_id"] and record["parent_id"] != pid:
+        raise WooError("woocommerce_rest_cannot_edit", "Parent product does not match current variation.", 403)
     return Reply(200, _update(ctx, pid, vid, ctx.body or {}))
 
 

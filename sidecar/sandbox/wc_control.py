@@ -15,7 +15,7 @@ from .wc_routes import home_url
 
 CONFIG_KEYS = ("latency_ms", "fault_rate", "calc_taxes", "webhook_fail_limit", "https", "timezone_offset",
                "home_url", "webhook_hold", "price_num_decimals", "outage_status",
-               "outage_methods")
+               "outage_methods", "manage_stock")
 CHECKOUT_STATUSES = ("pending", "processing", "on-hold", "completed", "failed", "checkout-draft")
 
 bp = Blueprint("wc_sandbox_controls", __name__, url_prefix="/_sandbox")

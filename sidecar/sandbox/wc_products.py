@@ -79,20 +79,47 @@ def set_attributes(store, record: dict, body: dict) -> None:
         record["default_attributes"] = defaults
 
 
+def _parent_attribute(store, record: dict, attr: dict) -> dict | None:
+    """The parent's variation attribute this one names (global by id, local by sanitize_title of the name)."""
+    parent = store.products.get(record["parent_id"]) or {"attributes": []}
+    attr_id, name = _attribute_name(store, attr)
+    for own in parent["attributes"]:
+        same = own["id"] == attr_id if attr_id else (not own["id"] and slugify(own["name"]) == slugify(name))
+        if same and own["variation"] and (attr_id or name):
+            return own
+    return None
+
+
 def set_variation_attributes(store, record: dict, body: dict) -> None:
+    """The whole set is replaced; an attribute the parent lacks or does not vary by is skipped silently, as the
+    variations controller does (the variation then matches any value of it)."""
     if "attributes" in body:
         record["attributes"] = []
         for attr in body["attributes"] or []:
-            attr_id, name = _attribute_name(store, attr)
-            record["attributes"].append({"id": attr_id, "name": name, "option": str(attr.get("option", ""))})
+            own = _parent_attribute(store, record, attr)
+            if own is not None:
+                record["attributes"].append({"id": own["id"], "name": own["name"],
+                                             "option": str(attr.get("option", ""))})
 
 
-def apply_stock(record: dict, body: dict) -> None:
-    """Stock write rules (spec A2.2): quantity only when stock is managed; status recomputed on save."""
+def apply_stock(record: dict, body: dict, store_manages: bool = True) -> None:
+    """Stock write rules (spec A2.2): quantity only when stock is managed; status recomputed on save. Grouped
+    and external products never manage stock (the request is ignored, not refused; external is in stock). With
+    the store option woocommerce_manage_stock off the products controller applies only ``stock_status`` (the
+    variations controller has no such check: it stores the write, which then reads as unmanaged)."""
+    if not store_manages and record["type"] != "variation":
+        if "stock_status" in body:
+            record["stock_status"] = body["stock_status"]
+        return
     if "manage_stock" in body:
         record["manage_stock"] = bool(body["manage_stock"])
     if "stock_status" in body:
         record["stock_status"] = body["stock_status"]
+    if record["type"] in ("grouped", "external"):
+        record.update(manage_stock=False, stock_quantity=None, backorders="no", low_stock_amount=None)
+        if record["type"] == "external":
+            record["stock_status"] = "instock"
+        return
     if record["manage_stock"] is True:
         if "stock_quantity" in body:
             record["stock_quantity"] = body["stock_quantity"]
@@ -118,7 +145,11 @@ def recompute_stock_status(record: dict) -> None:
 
 
 def write_fields(store, record: dict, body: dict) -> None:
-    """Apply a validated body to a record (create or update); a bad image id refuses it before any change."""
+    """Apply a validated body to a record (create or update); a bad image id refuses it before any change. A
+    product's ``type`` is applied first, on update too: WooCommerce builds the product from that type's class,
+    so the new type's rules (prices, stock) apply to the rest of the request."""
+    if "type" in body and record["type"] != "variation":
+        record["type"] = body["type"]
     if record["type"] == "variation" and "image" in body:
         image = body["image"]
         record["image_ids"] = image_ids(store, [image] if image else [], "woocommerce_variation_invalid_image_id")
@@ -140,7 +171,7 @@ def write_fields(store, record: dict, body: dict) -> None:
         set_variation_attributes(store, record, body)
     else:
         set_attributes(store, record, body)
-    apply_stock(record, body)
+    apply_stock(record, body, bool(store.options.get("manage_stock", True)))
     if not record["slug"] and record["type"] != "variation":
         record["slug"] = unique_slug(store, slugify(record["name"]) or str(record["id"]), record["id"])
     store.index_product(record)
@@ -221,9 +252,19 @@ def delete_product(store, record: dict, force: bool) -> None:
             parent["variations"].remove(record["id"])
 
 
+def stock_holder(store, record: dict) -> dict:
+    """The record whose stock moves (get_stock_managed_by_id): a variation that does not manage its own stock
+    under a parent that does moves the parent's."""
+    parent = store.products.get(record.get("parent_id")) if record.get("type") == "variation" else None
+    if record.get("manage_stock") is not True and parent and parent.get("manage_stock") is True:
+        return parent
+    return record
+
+
 def change_stock(store, record: dict, delta: int) -> tuple[int, int] | None:
     """Add ``delta`` to a managed stock (orders, refunds); returns (old, new) or None when not managed."""
-    if record.get("manage_stock") is not True:
+    record = stock_holder(store, record)
+    if record.get("manage_stock") is not True or not store.options.get("manage_stock", True):
         return None
     with store.lock:
         old = record["stock_quantity"] or 0

@@ -67,12 +67,19 @@ def permalink(store, record: dict, home: str) -> str:
     return f"{home}/product/{parent['slug']}/" + (f"?{query}" if query else "")
 
 
-def stock_fields(record: dict) -> dict:
-    manage = record["manage_stock"]
-    backorders_allowed = record["backorders"] in ("yes", "notify")
-    return {"manage_stock": manage, "stock_quantity": record["stock_quantity"], "backorders": record["backorders"],
+def stock_fields(record: dict, store_manages: bool = True, parent: dict | None = None) -> dict:
+    """managing_stock() reads false for everything while the store option woocommerce_manage_stock is off. A
+    variation that does not manage its own stock under a parent that does reads ``"parent"``, with the parent's
+    quantity and backorders (WC_Product_Variation inherits them in the view context)."""
+    manage, qty, backorders = record["manage_stock"], record["stock_quantity"], record["backorders"]
+    if record["type"] == "variation" and manage is not True and parent and parent.get("manage_stock") is True:
+        manage, qty, backorders = "parent", parent["stock_quantity"], parent["backorders"]
+    if not store_manages:
+        manage = False
+    backorders_allowed = backorders in ("yes", "notify")
+    return {"manage_stock": manage, "stock_quantity": qty, "backorders": backorders,
             "backorders_allowed": backorders_allowed,
-            "backordered": bool(manage is True and (record["stock_quantity"] or 0) < 0 and backorders_allowed),
+            "backordered": bool(manage in (True, "parent") and (qty or 0) < 0 and backorders_allowed),
             "low_stock_amount": record["low_stock_amount"]}
 
 
@@ -120,7 +127,8 @@ def render_product(store, record: dict, home: str, context: str = "view") -> dic
         "total_sales": record["total_sales"], "virtual": record["virtual"], "downloadable": record["downloadable"],
         "downloads": [], "download_limit": -1, "download_expiry": -1, "external_url": "", "button_text": "",
         "tax_status": record["tax_status"], "tax_class": record["tax_class"]})
-    out.update(stock_fields(record))
+    out.update(stock_fields(record, bool(store.options.get("manage_stock", True)), store.products.get(
+        record["parent_id"]) if is_var else None))
     out.update(_shipping_and_catalog(store, record, d, home))
     if is_var:
         out.update(_variation_as_product_overrides(store, record))
@@ -180,7 +188,7 @@ def render_variation(store, record: dict, home: str, parent_id: int | None = Non
                 "virtual": record["virtual"], "downloadable": record["downloadable"], "downloads": [],
                 "download_limit": -1, "download_expiry": -1, "tax_status": record["tax_status"],
                 "tax_class": record["tax_class"]})
-    stock = stock_fields(record)
+    stock = stock_fields(record, bool(store.options.get("manage_stock", True)), store.products.get(record["parent_id"]))
     out.update({"manage_stock": stock["manage_stock"], "stock_quantity": stock["stock_quantity"],
                 "stock_status": record["stock_status"], "backorders": stock["backorders"],
                 "backorders_allowed": stock["backorders_allowed"], "backordered": stock["backordered"],

@@ -99,16 +99,20 @@ def render_meta(meta: list[dict], display: bool = False) -> list[dict]:
 
 
 def apply_meta(meta: list[dict], updates: list[dict], next_id) -> list[dict]:
-    """WC_Data::update_meta_data semantics (spec A3.5): by id, else upsert by key; value null deletes."""
+    """WC_Data::update_meta_data semantics (spec A3.5): by id, else upsert by key; value null deletes. An id that
+    matches no row adds the entry with ``unique``, which first removes every row of that key."""
     meta = [dict(row) for row in meta]
     for entry in updates or []:
         if not isinstance(entry, dict) or "key" not in entry:
             continue
         key, value = entry["key"], entry.get("value")
         if entry.get("id"):
-            for row in meta:
-                if row["id"] == entry["id"]:
-                    row["key"], row["value"] = key, value
+            found = [row for row in meta if row["id"] == entry["id"]]
+            for row in found[:1]:
+                row["key"], row["value"] = key, value
+            if not found:
+                meta = [row for row in meta if row["key"] != key]
+                meta.append({"id": next_id(), "key": key, "value": value})
             continue
         same = [row for row in meta if row["key"] == key]
         if same:

@@ -122,3 +122,44 @@ def test_woocommerce_503_during_a_stock_push_loses_nothing_and_writes_nothing_tw
     assert again["counts"]["changed"] == len(items) and woo_writes(stack) > before
     settled = run_flow(stack, "inventory")
     assert settled["counts"]["changed"] == 0  # nothing is written twice once the store has it
+
+
+def test_a_stock_write_the_store_ignores_fails_with_the_reason_instead_of_counting_as_written(stack):
+    """WooCommerce answers 200 for a stock write to an external (or grouped) product but keeps it without stock
+    (spec A2.2): the writer reads the answer, so the item fails, named, on every run — never "changed"."""
+    item = plain_items(stack)[0]
+    product = woo_stock(stack, item["itemId"])
+    stack.woo_client().put(f"products/{product['id']}", {"type": "external"})
+    first = run_flow(stack, "inventory")
+    assert woo_stock(stack, item["itemId"])["stock_quantity"] is None
+    assert first["counts"]["failed"] == 1
+    assert any(item["itemId"] in e and "did not apply" in e for e in first["errors"]), first["errors"]
+    again = run_flow(stack, "inventory")
+    assert again["counts"]["failed"] == 1 and again["counts"]["changed"] == 0
+
+
+def test_with_stock_management_off_in_the_store_every_push_fails_saying_what_to_turn_on(stack):
+    """Spec A2.2: with WooCommerce's "Enable stock management" off the store answers 200 and keeps no stock, so
+    each item the run writes fails with the setting to change; nothing counts as written."""
+    stack.woo_control("POST", "config", {"manage_stock": False})
+    item = plain_items(stack)[0]
+    set_ns_stock(stack, item["id"], locations(stack)[0], 7)  # differs from the store's 500
+    run = run_flow(stack, "inventory")
+    assert run["counts"]["changed"] == 0 and run["counts"]["failed"] >= 1
+    assert any(item["itemId"] in e and "stock management is off" in e for e in run["errors"]), run["errors"]
+
+
+def test_a_variation_whose_parent_holds_the_stock_gets_its_own(stack):
+    """A variation reading manage_stock "parent" (spec A2.2) is not managed by itself: the push sends
+    manage_stock true with the quantity, so the variation holds NetSuite's number and the parent is untouched."""
+    child = children(stack)[0]
+    variation = woo_stock(stack, child["itemId"])
+    parent_id = stack.woo_client().get_product(variation["id"])["parent_id"]
+    woo = stack.woo_client()
+    woo.put(f"products/{parent_id}", {"manage_stock": True, "stock_quantity": 77})
+    woo.batch_variations(parent_id, update=[{"id": variation["id"], "manage_stock": False}])
+    assert woo.get_variation(parent_id, variation["id"])["manage_stock"] == "parent"
+    run = run_flow(stack, "inventory")
+    seen = woo.get_variation(parent_id, variation["id"])
+    assert seen["manage_stock"] is True and seen["stock_quantity"] == max(0, int(ns_available(stack, child["id"])))
+    assert woo.get_product(parent_id)["stock_quantity"] == 77 and run["counts"]["failed"] == 0

@@ -19,8 +19,8 @@ def server():
 
 @pytest.fixture
 def woo(server):
-    """A client of a store emptied for this test, with store taxes off and the real clock."""
+    """A client of a store emptied for this test, with store taxes off, stock management on, the real clock."""
     requests.post(f"{server.url}/_sandbox/reset", timeout=5)
-    requests.post(f"{server.url}/_sandbox/config", json={"calc_taxes": False}, timeout=5)
+    requests.post(f"{server.url}/_sandbox/config", json={"calc_taxes": False, "manage_stock": True}, timeout=5)
     requests.post(f"{server.url}/_sandbox/clock", json={"now": None}, timeout=5)
     return Woo(server.url)

@@ -12,7 +12,8 @@ def setup_store(woo):
                                                       "regular_price": "19.99", "manage_stock": True,
                                                       "stock_quantity": 24}).json()
     tee = woo.call("POST", "/wc/v3/products", body={"name": "Harness Tee", "type": "variable", "sku": "TEE",
-                                                   "attributes": [{"name": "Size", "options": ["M"]}]}).json()
+                                                   "attributes": [{"name": "Size", "options": ["M"],
+                                                                   "variation": True}]}).json()
     red_m = woo.call("POST", f"/wc/v3/products/{tee['id']}/variations", body={
         "sku": "TEE-RED-M", "regular_price": "25.99", "sale_price": "22.00", "manage_stock": True,
         "stock_quantity": 40, "attributes": [{"name": "Size", "option": "M"}]}).json()
@@ -96,6 +97,34 @@ def test_meta_data_upsert_delete_and_by_id(woo):
     assert {"id": first_id, "key": "_ns_id", "value": "3"} in by_id["meta_data"]
     gone = woo.call("PUT", path, body={"meta_data": [{"key": "_ns_id", "value": None}]}).json()
     assert [m["key"] for m in gone["meta_data"]] == ["ref"]
+
+
+def test_an_order_of_a_variation_whose_parent_holds_the_stock_moves_the_parents_stock(woo):
+    """wc_update_product_stock writes to get_stock_managed_by_id(): the parent, for a variation reading
+    manage_stock "parent"; cancelling gives the units back there."""
+    tee = woo.call("POST", "/wc/v3/products", body={"name": "Tee", "type": "variable", "sku": "PT",
+                                                   "manage_stock": True, "stock_quantity": 10, "attributes": [
+                                                       {"name": "Size", "options": ["M"], "variation": True}]}).json()
+    medium = woo.call("POST", f"/wc/v3/products/{tee['id']}/variations", body={
+        "sku": "PT-M", "regular_price": "9.00", "attributes": [{"name": "Size", "option": "M"}]}).json()
+    order = woo.call("POST", "/wc/v3/orders", body={"status": "processing", "line_items": [
+        {"product_id": tee["id"], "variation_id": medium["id"], "quantity": 3}]}).json()
+    assert woo.call("GET", f"/wc/v3/products/{tee['id']}").json()["stock_quantity"] == 7
+    assert woo.call("GET", f"/wc/v3/products/{tee['id']}/variations/{medium['id']}").json()["stock_quantity"] == 7
+    woo.call("PUT", f"/wc/v3/orders/{order['id']}", body={"status": "cancelled"})
+    assert woo.call("GET", f"/wc/v3/products/{tee['id']}").json()["stock_quantity"] == 10
+
+
+def test_meta_with_an_unknown_id_is_added_as_the_only_row_of_its_key(woo):
+    """WC_Data::update_meta_data: an id that matches no row is not ignored; the entry is added with unique=true,
+    which first removes every row with that key."""
+    order = woo.call("POST", "/wc/v3/orders", body={"meta_data": [{"key": "ref", "value": "A"}]}).json()
+    path = f"/wc/v3/orders/{order['id']}"
+    known = order["meta_data"][0]["id"]
+    put = woo.call("PUT", path, body={"meta_data": [{"id": 999999, "key": "ref", "value": "B"},
+                                                    {"id": 999998, "key": "other", "value": "C"}]}).json()
+    assert sorted((m["key"], m["value"]) for m in put["meta_data"]) == [("other", "C"), ("ref", "B")]
+    assert next(m["id"] for m in put["meta_data"] if m["key"] == "ref") != known  # a new row; the old one is gone
 
 
 def test_date_modified_bumps_and_modified_after_is_exclusive(woo, server):
