@@ -212,6 +212,13 @@ def as_text(value) -> str:
     return str(value)
 
 
+def as_number(value):
+    """A numeric value as a JSON number (5.0 → 5); text stays text."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
 def run(store, q: str, params) -> tuple[list[str], list[tuple]]:
     """Translate and run a query; returns column names and rows (dates reformatted)."""
     params = check_params(q, params)

@@ -169,3 +169,19 @@ def test_rownum_condition_limits_rows(sb):
     got = rows(sb, "SELECT id FROM item WHERE itemtype = 'InvtPart' AND ROWNUM <= 4 ORDER BY id")
     assert [r["id"] for r in got] == [r["id"] for r in sb.records("inventoryItem")][:4]
     assert len(rows(sb, "SELECT id FROM item WHERE ROWNUM < 3")) == 2
+
+
+def test_numeric_columns_as_json_numbers_when_configured(sb):
+    """Spec §8.1 (UNCONFIRMED: "some numeric columns may come back as JSON numbers"): switchable, strings by
+    default; text columns stay strings either way."""
+    q = ("SELECT i.id, i.itemid, l.quantityavailable FROM item i JOIN inventoryitemlocations l ON l.item = i.id "
+         "ORDER BY i.id, l.location FETCH FIRST 1 ROWS ONLY")
+    as_text = rows(sb, q)[0]
+    assert sb.control("POST", "/config", {"suiteql_numbers": True}).status_code == 200
+    try:
+        as_number = rows(sb, q)[0]
+    finally:
+        sb.control("POST", "/config", {"suiteql_numbers": False})
+    assert isinstance(as_text["id"], str) and isinstance(as_text["quantityavailable"], str)
+    assert as_number["id"] == int(as_text["id"]) and isinstance(as_number["itemid"], str)
+    assert str(as_number["quantityavailable"]) == as_text["quantityavailable"]
