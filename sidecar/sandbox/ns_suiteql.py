@@ -27,11 +27,30 @@ def search_error(detail: str) -> NsError:
                    f"Search error occurred: {detail}")
 
 
-def parse(q: str) -> exp.Expression:
-    """Parse as Oracle SQL; refuse the constructs SuiteQL refuses (LIMIT, WITH, anything but SELECT)."""
-    try:
-        if any(t.token_type == TokenType.LIMIT for t in ORACLE.tokenize(q)):
+DATE_WORDS = {TokenType.DATE, TokenType.TIMESTAMP, TokenType.TIMESTAMPTZ, TokenType.TIMESTAMPLTZ}
+
+
+def refuse_tokens(q: str) -> None:
+    """The §8.3 dialect rules seen in the query's tokens (string literals are single tokens, so their text never
+    counts): no LIMIT, no date literals (``DATE '…'``: TO_DATE instead), no square brackets, no ``(+)`` outer
+    joins (sqlglot would otherwise drop the marker and run an inner join)."""
+    tokens = ORACLE.tokenize(q)
+    for token, following in zip(tokens, [*tokens[1:], None]):
+        kind = token.token_type
+        if kind == TokenType.LIMIT:
             raise search_error("LIMIT is not supported; use FETCH FIRST n ROWS ONLY.")
+        if kind in DATE_WORDS and following is not None and following.token_type == TokenType.STRING:
+            raise search_error(f"A date literal ({token.text} '{following.text}') is not supported; use TO_DATE.")
+        if kind in (TokenType.L_BRACKET, TokenType.R_BRACKET):
+            raise search_error("Square brackets are not supported.")
+        if kind == TokenType.JOIN_MARKER:
+            raise search_error("Outer joins with (+) are not supported; use LEFT OUTER JOIN.")
+
+
+def parse(q: str) -> exp.Expression:
+    """Parse as Oracle SQL; refuse the constructs SuiteQL refuses (LIMIT, WITH, anything but SELECT, §8.3)."""
+    try:
+        refuse_tokens(q)
         tree = sqlglot.parse_one(q, read="oracle")
     except (ParseError, TokenError) as err:
         raise search_error(f"Invalid or unsupported search. {str(err).splitlines()[0]}") from None

@@ -141,11 +141,21 @@ def test_paging_totals_and_fetch_first(sb):
     ("SELECT id FROM sbx_record", "Record 'sbx_record' was not found"),
     ("SELECT id FROM item WHERE", "Invalid or unsupported search"),
     ("DELETE FROM item", "Only SELECT"),
+    # spec §8.3: no date literals (TO_DATE instead), no square brackets, no Oracle (+) outer joins
+    ("SELECT id FROM item WHERE lastmodifieddate >= DATE '2024-05-01'", "date literal"),
+    ("SELECT id FROM item WHERE lastmodifieddate >= TIMESTAMP '2024-05-01 00:00:00'", "date literal"),
+    ("SELECT [id] FROM item", "Square brackets"),
+    ("SELECT i.id FROM item i, pricing p WHERE p.item(+) = i.id", "(+)"),
 ])
 def test_queries_netsuite_refuses(sb, q, fragment):
     detail = error_of(sb.ns.suiteql(q))
     assert detail["o:errorCode"] == "USER_ERROR" and fragment in detail["detail"]
     assert detail["detail"].startswith("Invalid search query.")
+
+
+def test_brackets_and_date_words_inside_strings_are_fine(sb):
+    """The §8.3 refusals look at the query's syntax, not at the text of its string literals."""
+    assert rows(sb, "SELECT id FROM item WHERE itemid = '[DATE ''2024-01-01'' (+)]'") == []
 
 
 def test_bind_and_header_rules(sb):
