@@ -19,6 +19,7 @@ from .ns_errors import NsError
 from .ns_tables import CATALOG, DATE_COLUMNS, DF_STATUS, DF_TARGETS
 
 MAX_ROWS = 100_000
+MAX_IN = 1000  # values in one IN (…) list (spec §8.3, §9.3)
 ORACLE = Oracle()
 
 
@@ -58,6 +59,9 @@ def parse(q: str) -> exp.Expression:
         raise search_error("WITH clauses are not supported.")
     if not isinstance(tree, (exp.Select, exp.Union)):
         raise search_error("Only SELECT statements are supported.")
+    for node in tree.find_all(exp.In):
+        if len(node.expressions) > MAX_IN:
+            raise search_error(f"An IN list holds at most {MAX_IN} values; this one has {len(node.expressions)}.")
     return tree
 
 

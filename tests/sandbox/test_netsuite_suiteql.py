@@ -158,6 +158,18 @@ def test_brackets_and_date_words_inside_strings_are_fine(sb):
     assert rows(sb, "SELECT id FROM item WHERE itemid = '[DATE ''2024-01-01'' (+)]'") == []
 
 
+def test_in_lists_hold_at_most_1000_values(sb):
+    """Spec §8.3 / §9.3: at most 1000 items in an IN (…); a subquery is not a list."""
+    ids = [int(r["id"]) for r in sb.records("inventoryItem")]
+    values = ids + list(range(10_000_000, 10_000_000 + 1000 - len(ids)))
+    assert len(values) == 1000
+    found = rows(sb, f"SELECT id FROM item WHERE id IN ({', '.join(map(str, values))}) ORDER BY id")
+    assert [r["id"] for r in found] == [str(i) for i in sorted(ids)]
+    detail = error_of(sb.ns.suiteql(f"SELECT id FROM item WHERE id IN ({', '.join(map(str, values + [1]))})"))
+    assert detail["o:errorCode"] == "USER_ERROR" and "1000" in detail["detail"]
+    assert rows(sb, "SELECT COUNT(*) AS n FROM item WHERE id IN (SELECT item FROM pricing)")[0]["n"] != "0"
+
+
 def test_bind_and_header_rules(sb):
     assert "parameters" in error_of(sb.ns.suiteql("SELECT id FROM item WHERE itemid = ?", []))["detail"]
     assert "null" in error_of(sb.ns.suiteql("SELECT id FROM item WHERE itemid = ?", [None]))["detail"]
