@@ -141,8 +141,10 @@ class Store:
                 continue
             for row in rows:
                 cols = ", ".join(f'"{c}"' for c in row)
+                # NetSuite's database is Oracle, where '' is NULL: an empty field is absent from a SuiteQL row
+                # (spec §8.1) and only IS NULL finds it
                 self.conn.execute(f'INSERT INTO "{table}" ({cols}) VALUES ({", ".join("?" * len(row))})',
-                                  list(row.values()))
+                                  [None if value == "" else value for value in row.values()])
         if rec is not None and rtype.group == "transaction":
             self._project_tracking(rid, rec)
 

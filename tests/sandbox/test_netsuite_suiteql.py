@@ -170,6 +170,16 @@ def test_in_lists_hold_at_most_1000_values(sb):
     assert rows(sb, "SELECT COUNT(*) AS n FROM item WHERE id IN (SELECT item FROM pricing)")[0]["n"] != "0"
 
 
+def test_empty_text_is_null_as_in_oracle(sb):
+    """Spec §8.1 (nulls left out of the row) on Oracle's ground, where '' is NULL: a field saved empty is absent
+    from the row, IS NULL finds it and = '' finds nothing."""
+    item = new_id(sb.ns.post(f"{R}/inventoryItem", json={"itemId": "EMPTY-UPC-1", "upcCode": "", "displayName": ""}))
+    got = rows(sb, "SELECT id, itemid, upccode, displayname FROM item WHERE id = ?", [int(item)])
+    assert got == [{"links": [], "id": item, "itemid": "EMPTY-UPC-1"}]
+    assert [r["id"] for r in rows(sb, "SELECT id FROM item WHERE upccode IS NULL AND id = ?", [int(item)])] == [item]
+    assert rows(sb, "SELECT id FROM item WHERE upccode = '' AND id = ?", [int(item)]) == []
+
+
 def test_bind_and_header_rules(sb):
     assert "parameters" in error_of(sb.ns.suiteql("SELECT id FROM item WHERE itemid = ?", []))["detail"]
     assert "null" in error_of(sb.ns.suiteql("SELECT id FROM item WHERE itemid = ?", [None]))["detail"]
