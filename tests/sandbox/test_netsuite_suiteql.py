@@ -130,6 +130,10 @@ def test_paging_totals_and_fetch_first(sb):
     assert len(fetched) == 3
     assert error_of(sb.ns.suiteql("SELECT id FROM item", limit=10, offset=15))["o:errorCode"] == "INVALID_PARAMETER"
     assert error_of(sb.ns.suiteql("SELECT id FROM item", limit=1001))["o:errorCode"] == "INVALID_PARAMETER"
+    # at most 1000 pages (spec §0, §4.6): page 1000 of 1-row pages is the last one
+    assert sb.ns.suiteql("SELECT id FROM item", limit=1, offset=999).status_code == 200
+    beyond = error_of(sb.ns.suiteql("SELECT id FROM item", limit=1, offset=1000))
+    assert beyond["o:errorCode"] == "INVALID_PARAMETER" and beyond["o:errorQueryParam"] == "offset"
 
 
 @pytest.mark.parametrize("q,fragment", [
