@@ -80,7 +80,7 @@ def _aliases(tree: exp.Expression) -> dict[str, str | None]:
 
 
 def validate(tree: exp.Expression) -> dict[str, str | None]:
-    """Every table and field must exist in NetSuite's SuiteQL schema."""
+    """Every table and field must exist in NetSuite's SuiteQL schema; select-list aliases count in ORDER BY."""
     aliases = _aliases(tree)
     tables = {t for t in aliases.values() if t}
     known = {c for t in tables for c in CATALOG[t]}
@@ -96,7 +96,9 @@ def validate(tree: exp.Expression) -> dict[str, str | None]:
             if table and name not in CATALOG[table]:
                 raise search_error(f"Field '{column.name}' for record '{table}' was not found. Reason: "
                                    "NOT_EXPOSED - Not available for channel SUITE_QL")
-        elif name not in known and name not in outputs and None not in aliases.values():
+        elif name not in known and None not in aliases.values() \
+                and (name not in outputs or column.find_ancestor(exp.Order) is None):
+            # a select-list alias is known to ORDER BY only (Oracle scoping): elsewhere it is an unknown field
             raise search_error(f"Field '{column.name}' was not found.")
     return aliases
 

@@ -184,6 +184,18 @@ def test_empty_text_is_null_as_in_oracle(sb):
     assert rows(sb, "SELECT id FROM item WHERE upccode = '' AND id = ?", [int(item)]) == []
 
 
+def test_select_aliases_are_seen_only_by_order_by(sb):
+    """Oracle scoping, which SuiteQL follows: a select-list alias is not a field of the table, so WHERE, GROUP BY
+    and HAVING do not know it (an unknown field, §7.2/§8); ORDER BY does."""
+    for q in ("SELECT itemid AS sku FROM item WHERE sku = 'X'",
+              "SELECT itemtype AS kind, COUNT(*) AS n FROM item GROUP BY kind",
+              "SELECT itemtype, COUNT(*) AS n FROM item GROUP BY itemtype HAVING n > 1"):
+        detail = error_of(sb.ns.suiteql(q))
+        assert detail["o:errorCode"] == "USER_ERROR" and "was not found" in detail["detail"], q
+    ordered = rows(sb, "SELECT id, itemid AS sku FROM item WHERE itemtype = 'InvtPart' ORDER BY sku, id")
+    assert [r["sku"] for r in ordered] == sorted(r["sku"] for r in ordered)
+
+
 def test_bind_and_header_rules(sb):
     assert "parameters" in error_of(sb.ns.suiteql("SELECT id FROM item WHERE itemid = ?", []))["detail"]
     assert "null" in error_of(sb.ns.suiteql("SELECT id FROM item WHERE itemid = ?", [None]))["detail"]
