@@ -103,6 +103,58 @@ def validate(tree: exp.Expression) -> dict[str, str | None]:
     return aliases
 
 
+def _outside_aggregates(part: exp.Expression, select: exp.Select) -> list[exp.Column]:
+    """The columns of one part of ``select`` that no aggregate of that select wraps (nested queries skipped)."""
+    found = []
+    for column in part.find_all(exp.Column):
+        node, free = column.parent, True
+        while node is not None and node is not select:
+            if isinstance(node, exp.AggFunc) or isinstance(node, exp.Select):
+                free = False
+                break
+            node = node.parent
+        if free:
+            found.append(column)
+    return found
+
+
+def _grouped(column: exp.Column, keys: list[exp.Expression], select: exp.Select) -> bool:
+    """Whether the column is a GROUP BY key, or sits inside an expression that is one."""
+    for key in keys:
+        if isinstance(key, exp.Column) and key.name.lower() == column.name.lower() \
+                and (not key.table or not column.table or key.table.lower() == column.table.lower()):
+            return True
+    wanted = {key.sql(dialect="oracle").lower() for key in keys if not isinstance(key, exp.Column)}
+    node = column.parent
+    while wanted and node is not None and node is not select:
+        if node.sql(dialect="oracle").lower() in wanted:
+            return True
+        node = node.parent
+    return False
+
+
+def check_grouping(tree: exp.Expression) -> None:
+    """Oracle's rule, which SuiteQL keeps (ORA-00979 / ORA-00937): in a grouped or aggregated SELECT every column
+    of the select list, HAVING and ORDER BY is a GROUP BY key or inside an aggregate. SQLite would instead answer
+    with the value of an arbitrary row of the group."""
+    for select in tree.find_all(exp.Select):
+        group = select.args.get("group")
+        keys = list(group.expressions) if group else []
+        if not keys and not any(agg.find_ancestor(exp.Select) is select
+                                for p in select.expressions for agg in p.find_all(exp.AggFunc)):
+            continue
+        outputs = {p.alias.lower() for p in select.expressions if isinstance(p, exp.Alias)}
+        order = select.args.get("order")
+        for part in [*select.expressions, select.args.get("having"), *(order.expressions if order else [])]:
+            for column in _outside_aggregates(part, select) if part is not None else ():
+                in_order = order is not None and column.find_ancestor(exp.Order) is order
+                if in_order and not column.table and column.name.lower() in outputs:
+                    continue
+                if not _grouped(column, keys, select):
+                    raise search_error(f"Field '{column.sql(dialect='oracle')}' is neither in the GROUP BY nor "
+                                       "inside an aggregate function (not a GROUP BY expression).")
+
+
 def _df(node: exp.Expression, aliases: dict[str, str | None]) -> exp.Expression:
     """BUILTIN.DF(col) → a scalar subquery that yields the display text of the referenced record."""
     args = node.expression.expressions
@@ -205,6 +257,7 @@ def translate(q: str) -> tuple[str, frozenset[int]]:
     cost more than running it. A refused query raises every time (exceptions are not cached)."""
     tree = native_null_order(rownum_to_limit(parse(q)))
     aliases = validate(tree)
+    check_grouping(tree)
     dates = date_outputs(tree)
     return rewrite(tree, aliases).sql(dialect="sqlite", identify=True), frozenset(dates)
 

@@ -196,6 +196,27 @@ def test_select_aliases_are_seen_only_by_order_by(sb):
     assert [r["sku"] for r in ordered] == sorted(r["sku"] for r in ordered)
 
 
+def test_grouped_queries_select_only_groups_and_aggregates(sb):
+    """Oracle's GROUP BY rule, which SuiteQL follows (ORA-00979/00937): a column outside an aggregate must be
+    grouped by. SQLite would answer with a value of an arbitrary row."""
+    for q in ("SELECT iil.item, iil.location, SUM(iil.quantityavailable) AS qty FROM inventoryitemlocations iil "
+              "GROUP BY iil.item",
+              "SELECT itemid, COUNT(*) AS n FROM item",
+              "SELECT iil.item, SUM(iil.quantityavailable) AS qty FROM inventoryitemlocations iil GROUP BY iil.item "
+              "ORDER BY iil.location"):
+        detail = error_of(sb.ns.suiteql(q))
+        assert detail["o:errorCode"] == "USER_ERROR" and "GROUP BY" in detail["detail"], q
+    grouped = rows(sb, "SELECT iil.item AS id, MAX(i.itemid) AS sku, TO_CHAR(MAX(iil.lastquantityavailablechange), "
+                       "'YYYY-MM-DD') AS changed, SUM(iil.quantityavailable) AS qty FROM inventoryitemlocations iil "
+                       "JOIN item i ON i.id = iil.item GROUP BY iil.item HAVING SUM(iil.quantityavailable) >= 0 "
+                       "ORDER BY iil.item, qty")
+    assert grouped and all(set(r) >= {"id", "sku", "qty"} for r in grouped)
+    assert rows(sb, "SELECT item, SUM(quantityavailable) AS qty FROM inventoryitemlocations GROUP BY item "
+                    "ORDER BY item")
+    assert rows(sb, "SELECT COUNT(*) AS n FROM item")[0]["n"] != "0"
+    assert rows(sb, "SELECT i.id, (SELECT COUNT(*) FROM pricing p WHERE p.item = i.id) AS n FROM item i")
+
+
 def test_bind_and_header_rules(sb):
     assert "parameters" in error_of(sb.ns.suiteql("SELECT id FROM item WHERE itemid = ?", []))["detail"]
     assert "null" in error_of(sb.ns.suiteql("SELECT id FROM item WHERE itemid = ?", [None]))["detail"]
