@@ -204,13 +204,15 @@ def rewrite(tree: exp.Expression, aliases: dict[str, str | None]) -> exp.Express
 
 
 def date_outputs(tree: exp.Expression) -> set[int]:
-    """Positions of bare date columns in the select list: NetSuite returns those in the user's date format
-    (M/D/YYYY), so the runner reformats them after the query."""
+    """Positions of bare date columns (or MAX/MIN of one) in the select list: NetSuite returns those in the user's
+    date format (M/D/YYYY), so the runner reformats them after the query."""
     if not isinstance(tree, exp.Select):
         return set()
     positions = set()
     for n, node in enumerate(tree.expressions):
         inner = node.this if isinstance(node, exp.Alias) else node
+        while isinstance(inner, (exp.Max, exp.Min)):  # the latest or earliest date is still a date
+            inner = inner.this
         if isinstance(inner, exp.Column) and inner.name.lower() in DATE_COLUMNS:
             positions.add(n)
     return positions

@@ -120,6 +120,19 @@ def test_dates_raw_and_with_to_char_and_to_date(sb):
     assert later[0]["n"] == "0"
 
 
+def test_the_latest_of_a_date_column_is_a_date_too(sb):
+    """Spec §8.1: date columns come back in the user's date format unless TO_CHAR formats them; MAX/MIN of a
+    date column is still a date column (only TO_CHAR gives the time)."""
+    stamps = [r["lastModifiedDate"] for r in sb.records("inventoryItem")]
+    newest = max(stamps)
+    got = rows(sb, "SELECT MAX(lastmodifieddate) AS newest, MIN(lastmodifieddate) AS oldest, "
+                   "TO_CHAR(MAX(lastmodifieddate), 'YYYY-MM-DD HH24:MI:SS') AS exact FROM item "
+                   "WHERE itemtype = 'InvtPart'")[0]
+    y, m, d = newest[:10].split("-")
+    assert got["newest"] == f"{int(m)}/{int(d)}/{y}"
+    assert "/" in got["oldest"] and got["exact"] == newest.replace("T", " ").rstrip("Z")
+
+
 def test_paging_totals_and_fetch_first(sb):
     total = len(sb.records("inventoryItem"))
     first = sb.ns.suiteql("SELECT id FROM item WHERE itemtype = 'InvtPart' ORDER BY id", limit=10, offset=10).json()
