@@ -103,6 +103,23 @@ def validate(tree: exp.Expression) -> dict[str, str | None]:
     return aliases
 
 
+def _is_text(node: exp.Expression, aliases: dict[str, str | None]) -> bool:
+    """A string literal, or a text column that is not a date (date + n is Oracle date arithmetic)."""
+    if isinstance(node, exp.Literal):
+        return node.is_string
+    if not isinstance(node, exp.Column) or node.name.lower() in DATE_COLUMNS:
+        return False
+    tables = [aliases.get(node.table.lower())] if node.table else list(aliases.values())
+    return any(t and CATALOG[t].get(node.name.lower()) == "TEXT" for t in tables)
+
+
+def check_concat(tree: exp.Expression, aliases: dict[str, str | None]) -> None:
+    """§8.3: text is concatenated with ||; + on text is refused (SQLite would add the texts as numbers)."""
+    for node in tree.find_all(exp.Add):
+        if _is_text(node.this, aliases) or _is_text(node.expression, aliases):
+            raise search_error("Use || to concatenate text; + adds numbers only.")
+
+
 def _outside_aggregates(part: exp.Expression, select: exp.Select) -> list[exp.Column]:
     """The columns of one part of ``select`` that no aggregate of that select wraps (nested queries skipped)."""
     found = []
@@ -260,6 +277,7 @@ def translate(q: str) -> tuple[str, frozenset[int]]:
     tree = native_null_order(rownum_to_limit(parse(q)))
     aliases = validate(tree)
     check_grouping(tree)
+    check_concat(tree, aliases)
     dates = date_outputs(tree)
     return rewrite(tree, aliases).sql(dialect="sqlite", identify=True), frozenset(dates)
 

@@ -163,11 +163,20 @@ def test_paging_totals_and_fetch_first(sb):
     ("SELECT id FROM item WHERE lastmodifieddate >= TIMESTAMP '2024-05-01 00:00:00'", "date literal"),
     ("SELECT [id] FROM item", "Square brackets"),
     ("SELECT i.id FROM item i, pricing p WHERE p.item(+) = i.id", "(+)"),
+    # spec §8.3: concatenate with ||, not +
+    ("SELECT itemid + '-x' AS label FROM item", "||"),
+    ("SELECT i.itemid + i.displayname AS label FROM item i", "||"),
 ])
 def test_queries_netsuite_refuses(sb, q, fragment):
     detail = error_of(sb.ns.suiteql(q))
     assert detail["o:errorCode"] == "USER_ERROR" and fragment in detail["detail"]
     assert detail["detail"].startswith("Invalid search query.")
+
+
+def test_plus_still_adds_numbers_and_days(sb):
+    """Only text operands make + a concatenation; numbers and date arithmetic stay valid."""
+    got = rows(sb, "SELECT id + 1 AS next_id, lastmodifieddate + 1 AS day_after, itemid || '-x' AS label FROM item WHERE itemtype = 'InvtPart' ORDER BY id FETCH FIRST 1 ROWS ONLY")
+    assert got[0]["next_id"] == str(int(sb.records("inventoryItem")[0]["id"]) + 1) and got[0]["label"].endswith("-x")
 
 
 def test_brackets_and_date_words_inside_strings_are_fine(sb):
