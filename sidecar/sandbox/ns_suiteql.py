@@ -253,7 +253,34 @@ def rownum_to_limit(tree: exp.Expression) -> exp.Expression:
     if limit is None:
         return tree
     tree.set("where", exp.Where(this=exp.and_(*kept)) if kept else None)
+    if tree.args.get("order") is not None:
+        tree.meta["rownum"] = max(limit, 0)  # counted before ORDER BY: see rownum_before_order
+        return tree
     return tree.limit(max(limit, 0), copy=False)
+
+
+HIDDEN = "sbx_order_"  # sort keys carried out of a ROWNUM subquery, dropped from the answer
+
+
+def rownum_before_order(tree: exp.Expression) -> exp.Expression:
+    """Oracle numbers rows as it finds them and sorts after: ``WHERE ROWNUM <= n ORDER BY k`` is any n rows,
+    sorted. The n are taken from the far end of the requested order (a legal "any n"), so a query that relies on
+    ROWNUM picking the first rows of its ORDER BY fails here as it can on NetSuite; then they are sorted."""
+    limit = tree.meta.get("rownum")
+    if limit is None:
+        return tree
+    order = tree.args["order"]
+    inner = tree.copy()
+    inner.set("order", None)
+    reverse = []
+    for n, ordered in enumerate(order.expressions):
+        inner.select(exp.alias_(ordered.this.copy(), f"{HIDDEN}{n}"), copy=False)
+        reverse.append(exp.Ordered(this=ordered.this.copy(), desc=not ordered.args.get("desc")))
+    inner.set("order", exp.Order(expressions=reverse))
+    inner.limit(limit, copy=False)
+    outer = exp.select("*").from_(inner.subquery("sbx_rownum"))
+    return outer.order_by(*[exp.Ordered(this=exp.column(f"{HIDDEN}{n}"), desc=bool(o.args.get("desc")))
+                            for n, o in enumerate(order.expressions)], copy=False)
 
 
 NEVER_NULL = {"id", "item", "transaction"}  # the key columns every projected row has
@@ -279,7 +306,7 @@ def translate(q: str) -> tuple[str, frozenset[int]]:
     check_grouping(tree)
     check_concat(tree, aliases)
     dates = date_outputs(tree)
-    return rewrite(tree, aliases).sql(dialect="sqlite", identify=True), frozenset(dates)
+    return rownum_before_order(rewrite(tree, aliases)).sql(dialect="sqlite", identify=True), frozenset(dates)
 
 
 @lru_cache(maxsize=256)
@@ -325,6 +352,9 @@ def run(store, q: str, params) -> tuple[list[str], list[tuple]]:
         columns, rows = store.query(sql, params)
     except sqlite3.Error as err:
         raise search_error(str(err)) from None
+    if columns and columns[-1].startswith(HIDDEN):  # sort keys of a ROWNUM subquery
+        keep = [n for n, name in enumerate(columns) if not name.startswith(HIDDEN)]
+        columns, rows = [columns[n] for n in keep], [tuple(row[n] for n in keep) for row in rows]
     if dates:
         rows = [tuple(ns_datefmt(v) if n in dates else v for n, v in enumerate(row)) for row in rows]
     return columns, rows

@@ -257,22 +257,21 @@ def test_no_more_than_100000_rows_are_served(sb):
 
 
 def test_rownum_condition_limits_rows(sb):
-    got = rows(sb, "SELECT id FROM item WHERE itemtype = 'InvtPart' AND ROWNUM <= 4 ORDER BY id")
-    assert [r["id"] for r in got] == [r["id"] for r in sb.records("inventoryItem")][:4]
+    got = rows(sb, "SELECT id FROM item WHERE itemtype = 'InvtPart' AND ROWNUM <= 4")
+    assert len(got) == 4 and {r["id"] for r in got} <= {r["id"] for r in sb.records("inventoryItem")}
     assert len(rows(sb, "SELECT id FROM item WHERE ROWNUM < 3")) == 2
 
 
-def test_numeric_columns_as_json_numbers_when_configured(sb):
-    """Spec §8.1 (UNCONFIRMED: "some numeric columns may come back as JSON numbers"): switchable, strings by
-    default; text columns stay strings either way."""
-    q = ("SELECT i.id, i.itemid, l.quantityavailable FROM item i JOIN inventoryitemlocations l ON l.item = i.id "
-         "ORDER BY i.id, l.location FETCH FIRST 1 ROWS ONLY")
-    as_text = rows(sb, q)[0]
-    assert sb.control("POST", "/config", {"suiteql_numbers": True}).status_code == 200
-    try:
-        as_number = rows(sb, q)[0]
-    finally:
-        sb.control("POST", "/config", {"suiteql_numbers": False})
-    assert isinstance(as_text["id"], str) and isinstance(as_text["quantityavailable"], str)
-    assert as_number["id"] == int(as_text["id"]) and isinstance(as_number["itemid"], str)
-    assert str(as_number["quantityavailable"]) == as_text["quantityavailable"]
+def test_rownum_is_counted_before_order_by(sb):
+    """Oracle numbers rows as it finds them, before ORDER BY sorts them: ``ROWNUM <= 4 … ORDER BY id`` is some 4
+    rows, sorted — not the 4 lowest ids (a keyset page written that way skips rows). The sandbox takes them
+    from the far end of the requested order, so such a query cannot pass by luck; FETCH FIRST sorts first."""
+    ids = sorted(int(r["id"]) for r in sb.records("inventoryItem"))
+    q = "SELECT id, itemid FROM item WHERE itemtype = 'InvtPart' AND ROWNUM <= 4 ORDER BY id"
+    got = [int(r["id"]) for r in rows(sb, q)]
+    assert got == sorted(got) and len(got) == 4 and got != ids[:4]
+    assert set(rows(sb, q)[0]) == {"links", "id", "itemid"}
+    fetched = rows(sb, "SELECT id FROM item WHERE itemtype = 'InvtPart' ORDER BY id FETCH FIRST 4 ROWS ONLY")
+    assert [int(r["id"]) for r in fetched] == ids[:4]
+    dated = rows(sb, "SELECT id, lastmodifieddate FROM item WHERE ROWNUM <= 2 ORDER BY id DESC")
+    assert len(dated) == 2 and all("/" in r["lastmodifieddate"] for r in dated)
