@@ -30,6 +30,8 @@ class Store:
     def __init__(self, functions: list[tuple[str, int, Callable]] | None = None):
         self.lock = threading.RLock()
         self.conn = sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
+        # NetSuite's Oracle compares text case-sensitively, LIKE too; SQLite's LIKE ignores ASCII case by default
+        self.conn.execute("PRAGMA case_sensitive_like = ON")
         for name, nargs, fn in functions or []:
             self.conn.create_function(name, nargs, fn, deterministic=True)
         self._create()

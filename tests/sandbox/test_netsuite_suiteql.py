@@ -239,6 +239,17 @@ def test_grouped_queries_select_only_groups_and_aggregates(sb):
     assert rows(sb, "SELECT i.id, (SELECT COUNT(*) FROM pricing p WHERE p.item = i.id) AS n FROM item i")
 
 
+def test_like_is_case_sensitive_as_in_oracle(sb):
+    """NetSuite's Oracle compares text case-sensitively, LIKE included (SQLite's LIKE ignores ASCII case): a
+    case-blind search needs LOWER() on both sides, as the §8.4 customer look-up does."""
+    item = next(r for r in sb.records("inventoryItem") if r["itemId"] != r["itemId"].lower())
+    lower = item["itemId"].lower()
+    assert rows(sb, "SELECT id FROM item WHERE itemid LIKE ?", [lower]) == []
+    assert rows(sb, "SELECT id FROM item WHERE itemid = ?", [lower]) == []
+    assert [r["id"] for r in rows(sb, "SELECT id FROM item WHERE LOWER(itemid) LIKE ?", [lower])] == [item["id"]]
+    assert [r["id"] for r in rows(sb, "SELECT id FROM item WHERE itemid LIKE ?", [item["itemId"]])] == [item["id"]]
+
+
 def test_bind_and_header_rules(sb):
     assert "parameters" in error_of(sb.ns.suiteql("SELECT id FROM item WHERE itemid = ?", []))["detail"]
     assert "null" in error_of(sb.ns.suiteql("SELECT id FROM item WHERE itemid = ?", [None]))["detail"]
