@@ -28,13 +28,18 @@ def search_error(detail: str) -> NsError:
                    f"Search error occurred: {detail}")
 
 
+# SQLite's own functions, which the engine underneath would run but NetSuite's Oracle does not have
+SQLITE_ONLY = {"STRFTIME", "JULIANDAY", "UNIXEPOCH", "DATETIME", "DATE", "TIME", "PRINTF", "FORMAT", "TOTAL",
+               "IFNULL", "IIF", "GROUP_CONCAT", "TYPEOF", "RANDOM", "RANDOMBLOB", "ZEROBLOB", "HEX", "UNHEX",
+               "QUOTE", "GLOB", "LIKELY", "UNLIKELY", "CHANGES", "TOTAL_CHANGES", "LAST_INSERT_ROWID",
+               "SQLITE_VERSION", "OCTET_LENGTH"}
 DATE_WORDS = {TokenType.DATE, TokenType.TIMESTAMP, TokenType.TIMESTAMPTZ, TokenType.TIMESTAMPLTZ}
 
 
 def refuse_tokens(q: str) -> None:
     """The §8.3 dialect rules seen in the query's tokens (string literals are single tokens, so their text never
     counts): no LIMIT, no date literals (``DATE '…'``: TO_DATE instead), no square brackets, no ``(+)`` outer
-    joins (sqlglot would otherwise drop the marker and run an inner join)."""
+    joins (sqlglot would otherwise drop the marker and run an inner join), and none of SQLite's own functions."""
     tokens = ORACLE.tokenize(q)
     for token, following in zip(tokens, [*tokens[1:], None]):
         kind = token.token_type
@@ -46,6 +51,9 @@ def refuse_tokens(q: str) -> None:
             raise search_error("Square brackets are not supported.")
         if kind == TokenType.JOIN_MARKER:
             raise search_error("Outer joins with (+) are not supported; use LEFT OUTER JOIN.")
+        if following is not None and following.token_type == TokenType.L_PAREN and kind != TokenType.STRING \
+                and token.text.upper() in SQLITE_ONLY:
+            raise search_error(f"Function {token.text.upper()} is not supported.")
 
 
 def parse(q: str) -> exp.Expression:

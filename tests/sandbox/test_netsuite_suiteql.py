@@ -166,6 +166,12 @@ def test_paging_totals_and_fetch_first(sb):
     # spec §8.3: concatenate with ||, not +
     ("SELECT itemid + '-x' AS label FROM item", "||"),
     ("SELECT i.itemid + i.displayname AS label FROM item i", "||"),
+    # SQLite's own functions are not Oracle's: SuiteQL does not know them
+    ("SELECT strftime('%Y', lastmodifieddate) AS y FROM item", "STRFTIME"),
+    ("SELECT IFNULL(upccode, itemid) AS code FROM item", "IFNULL"),
+    ("SELECT group_concat(itemid) AS ids FROM item", "GROUP_CONCAT"),
+    ("SELECT IIF(isinactive = 'T', 1, 0) AS f FROM item", "IIF"),
+    ("SELECT id FROM item WHERE datetime(lastmodifieddate) > '2024-01-01'", "DATETIME"),
 ])
 def test_queries_netsuite_refuses(sb, q, fragment):
     detail = error_of(sb.ns.suiteql(q))
