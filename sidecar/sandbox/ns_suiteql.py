@@ -134,7 +134,7 @@ def _outside_aggregates(part: exp.Expression, select: exp.Select) -> list[exp.Co
     for column in part.find_all(exp.Column):
         node, free = column.parent, True
         while node is not None and node is not select:
-            if isinstance(node, exp.AggFunc) or isinstance(node, exp.Select):
+            if isinstance(node, (exp.AggFunc, exp.Select)):
                 free = False
                 break
             node = node.parent

@@ -227,11 +227,11 @@ def test_select_aliases_are_seen_only_by_order_by(sb):
 def test_grouped_queries_select_only_groups_and_aggregates(sb):
     """Oracle's GROUP BY rule, which SuiteQL follows (ORA-00979/00937): a column outside an aggregate must be
     grouped by. SQLite would answer with a value of an arbitrary row."""
-    for q in ("SELECT iil.item, iil.location, SUM(iil.quantityavailable) AS qty FROM inventoryitemlocations iil "
-              "GROUP BY iil.item",
+    for q in (("SELECT iil.item, iil.location, SUM(iil.quantityavailable) AS qty FROM inventoryitemlocations iil "
+               "GROUP BY iil.item"),
               "SELECT itemid, COUNT(*) AS n FROM item",
-              "SELECT iil.item, SUM(iil.quantityavailable) AS qty FROM inventoryitemlocations iil GROUP BY iil.item "
-              "ORDER BY iil.location"):
+              ("SELECT iil.item, SUM(iil.quantityavailable) AS qty FROM inventoryitemlocations iil GROUP BY iil.item "
+               "ORDER BY iil.location")):
         detail = error_of(sb.ns.suiteql(q))
         assert detail["o:errorCode"] == "USER_ERROR" and "GROUP BY" in detail["detail"], q
     grouped = rows(sb, "SELECT iil.item AS id, MAX(i.itemid) AS sku, TO_CHAR(MAX(iil.lastquantityavailablechange), "
