@@ -51,6 +51,8 @@ def test_run_json_has_counts_and_old_keys(tmp_path):
     ({"prices": {"sale_price_level_id": "base"}}, "prices.sale_price_level_id"),
     ({"prices": {"decimals": 9}}, "prices.decimals"),
     ({"schedules": {"inventory_full": "nightly"}}, "schedules.inventory_full"),
+    # they go into a SuiteQL IN (…), which holds at most 1000 values (netsuite-rest.md §8.3)
+    ({"inventory": {"locations": [str(n) for n in range(1, 1002)]}}, "inventory.locations"),
 ])
 def test_stock_settings_are_validated_naming_the_field(signed, patch, field):
     res = signed.put("/v1/settings", patch)

@@ -38,6 +38,7 @@ SUITEQL = "/services/rest/query/v1/suiteql"
 SERVER_TIME = "/services/rest/system/v1/serverTime"
 SUITEQL_CEILING = 100_000
 MAX_PAGE = 1000
+MAX_PAGES = 1000  # NetSuite serves at most 1000 pages of a collection or query (spec §0, §4.6, §8.2)
 _TYPE = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 _INTERNAL_ID = re.compile(r"^-?\d+$")
 _WRITE_HEADERS = {"X-NetSuite-PropertyNameValidation": "Error"}
@@ -265,9 +266,11 @@ class NetSuiteClient:
     def suiteql_page(self, query: str, *, params: Iterable[Any] | None = None, limit: int = MAX_PAGE,
                      offset: int = 0) -> dict:
         """One page: ``{"items", "count", "hasMore", "offset", "totalResults"}`` with rows normalised.
-        ``limit`` 1–1000, ``offset`` a multiple of ``limit`` (NetSuite refuses anything else)."""
-        if not 1 <= limit <= MAX_PAGE or offset < 0 or offset % limit:
-            raise ValueError("SuiteQL needs 1 <= limit <= 1000 and an offset that is a multiple of limit")
+        ``limit`` 1–1000, ``offset`` a multiple of ``limit`` within the first 1000 pages (NetSuite refuses
+        anything else)."""
+        if not 1 <= limit <= MAX_PAGE or offset < 0 or offset % limit or offset // limit >= MAX_PAGES:
+            raise ValueError("SuiteQL needs 1 <= limit <= 1000 and an offset that is a multiple of limit, "
+                             "below page 1000")
         body: dict[str, Any] = {"q": query}
         if params:
             body["params"] = list(params)
@@ -279,35 +282,39 @@ class NetSuiteClient:
 
     def suiteql(self, query: str, *, params: Iterable[Any] | None = None, limit: int = MAX_PAGE) -> Iterator[dict]:
         """Every row of a query, page after page (``offset += limit`` while ``hasMore``). Give the query a
-        unique ORDER BY or pages may repeat rows. Raises SuiteQLCeilingReached at 100,000 rows: use
-        ``suiteql_keyset`` for bigger results."""
+        unique ORDER BY or pages may repeat rows. Raises SuiteQLCeilingReached at 100,000 rows, or at the
+        1000th page when pages are small: use ``suiteql_keyset`` for bigger results."""
         params = list(params or [])
         offset = 0
         while True:
             page = self.suiteql_page(query, params=params, limit=limit, offset=offset)
             yield from page["items"]
             read = offset + len(page["items"])
-            if read >= SUITEQL_CEILING and (page["hasMore"] or (page["totalResults"] or 0) > read):
+            more = page["hasMore"] or (page["totalResults"] or 0) > read
+            if more and (read >= SUITEQL_CEILING or (offset + limit) // limit >= MAX_PAGES):
                 raise SuiteQLCeilingReached(f"the query has {page['totalResults']} rows, more than NetSuite serves "
-                                            f"to one query ({SUITEQL_CEILING}); read it with suiteql_keyset",
-                                            code="SUITEQL_CEILING")
+                                            f"to one query ({min(SUITEQL_CEILING, limit * MAX_PAGES)} in pages of "
+                                            f"{limit}); read it with suiteql_keyset", code="SUITEQL_CEILING")
             if not page["hasMore"] or not page["items"]:
                 return
             offset += limit
 
     def suiteql_keyset(self, query: str, *, params: Iterable[Any] | None = None, key: str = "id",
-                       limit: int = MAX_PAGE, window: int = SUITEQL_CEILING,
+                       limit: int = MAX_PAGE, window: int | None = None,
                        start_after: int = -(2 ** 31)) -> Iterator[dict]:
-        """Every row of a query of any size: windows of at most ``window`` rows, each read with offset
-        paging, the next starting after the last ``key`` seen (salto#6061).
+        """Every row of a query of any size: windows of at most ``window`` rows (default: all one query serves,
+        100,000 rows or 1000 pages), each read with offset paging, the next starting after the last ``key`` seen
+        (salto#6061).
 
         ``query`` holds ``{after}`` where the last id goes and orders by that key, e.g.
         ``SELECT id, itemid FROM item WHERE id > {after} ORDER BY id``. The id is inserted as an integer
         (ids are numeric), so nothing a row holds can change the query."""
         if "{after}" not in query or not re.search(r"order\s+by", query, re.IGNORECASE):
             raise ValueError("suiteql_keyset needs a query with {after} and an ORDER BY on the key")
-        if window > SUITEQL_CEILING or window < limit or window % limit:
-            raise ValueError("window must be a multiple of limit and at most 100,000")
+        if window is None:  # as many rows as one query serves: 100,000, or 1000 pages of small pages
+            window = min(SUITEQL_CEILING, limit * MAX_PAGES)
+        if window > min(SUITEQL_CEILING, limit * MAX_PAGES) or window < limit or window % limit:
+            raise ValueError("window must be a multiple of limit, at most 100,000 and at most 1000 pages")
         after = int(start_after)
         while True:
             rows, total, last = yield from self._keyset_window(query.replace("{after}", str(after)), params,

@@ -90,8 +90,9 @@ def _grouped(rows: list[dict]) -> Iterator[list[dict]]:
 
 
 def _level_price(rows: list[dict], level: str | None):
-    """The unit price of the lowest quantity tier of ``level`` (None when the item has none)."""
-    tiers = [r for r in rows if level and r.get("pricelevel") == str(level) and r.get("unitprice") is not None]
+    """The unit price of the lowest quantity tier of ``level`` (None when the item has none). ``pricelevel`` is
+    compared as text: SuiteQL values are usually strings but may be JSON numbers (spec §8.1)."""
+    tiers = [r for r in rows if level and str(r.get("pricelevel")) == str(level) and r.get("unitprice") is not None]
     if not tiers:
         return None
     return min(tiers, key=lambda r: number(r.get("minqty") or 0, "quantity"))["unitprice"]

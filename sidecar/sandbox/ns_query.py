@@ -17,10 +17,12 @@ from .ns_state import state
 bp = Blueprint("ns_query", __name__, url_prefix="/services/rest")
 
 
-def _rows(columns: list[str], rows: list[tuple]) -> list[dict]:
+def _rows(columns: list[str], rows: list[tuple], numbers: bool = False) -> list[dict]:
+    """Lower-case keys, nulls left out, values as strings — or, with the ``suiteql_numbers`` option, numeric
+    values as JSON numbers (spec §8.1 says some columns may come back so; UNCONFIRMED, hence switchable)."""
     keys = [c.lower() for c in columns]
-    return [{"links": [], **{k: ns_suiteql.as_text(v) for k, v in zip(keys, row) if v is not None}}
-            for row in rows]
+    value = ns_suiteql.as_number if numbers else ns_suiteql.as_text
+    return [{"links": [], **{k: value(v) for k, v in zip(keys, row) if v is not None}} for row in rows]
 
 
 @bp.post("/query/v1/suiteql")
@@ -44,7 +46,7 @@ def suiteql():
     page = served[offset:offset + limit]
     url = request.base_url
     out = {"links": paging_links(url, limit, offset, len(served), {}), "count": len(page),
-           "hasMore": offset + limit < len(served), "items": _rows(columns, page), "offset": offset,
+           "hasMore": offset + limit < len(served), "items": _rows(columns, page, bool(state().options.get("suiteql_numbers"))), "offset": offset,
            "totalResults": len(rows)}
     return Response(json.dumps(out), content_type=COLLECTION)
 

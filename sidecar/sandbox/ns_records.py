@@ -192,8 +192,12 @@ def get_one(type_name: str, ident: str):
     return _json(out)
 
 
+MAX_PAGES = 1000  # pages a collection or a query can be read in (spec §0, §4.6)
+
+
 def page_bounds(max_limit: int = 1000) -> tuple[int, int]:
-    """limit 1..1000 (default 1000) and an offset that is a multiple of it (spec §4.6, §8.2)."""
+    """limit 1..1000 (default 1000), an offset that is a multiple of it, and at most 1000 pages (spec §4.6,
+    §8.2)."""
     try:
         limit = int(request.args.get("limit", max_limit))
         offset = int(request.args.get("offset", 0))
@@ -205,6 +209,9 @@ def page_bounds(max_limit: int = 1000) -> tuple[int, int]:
     if offset < 0 or offset % limit:
         raise invalid_parameter(f"Invalid value for the query parameter offset: {offset}. The value must be "
                                 "a multiple of the limit.", "offset")
+    if offset // limit >= MAX_PAGES:
+        raise invalid_parameter(f"Invalid value for the query parameter offset: {offset}. At most {MAX_PAGES} "
+                                f"pages of {limit} can be read.", "offset")
     return limit, offset
 
 

@@ -18,10 +18,11 @@ from .ns_tba import TbaRegistry
 DEFAULTS = {"account_id": "1234567_SB1", "latency_ms": 0, "concurrency_limit": 5, "concurrency_status": 429,
             "fault_rate": 0.0, "timeout_rate": 0.0, "timeout_delay_s": 5.0, "fault_seed": None, "seed": None,
             "token_lifetime_s": 3600, "clock_skew_s": 0, "oauth2_error_mode": "rfc", "oauth2_loose_token": False,
-            "outage_status": 0}
+            "outage_status": 0, "suiteql_numbers": False}
 TUNABLE = {"latency_ms": float, "concurrency_limit": int, "concurrency_status": int, "fault_rate": float,
            "timeout_rate": float, "timeout_delay_s": float, "clock_skew_s": float, "token_lifetime_s": int,
-           "oauth2_error_mode": str, "oauth2_loose_token": bool, "outage_status": int}
+           "oauth2_error_mode": str, "oauth2_loose_token": bool, "outage_status": int,
+           "suiteql_numbers": bool}
 
 
 @dataclass

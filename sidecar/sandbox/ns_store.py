@@ -30,6 +30,8 @@ class Store:
     def __init__(self, functions: list[tuple[str, int, Callable]] | None = None):
         self.lock = threading.RLock()
         self.conn = sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
+        # NetSuite's Oracle compares text case-sensitively, LIKE too; SQLite's LIKE ignores ASCII case by default
+        self.conn.execute("PRAGMA case_sensitive_like = ON")
         for name, nargs, fn in functions or []:
             self.conn.create_function(name, nargs, fn, deterministic=True)
         self._create()
@@ -141,8 +143,10 @@ class Store:
                 continue
             for row in rows:
                 cols = ", ".join(f'"{c}"' for c in row)
+                # NetSuite's database is Oracle, where '' is NULL: an empty field is absent from a SuiteQL row
+                # (spec §8.1) and only IS NULL finds it
                 self.conn.execute(f'INSERT INTO "{table}" ({cols}) VALUES ({", ".join("?" * len(row))})',
-                                  list(row.values()))
+                                  [None if value == "" else value for value in row.values()])
         if rec is not None and rtype.group == "transaction":
             self._project_tracking(rid, rec)
 

@@ -19,6 +19,7 @@ from .ns_errors import NsError
 from .ns_tables import CATALOG, DATE_COLUMNS, DF_STATUS, DF_TARGETS
 
 MAX_ROWS = 100_000
+MAX_IN = 1000  # values in one IN (…) list (spec §8.3, §9.3)
 ORACLE = Oracle()
 
 
@@ -27,11 +28,38 @@ def search_error(detail: str) -> NsError:
                    f"Search error occurred: {detail}")
 
 
-def parse(q: str) -> exp.Expression:
-    """Parse as Oracle SQL; refuse the constructs SuiteQL refuses (LIMIT, WITH, anything but SELECT)."""
-    try:
-        if any(t.token_type == TokenType.LIMIT for t in ORACLE.tokenize(q)):
+# SQLite's own functions, which the engine underneath would run but NetSuite's Oracle does not have
+SQLITE_ONLY = {"STRFTIME", "JULIANDAY", "UNIXEPOCH", "DATETIME", "DATE", "TIME", "PRINTF", "FORMAT", "TOTAL",
+               "IFNULL", "IIF", "GROUP_CONCAT", "TYPEOF", "RANDOM", "RANDOMBLOB", "ZEROBLOB", "HEX", "UNHEX",
+               "QUOTE", "GLOB", "LIKELY", "UNLIKELY", "CHANGES", "TOTAL_CHANGES", "LAST_INSERT_ROWID",
+               "SQLITE_VERSION", "OCTET_LENGTH"}
+DATE_WORDS = {TokenType.DATE, TokenType.TIMESTAMP, TokenType.TIMESTAMPTZ, TokenType.TIMESTAMPLTZ}
+
+
+def refuse_tokens(q: str) -> None:
+    """The §8.3 dialect rules seen in the query's tokens (string literals are single tokens, so their text never
+    counts): no LIMIT, no date literals (``DATE '…'``: TO_DATE instead), no square brackets, no ``(+)`` outer
+    joins (sqlglot would otherwise drop the marker and run an inner join), and none of SQLite's own functions."""
+    tokens = ORACLE.tokenize(q)
+    for token, following in zip(tokens, [*tokens[1:], None]):
+        kind = token.token_type
+        if kind == TokenType.LIMIT:
             raise search_error("LIMIT is not supported; use FETCH FIRST n ROWS ONLY.")
+        if kind in DATE_WORDS and following is not None and following.token_type == TokenType.STRING:
+            raise search_error(f"A date literal ({token.text} '{following.text}') is not supported; use TO_DATE.")
+        if kind in (TokenType.L_BRACKET, TokenType.R_BRACKET):
+            raise search_error("Square brackets are not supported.")
+        if kind == TokenType.JOIN_MARKER:
+            raise search_error("Outer joins with (+) are not supported; use LEFT OUTER JOIN.")
+        if following is not None and following.token_type == TokenType.L_PAREN and kind != TokenType.STRING \
+                and token.text.upper() in SQLITE_ONLY:
+            raise search_error(f"Function {token.text.upper()} is not supported.")
+
+
+def parse(q: str) -> exp.Expression:
+    """Parse as Oracle SQL; refuse the constructs SuiteQL refuses (LIMIT, WITH, anything but SELECT, §8.3)."""
+    try:
+        refuse_tokens(q)
         tree = sqlglot.parse_one(q, read="oracle")
     except (ParseError, TokenError) as err:
         raise search_error(f"Invalid or unsupported search. {str(err).splitlines()[0]}") from None
@@ -39,6 +67,9 @@ def parse(q: str) -> exp.Expression:
         raise search_error("WITH clauses are not supported.")
     if not isinstance(tree, (exp.Select, exp.Union)):
         raise search_error("Only SELECT statements are supported.")
+    for node in tree.find_all(exp.In):
+        if len(node.expressions) > MAX_IN:
+            raise search_error(f"An IN list holds at most {MAX_IN} values; this one has {len(node.expressions)}.")
     return tree
 
 
@@ -57,7 +88,7 @@ def _aliases(tree: exp.Expression) -> dict[str, str | None]:
 
 
 def validate(tree: exp.Expression) -> dict[str, str | None]:
-    """Every table and field must exist in NetSuite's SuiteQL schema."""
+    """Every table and field must exist in NetSuite's SuiteQL schema; select-list aliases count in ORDER BY."""
     aliases = _aliases(tree)
     tables = {t for t in aliases.values() if t}
     known = {c for t in tables for c in CATALOG[t]}
@@ -73,9 +104,80 @@ def validate(tree: exp.Expression) -> dict[str, str | None]:
             if table and name not in CATALOG[table]:
                 raise search_error(f"Field '{column.name}' for record '{table}' was not found. Reason: "
                                    "NOT_EXPOSED - Not available for channel SUITE_QL")
-        elif name not in known and name not in outputs and None not in aliases.values():
+        elif name not in known and None not in aliases.values() \
+                and (name not in outputs or column.find_ancestor(exp.Order) is None):
+            # a select-list alias is known to ORDER BY only (Oracle scoping): elsewhere it is an unknown field
             raise search_error(f"Field '{column.name}' was not found.")
     return aliases
+
+
+def _is_text(node: exp.Expression, aliases: dict[str, str | None]) -> bool:
+    """A string literal, or a text column that is not a date (date + n is Oracle date arithmetic)."""
+    if isinstance(node, exp.Literal):
+        return node.is_string
+    if not isinstance(node, exp.Column) or node.name.lower() in DATE_COLUMNS:
+        return False
+    tables = [aliases.get(node.table.lower())] if node.table else list(aliases.values())
+    return any(t and CATALOG[t].get(node.name.lower()) == "TEXT" for t in tables)
+
+
+def check_concat(tree: exp.Expression, aliases: dict[str, str | None]) -> None:
+    """§8.3: text is concatenated with ||; + on text is refused (SQLite would add the texts as numbers)."""
+    for node in tree.find_all(exp.Add):
+        if _is_text(node.this, aliases) or _is_text(node.expression, aliases):
+            raise search_error("Use || to concatenate text; + adds numbers only.")
+
+
+def _outside_aggregates(part: exp.Expression, select: exp.Select) -> list[exp.Column]:
+    """The columns of one part of ``select`` that no aggregate of that select wraps (nested queries skipped)."""
+    found = []
+    for column in part.find_all(exp.Column):
+        node, free = column.parent, True
+        while node is not None and node is not select:
+            if isinstance(node, (exp.AggFunc, exp.Select)):
+                free = False
+                break
+            node = node.parent
+        if free:
+            found.append(column)
+    return found
+
+
+def _grouped(column: exp.Column, keys: list[exp.Expression], select: exp.Select) -> bool:
+    """Whether the column is a GROUP BY key, or sits inside an expression that is one."""
+    for key in keys:
+        if isinstance(key, exp.Column) and key.name.lower() == column.name.lower() \
+                and (not key.table or not column.table or key.table.lower() == column.table.lower()):
+            return True
+    wanted = {key.sql(dialect="oracle").lower() for key in keys if not isinstance(key, exp.Column)}
+    node = column.parent
+    while wanted and node is not None and node is not select:
+        if node.sql(dialect="oracle").lower() in wanted:
+            return True
+        node = node.parent
+    return False
+
+
+def check_grouping(tree: exp.Expression) -> None:
+    """Oracle's rule, which SuiteQL keeps (ORA-00979 / ORA-00937): in a grouped or aggregated SELECT every column
+    of the select list, HAVING and ORDER BY is a GROUP BY key or inside an aggregate. SQLite would instead answer
+    with the value of an arbitrary row of the group."""
+    for select in tree.find_all(exp.Select):
+        group = select.args.get("group")
+        keys = list(group.expressions) if group else []
+        if not keys and not any(agg.find_ancestor(exp.Select) is select
+                                for p in select.expressions for agg in p.find_all(exp.AggFunc)):
+            continue
+        outputs = {p.alias.lower() for p in select.expressions if isinstance(p, exp.Alias)}
+        order = select.args.get("order")
+        for part in [*select.expressions, select.args.get("having"), *(order.expressions if order else [])]:
+            for column in _outside_aggregates(part, select) if part is not None else ():
+                in_order = order is not None and column.find_ancestor(exp.Order) is order
+                if in_order and not column.table and column.name.lower() in outputs:
+                    continue
+                if not _grouped(column, keys, select):
+                    raise search_error(f"Field '{column.sql(dialect='oracle')}' is neither in the GROUP BY nor "
+                                       "inside an aggregate function (not a GROUP BY expression).")
 
 
 def _df(node: exp.Expression, aliases: dict[str, str | None]) -> exp.Expression:
@@ -127,13 +229,15 @@ def rewrite(tree: exp.Expression, aliases: dict[str, str | None]) -> exp.Express
 
 
 def date_outputs(tree: exp.Expression) -> set[int]:
-    """Positions of bare date columns in the select list: NetSuite returns those in the user's date format
-    (M/D/YYYY), so the runner reformats them after the query."""
+    """Positions of bare date columns (or MAX/MIN of one) in the select list: NetSuite returns those in the user's
+    date format (M/D/YYYY), so the runner reformats them after the query."""
     if not isinstance(tree, exp.Select):
         return set()
     positions = set()
     for n, node in enumerate(tree.expressions):
         inner = node.this if isinstance(node, exp.Alias) else node
+        while isinstance(inner, (exp.Max, exp.Min)):  # the latest or earliest date is still a date
+            inner = inner.this
         if isinstance(inner, exp.Column) and inner.name.lower() in DATE_COLUMNS:
             positions.add(n)
     return positions
@@ -157,7 +261,34 @@ def rownum_to_limit(tree: exp.Expression) -> exp.Expression:
     if limit is None:
         return tree
     tree.set("where", exp.Where(this=exp.and_(*kept)) if kept else None)
+    if tree.args.get("order") is not None:
+        tree.meta["rownum"] = max(limit, 0)  # counted before ORDER BY: see rownum_before_order
+        return tree
     return tree.limit(max(limit, 0), copy=False)
+
+
+HIDDEN = "sbx_order_"  # sort keys carried out of a ROWNUM subquery, dropped from the answer
+
+
+def rownum_before_order(tree: exp.Expression) -> exp.Expression:
+    """Oracle numbers rows as it finds them and sorts after: ``WHERE ROWNUM <= n ORDER BY k`` is any n rows,
+    sorted. The n are taken from the far end of the requested order (a legal "any n"), so a query that relies on
+    ROWNUM picking the first rows of its ORDER BY fails here as it can on NetSuite; then they are sorted."""
+    limit = tree.meta.get("rownum")
+    if limit is None:
+        return tree
+    order = tree.args["order"]
+    inner = tree.copy()
+    inner.set("order", None)
+    reverse = []
+    for n, ordered in enumerate(order.expressions):
+        inner.select(exp.alias_(ordered.this.copy(), f"{HIDDEN}{n}"), copy=False)
+        reverse.append(exp.Ordered(this=ordered.this.copy(), desc=not ordered.args.get("desc")))
+    inner.set("order", exp.Order(expressions=reverse))
+    inner.limit(limit, copy=False)
+    outer = exp.select("*").from_(inner.subquery("sbx_rownum"))
+    return outer.order_by(*[exp.Ordered(this=exp.column(f"{HIDDEN}{n}"), desc=bool(o.args.get("desc")))
+                            for n, o in enumerate(order.expressions)], copy=False)
 
 
 NEVER_NULL = {"id", "item", "transaction"}  # the key columns every projected row has
@@ -180,8 +311,10 @@ def translate(q: str) -> tuple[str, frozenset[int]]:
     cost more than running it. A refused query raises every time (exceptions are not cached)."""
     tree = native_null_order(rownum_to_limit(parse(q)))
     aliases = validate(tree)
+    check_grouping(tree)
+    check_concat(tree, aliases)
     dates = date_outputs(tree)
-    return rewrite(tree, aliases).sql(dialect="sqlite", identify=True), frozenset(dates)
+    return rownum_before_order(rewrite(tree, aliases)).sql(dialect="sqlite", identify=True), frozenset(dates)
 
 
 @lru_cache(maxsize=256)
@@ -212,6 +345,13 @@ def as_text(value) -> str:
     return str(value)
 
 
+def as_number(value):
+    """A numeric value as a JSON number (5.0 → 5); text stays text."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
 def run(store, q: str, params) -> tuple[list[str], list[tuple]]:
     """Translate and run a query; returns column names and rows (dates reformatted)."""
     params = check_params(q, params)
@@ -220,6 +360,9 @@ def run(store, q: str, params) -> tuple[list[str], list[tuple]]:
         columns, rows = store.query(sql, params)
     except sqlite3.Error as err:
         raise search_error(str(err)) from None
+    if columns and columns[-1].startswith(HIDDEN):  # sort keys of a ROWNUM subquery
+        keep = [n for n, name in enumerate(columns) if not name.startswith(HIDDEN)]
+        columns, rows = [columns[n] for n in keep], [tuple(row[n] for n in keep) for row in rows]
     if dates:
         rows = [tuple(ns_datefmt(v) if n in dates else v for n, v in enumerate(row)) for row in rows]
     return columns, rows

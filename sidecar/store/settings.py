@@ -155,6 +155,8 @@ class InventorySchema(Strict):
         if not isinstance(value, list) or not value or not all(
                 isinstance(v, (str, int)) and re.fullmatch(r"\d+", str(v)) for v in value):
             raise ValidationError('must be "all" or a non-empty list of NetSuite location internal ids')
+        if len(value) > 1000:  # the stock reads put them in one SuiteQL IN (…): at most 1000 (spec §8.3)
+            raise ValidationError('at most 1000 locations; choose "all" to use every location')
 
 
 class PricesSchema(Strict):

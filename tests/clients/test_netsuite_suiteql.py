@@ -26,7 +26,8 @@ def make_client() -> NetSuiteClient:
 
 class FakeSuiteQL:
     """Serves ``SELECT id … WHERE id > N ORDER BY id`` over ids 1..size, like NetSuite: limit ≤ 1000, offset a
-    multiple of limit, ``Prefer: transient`` required, at most 100,000 rows per query, string values."""
+    multiple of limit, at most 1000 pages, ``Prefer: transient`` required, at most 100,000 rows per query, string
+    values."""
 
     def __init__(self, size: int):
         self.size = size
@@ -37,7 +38,7 @@ class FakeSuiteQL:
         limit, offset = int(query["limit"][0]), int(query["offset"][0])
         body = json.loads(request.body)
         self.calls.append((body["q"], limit, offset))
-        if request.headers.get("Prefer") != "transient" or limit > 1000 or offset % limit:
+        if request.headers.get("Prefer") != "transient" or limit > 1000 or offset % limit or offset // limit >= 1000:
             return 400, {}, json.dumps({"o:errorDetails": [{"detail": "bad", "o:errorCode": "INVALID_PARAMETER"}]})
         after = int(re.search(r"id > (-?\d+)", body["q"]).group(1)) if "id >" in body["q"] else 0
         first = max(after, 0) + 1
@@ -63,7 +64,7 @@ def test_page_normalises_rows_and_sends_prefer_transient():
 
 def test_page_arguments_are_checked_before_any_call():
     client = make_client()
-    for kwargs in ({"limit": 1001}, {"limit": 0}, {"limit": 10, "offset": 15}):
+    for kwargs in ({"limit": 1001}, {"limit": 0}, {"limit": 10, "offset": 15}, {"limit": 10, "offset": 10_000}):
         with pytest.raises(ValueError):
             client.suiteql_page("SELECT 1", **kwargs)
 
@@ -114,3 +115,30 @@ def test_keyset_needs_a_placeholder_and_an_order():
         next(client.suiteql_keyset("SELECT id FROM item ORDER BY id"))
     with pytest.raises(ValueError):
         next(client.suiteql_keyset("SELECT id FROM item WHERE id > {after}"))
+
+
+@responses.activate
+def test_offset_paging_with_small_pages_stops_at_the_1000th_page():
+    """Spec §0/§4.6/§8.2: at most 1000 pages. With 50-row pages that is 50,000 rows, below the 100,000 ceiling:
+    the walk ends with the same clear error instead of asking NetSuite for page 1001."""
+    fake = FakeSuiteQL(50_001)
+    responses.add_callback(responses.POST, URL, callback=fake)
+    rows = 0
+    with pytest.raises(SuiteQLCeilingReached, match="suiteql_keyset"):
+        for _ in make_client().suiteql("SELECT id FROM item ORDER BY id", limit=50):
+            rows += 1
+    assert rows == 50_000 and max(c[2] for c in fake.calls) == 49_950
+
+
+@responses.activate
+def test_keyset_windows_never_pass_the_1000th_page():
+    """A keyset walk with small pages keeps each window within 1000 pages (spec §0/§4.6)."""
+    fake = FakeSuiteQL(60_000)
+    responses.add_callback(responses.POST, URL, callback=fake)
+    ids = [int(r["id"]) for r in make_client().suiteql_keyset(
+        "SELECT id FROM item WHERE id > {after} ORDER BY id", limit=50)]
+    assert ids == list(range(1, 60_001))
+    assert max(c[2] // c[1] for c in fake.calls) < 1000
+    with pytest.raises(ValueError):
+        next(make_client().suiteql_keyset("SELECT id FROM item WHERE id > {after} ORDER BY id", limit=50,
+                                          window=100_000))

@@ -87,3 +87,16 @@ def test_catalog_report_lists_and_csv(stack):
     assert bad.status_code == 422 and bad.get_json()["error"]["field"] == "format"  # as every query value
     assert stack.api.get("/v1/reports/catalog?rows=%C2%B2").status_code == 422
     assert order["id"]
+
+
+def test_prices_when_suiteql_returns_numbers(stack):
+    """Spec §8.1: values are usually strings, but some numeric columns may come back as JSON numbers
+    (UNCONFIRMED, so the sandbox can answer either way): the prices read must not depend on which."""
+    stack.ns_control("POST", "config", {"suiteql_numbers": True})
+    stack.api.put("/v1/settings", {"prices": {"sale_price_level_id": "2"}})
+    item = plain_items(stack)[0]
+    run = run_flow(stack, "prices")
+    assert run["counts"]["failed"] == 0, run
+    product = woo_product(stack, item["itemId"])
+    assert product["regular_price"] == str(ns_price(item, "1").quantize(Decimal("0.01")))
+    assert product["sale_price"] == str(ns_price(item, "2").quantize(Decimal("0.01")))
