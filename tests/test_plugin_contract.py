@@ -160,6 +160,21 @@ def placed(stack, n: int = 1, *, settle: bool = False) -> list[dict]:
     return orders
 
 
+def test_the_order_box_tells_a_netsuite_close_from_the_sidecars_own_record(stack):
+    """The box reads the cancellation as the sidecar records it (``by``, ``state``, what it found in the store):
+    a sales order closed in NetSuite reads as that, not as a cancellation sent to NetSuite."""
+    (order,) = placed(stack, settle=True)
+    so = stack.sales_order_for(order["id"])
+    stack.ns_control("POST", "close", {"salesOrderId": so["id"]})
+    res = stack.api.post("/v1/sync/cancellations")
+    assert res.status_code in (200, 202), res.get_json()
+    stack.settle()
+    out = php_call(stack.sidecar.url, SHARED_SECRET, "order-box", str(order["id"]))
+    assert out["ok"] is True, out
+    assert out["body"]["state"]["cancellation"]["by"] == "netsuite"
+    assert "Sales order closed in NetSuite; this order was cancelled" in out["body"]["html"]
+
+
 def test_the_order_box_preview_through_the_plugin_writes_nothing(stack):
     from tests.flows.test_preview_e2e import writes
 

@@ -7,9 +7,9 @@ spec §5/§6.1) → remember "closed by woocommerce" → private note.
 
 NetSuite → WooCommerce (the ``cancellations`` run, ``schedules.cancellations``, when
 ``cancellations.from_netsuite``): sales orders closed (H) or cancelled (C) since the cursor (SuiteQL) → ours and
-not closed by us → nothing shipped? then cancel the WooCommerce order with a note; something shipped? report
-it with a private note → remember "closed by netsuite". The run also queues cancelled WooCommerce orders the
-orders poll does not list.
+not closed by us → nothing shipped and the order neither completed nor refunded in WooCommerce? then cancel it
+with a note; else report it with a private note → remember "closed by netsuite". The run also queues cancelled
+WooCommerce orders the orders poll does not list.
 
 Loop guard: the cancellation is remembered on the order's link (``data.cancellation``) and each side re-reads
 the other before writing, so our own close does not come back as a cancel, nor our cancel as a close.
@@ -29,6 +29,9 @@ FLOW = "cancellations"
 CURSOR = "netsuite.salesorders.closed.lastmodifieddate"
 WOO_CURSOR = "woo.orders.cancelled.modified_after"
 CLOSED = {"C": "cancelled", "H": "closed"}
+# WooCommerce orders a NetSuite close never cancels: cancelling a completed order would put its stock back and
+# take it out of the shop's sales; a refunded one has already been paid back. A private note says why.
+SETTLED = {"completed", "refunded"}
 CLAIM = "cancellation"  # binder claim row held while a WooCommerce cancel is applied
 MAX_ERRORS = 20
 QUERY = ("SELECT t.id, t.tranid, t.status, TO_CHAR(t.lastmodifieddate, 'YYYY-MM-DD HH24:MI:SS') AS lastmodified "
@@ -139,6 +142,11 @@ def netsuite_closed(ctx: FlowContext, link, row: dict) -> int:
     if order.get("status") == "cancelled":  # cancelled on both sides already: nothing to write
         _remember(link, "netsuite", state, woo="already cancelled")
         return 0
+    if order.get("status") in SETTLED:  # the shop finished it (or paid it back): cancelling would undo that
+        _remember(link, "netsuite", state, woo=order["status"])
+        ctx.woo.add_order_note(order["id"], f"{number} was {state} in NetSuite; the order is already "
+                                            f"{order['status']} here, so it was left as it is.", customer_note=False)
+        return 1
     sales_order = ctx.netsuite.get("salesOrder", link.ns_id, expand_sub_resources=True)
     shipped = any(money(ln.get("quantityFulfilled")) > 0 for ln in (sales_order.get("item") or {}).get("items") or [])
     _remember(link, "netsuite", state, shipped=shipped)  # first: the cancel's own echo must find it

@@ -243,6 +243,29 @@ def test_netsuite_close_cancels_the_woo_order_without_a_loop(stack):
     assert (state["cancellation"]["by"], state["cancellation"]["state"]) == ("netsuite", "closed")
 
 
+@pytest.mark.parametrize("status", ["completed", "refunded"])
+def test_netsuite_close_leaves_a_completed_or_refunded_woo_order_as_it_is(stack, status):
+    """Nothing shipped in NetSuite, but the shop completed the order (or refunded it in full): cancelling it now
+    would put its stock back and take it out of the shop's sales. It keeps its status and gets a private note."""
+    order = place(stack, [(skus(stack)[0], 2)])
+    stack.woo_client().update_order(order["id"], {"status": status})
+    stack.settle()
+    so = stack.sales_order_for(order["id"])
+    stack.ns_control("POST", "close", {"salesOrderId": so["id"]})
+    run = sync(stack, "cancellations")
+    assert (run["seen"], run["changed"]) == (1, 1)
+    assert stack.woo_client().get_order(order["id"])["status"] == status
+    left = notes(stack, order["id"], "was closed in NetSuite")
+    assert left == [f"{so['tranId']} was closed in NetSuite; the order is already {status} here, so it was left "
+                    "as it is."]
+    state = stack.api.get(f"/v1/orders/{order['id']}").get_json()["cancellation"]
+    assert (state["by"], state["state"], state["woo"]) == ("netsuite", "closed", status)
+
+    replay_everything(stack, order["id"])
+    assert stack.woo_client().get_order(order["id"])["status"] == status
+    assert len(notes(stack, order["id"], "was closed in NetSuite")) == 1
+
+
 def test_a_cancellations_run_does_not_count_its_own_cancel_again_before_its_webhook_arrives(stack):
     """The run cancels the WooCommerce order for NetSuite, then its WooCommerce catch-up sees that order as
     cancelled: with the webhook not delivered yet it queued an event and counted the order twice (a flaky

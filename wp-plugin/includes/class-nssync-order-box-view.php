@@ -117,7 +117,7 @@ class NSSync_Order_Box_View {
 				),
 				'strlen'
 			);
-			$lines[]  = esc_html( implode( ' · ', $parts ) ) . $this->ago( $f, array( 'at', 'shipped_at', 'created_at' ) );
+			$lines[]  = esc_html( implode( ' · ', $parts ) ) . $this->ago( $f, array( 'synced_at', 'at', 'shipped_at', 'created_at' ) );
 		}
 		return $this->block( __( 'Fulfillments', 'netsuite-sync-for-woocommerce' ), $lines );
 	}
@@ -154,21 +154,60 @@ class NSSync_Order_Box_View {
 	}
 
 	/**
-	 * @param array|null $c Cancellation: status, direction (to_netsuite / from_netsuite), at, last_error.
+	 * What the cancellation did, in words, from the sidecar's record of it (`flows/cancellations.py`): `by`
+	 * (woocommerce, netsuite), `state` (closed, cancelled, reported) and what it found on the other side.
+	 *
+	 * @param array|null $c Cancellation: by, state, at; lines, shipped, woo, message.
 	 * @return string
 	 */
 	private function cancellation( $c ) {
 		if ( ! $c ) {
 			return '';
 		}
-		$direction = $this->scalar( $c, array( 'direction', 'source' ) );
-		$text      = in_array( $direction, array( 'from_netsuite', 'netsuite' ), true )
-			? __( 'Cancelled in NetSuite', 'netsuite-sync-for-woocommerce' )
-			: __( 'Cancellation sent to NetSuite', 'netsuite-sync-for-woocommerce' );
-		$status    = $this->scalar( $c, array( 'status' ) );
-		$line      = esc_html( $text . ( '' !== $status ? ' · ' . self::state_label( $status ) : '' ) ) . $this->ago( $c, array( 'at', 'cancelled_at' ) );
-		$err       = $this->scalar( $c, array( 'last_error', 'error' ) );
-		return $this->block( __( 'Cancellation', 'netsuite-sync-for-woocommerce' ), array( $line . ( '' !== $err ? '<br><span class="nssync-error">' . esc_html( $err ) . '</span>' : '' ) ) );
+		$line    = esc_html( self::cancellation_text( $c ) ) . $this->ago( $c, array( 'at' ) );
+		$message = 'reported' === $this->scalar( $c, array( 'state' ) ) ? $this->scalar( $c, array( 'message' ) ) : '';
+		return $this->block( __( 'Cancellation', 'netsuite-sync-for-woocommerce' ), array( $line . ( '' !== $message ? '<br><span class="nssync-error">' . esc_html( $message ) . '</span>' : '' ) ) );
+	}
+
+	/**
+	 * One sentence for a cancellation record (not escaped).
+	 *
+	 * @param array $c Cancellation.
+	 * @return string
+	 */
+	public static function cancellation_text( $c ) {
+		$get     = static function ( $key ) use ( $c ) {
+			return isset( $c[ $key ] ) && is_scalar( $c[ $key ] ) ? (string) $c[ $key ] : '';
+		};
+		$by      = $get( 'by' );
+		$state   = $get( 'state' );
+		$woo     = $get( 'woo' );
+		$shipped = isset( $c['shipped'] ) && true === $c['shipped'];
+		if ( 'woocommerce' === $by ) {
+			return 'reported' === $state
+				? __( 'Cancelled here; the sales order was left as it is in NetSuite', 'netsuite-sync-for-woocommerce' )
+				: __( 'Cancelled here; every open line of the sales order was closed in NetSuite', 'netsuite-sync-for-woocommerce' );
+		}
+		if ( 'netsuite' !== $by ) {
+			return __( 'Cancellation recorded', 'netsuite-sync-for-woocommerce' );
+		}
+		$what = 'cancelled' === $state
+			? __( 'Sales order cancelled in NetSuite', 'netsuite-sync-for-woocommerce' )
+			: __( 'Sales order closed in NetSuite', 'netsuite-sync-for-woocommerce' );
+		if ( $shipped ) {
+			/* translators: %s: "Sales order closed in NetSuite" */
+			return sprintf( __( '%s after part of it shipped; this order was left as it is', 'netsuite-sync-for-woocommerce' ), $what );
+		}
+		$settled = array(
+			'completed' => __( 'completed', 'netsuite-sync-for-woocommerce' ),
+			'refunded'  => __( 'refunded', 'netsuite-sync-for-woocommerce' ),
+		);
+		if ( isset( $settled[ $woo ] ) ) {
+			/* translators: 1: "Sales order closed in NetSuite", 2: the order's status (completed, refunded) */
+			return sprintf( __( '%1$s; this order was already %2$s and was left as it is', 'netsuite-sync-for-woocommerce' ), $what, $settled[ $woo ] );
+		}
+		/* translators: %s: "Sales order closed in NetSuite" */
+		return sprintf( __( '%s; this order was cancelled', 'netsuite-sync-for-woocommerce' ), $what );
 	}
 
 	/**

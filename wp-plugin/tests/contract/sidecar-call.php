@@ -115,12 +115,13 @@ try {
 			$answer             = array( 'filename' => $name, 'csv' => $csv );
 			break;
 		case 'order-box':
-			// The order box's content as the browser receives it (after the `event` step sent order 1043).
+			// The order box's content as the browser receives it (order 1043 after the `event` step, or the given one).
+			$order_id  = isset( $args[0] ) ? (int) $args[0] : 1043;
 			$options   = new NSSync_Options();
 			$forwarder = new NSSync_Forwarder( $options, $client, new NSSync_Payloads() );
 			$answer    = array(
-				'state' => $client->get( '/v1/orders/1043', 10 ),
-				'html'  => ( new NSSync_Order_Screen( $options, $client, $forwarder ) )->state_html( 1043 ),
+				'state' => $client->get( '/v1/orders/' . $order_id, 10 ),
+				'html'  => ( new NSSync_Order_Screen( $options, $client, $forwarder ) )->state_html( $order_id ),
 			);
 			break;
 		case 'credentials-oauth2':

@@ -75,7 +75,7 @@ class OrderScreenTest extends TestCase {
 			'exported_at'  => gmdate( 'Y-m-d\TH:i:s.u+00:00', time() - 120 ),
 			'fulfillments' => array( array( 'ns_number' => 'IF7', 'carrier' => 'UPS', 'tracking' => array( '1Z<9>' ), 'at' => gmdate( 'c', time() - 60 ) ) ),
 			'refunds'      => array( array( 'ns_number' => 'CM2', 'record' => 'creditMemo', 'amount' => '5.00', 'status' => 'failed', 'last_error' => 'refunds.item_id is not set' ) ),
-			'cancellation' => array( 'direction' => 'from_netsuite', 'status' => 'done', 'at' => gmdate( 'c', time() - 30 ) ),
+			'cancellation' => array( 'by' => 'netsuite', 'state' => 'closed', 'shipped' => false, 'at' => gmdate( 'Y-m-d\TH:i:s.u\Z', time() - 30 ) ),
 			'history'      => array( array( 'topic' => 'order.created', 'status' => 'done', 'at' => gmdate( 'c', time() - 130 ) ) ),
 		) );
 		$sent = $this->state( 13 );
@@ -88,7 +88,7 @@ class OrderScreenTest extends TestCase {
 		$this->assertStringContainsString( 'IF7 · UPS · 1Z&lt;9&gt;', $box );
 		$this->assertStringContainsString( 'CM2 · credit memo · 5.00 · Failed', $box );
 		$this->assertStringContainsString( 'refunds.item_id is not set', $box );
-		$this->assertStringContainsString( 'Cancelled in NetSuite · Exported', $box );
+		$this->assertStringContainsString( 'Sales order closed in NetSuite; this order was cancelled · <time', $box );
 		$this->assertSame( '/v1/orders/13', parse_url( $GLOBALS['nssync_shim']['requests'][0]['url'], PHP_URL_PATH ) );
 		$this->assertSame( 0, $order->meta_saves, 'viewing an order writes no order meta' );
 		$this->assertSame( array(), $order->meta );
@@ -111,6 +111,39 @@ class OrderScreenTest extends TestCase {
 		) );
 		$box = $this->state( 14 )->data['html'];
 		$this->assertMatchesRegularExpression( '#Exported as SO48</mark> · <time[^>]*>1 min ago</time>#', $box );
+	}
+
+	/**
+	 * Every cancellation record the sidecar writes (sidecar/flows/cancellations.py, `_remember`), in words.
+	 */
+	public function test_each_cancellation_the_sidecar_records_reads_as_what_happened() {
+		$cases = array(
+			array( array( 'by' => 'woocommerce', 'state' => 'closed', 'lines' => 2 ), 'Cancelled here; every open line of the sales order was closed in NetSuite' ),
+			array( array( 'by' => 'woocommerce', 'state' => 'reported', 'message' => 'x' ), 'Cancelled here; the sales order was left as it is in NetSuite' ),
+			array( array( 'by' => 'netsuite', 'state' => 'closed' ), 'Sales order closed in NetSuite; this order was cancelled' ),
+			array( array( 'by' => 'netsuite', 'state' => 'cancelled', 'woo' => 'already cancelled' ), 'Sales order cancelled in NetSuite; this order was cancelled' ),
+			array( array( 'by' => 'netsuite', 'state' => 'closed', 'shipped' => true ), 'Sales order closed in NetSuite after part of it shipped; this order was left as it is' ),
+			array( array( 'by' => 'netsuite', 'state' => 'closed', 'shipped' => false ), 'Sales order closed in NetSuite; this order was cancelled' ),
+			array( array( 'by' => 'netsuite', 'state' => 'closed', 'woo' => 'completed' ), 'Sales order closed in NetSuite; this order was already completed and was left as it is' ),
+			array( array( 'by' => 'netsuite', 'state' => 'cancelled', 'woo' => 'refunded' ), 'Sales order cancelled in NetSuite; this order was already refunded and was left as it is' ),
+			array( array( 'state' => 'closed' ), 'Cancellation recorded' ),
+		);
+		foreach ( $cases as $case ) {
+			$this->assertSame( $case[1], NSSync_Order_Box_View::cancellation_text( $case[0] ), wp_json_encode( $case[0] ) );
+		}
+
+		nssync_shim_add_order( array( 'id' => 16, 'status' => 'cancelled' ) );
+		$this->answer = array( 200, array(
+			'woo_id'       => 16,
+			'ns_number'    => 'SO16',
+			'status'       => 'exported',
+			'fulfillments' => array( array( 'ns_number' => 'IF9', 'carrier' => 'UPS', 'tracking' => array(), 'synced_at' => gmdate( 'Y-m-d\TH:i:s.u\Z', time() - 180 ) ) ),
+			'cancellation' => array( 'by' => 'woocommerce', 'state' => 'reported', 'message' => 'Cancelled in WooCommerce after NetSuite shipped part of <SO16>', 'at' => gmdate( 'Y-m-d\TH:i:s.u\Z', time() - 60 ) ),
+		) );
+		$box = $this->state( 16 )->data['html'];
+		$this->assertStringContainsString( 'IF9 · UPS · <time', $box, 'a shipment shows when it was told to the store (synced_at)' );
+		$this->assertStringContainsString( 'the sales order was left as it is in NetSuite · <time', $box );
+		$this->assertStringContainsString( 'shipped part of &lt;SO16&gt;', $box, 'the reason, escaped' );
 	}
 
 	public function test_the_box_renders_an_older_answer_without_the_new_parts() {
