@@ -256,8 +256,8 @@ def test_netsuite_close_leaves_a_completed_or_refunded_woo_order_as_it_is(stack,
     assert (run["seen"], run["changed"]) == (1, 1)
     assert stack.woo_client().get_order(order["id"])["status"] == status
     left = notes(stack, order["id"], "was closed in NetSuite")
-    assert left == [f"{so['tranId']} was closed in NetSuite; the order is already {status} here, so it was left "
-                    "as it is."]
+    assert left == [(f"{so['tranId']} was closed in NetSuite; the order is already {status} here, so it was left "
+                     "as it is.")]
     state = stack.api.get(f"/v1/orders/{order['id']}").get_json()["cancellation"]
     assert (state["by"], state["state"], state["woo"]) == ("netsuite", "closed", status)
 
