@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from sidecar.clients.woocommerce_errors import readable
+
 BATCH_LIMIT = 100
 OPERATIONS = ("create", "update", "delete")
 
@@ -39,12 +41,20 @@ def plan_batches(create: Sequence = (), update: Sequence = (), delete: Sequence 
 
 
 def merge_results(requested: dict[str, Sequence], answers: Iterable[dict]) -> dict[str, list]:
-    """One answer shaped like a single batch response, with a key for each operation that was requested."""
+    """One answer shaped like a single batch response, with a key for each operation that was requested; each
+    item's error message as text (``woocommerce_errors.readable``)."""
     merged: dict[str, list] = {op: [] for op in OPERATIONS if requested.get(op)}
     for answer in answers:
         for op, items in merged.items():
-            items.extend((answer or {}).get(op) or [])
+            items.extend(_readable_error(item) for item in (answer or {}).get(op) or [])
     return merged
+
+
+def _readable_error(item: Any) -> Any:
+    error = item.get("error") if isinstance(item, dict) else None
+    if isinstance(error, dict) and isinstance(error.get("message"), str):
+        item = {**item, "error": {**error, "message": readable(error["message"])}}
+    return item
 
 
 def failed_items(result: dict[str, list]) -> list[dict[str, Any]]:

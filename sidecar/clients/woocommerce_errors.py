@@ -8,6 +8,7 @@ message: messages vary with the WordPress version.
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 from sidecar.clients.errors import AuthError, NotFoundError, RemoteError, TransientError, ValidationFailed
@@ -92,11 +93,18 @@ def error_class(http_status: int, code: str | None, data: Any) -> type[WooError]
     return WooValidationError
 
 
+def readable(message: object) -> str:
+    """A WooCommerce error message as text. Many are translated strings written with HTML entities
+    (``/products/&lt;product_id&gt;/…``, ``&#8217;``) because WordPress prints them in HTML; our messages end in
+    JSON, logs and wp-admin notices that escape them again, where ``&lt;`` would show as is."""
+    return html.unescape(str(message or ""))
+
+
 def error_from_body(http_status: int, body: Any, *, retry_after: float | None = None,
                     text: str = "") -> WooError:
     """Build the typed error for a non-2xx answer; ``body`` is the decoded JSON (or None), ``text`` the raw body."""
     if isinstance(body, dict) and isinstance(body.get("code"), str):
-        code, message, data = body["code"], str(body.get("message") or ""), body.get("data")
+        code, message, data = body["code"], readable(body.get("message")), body.get("data")
     else:
         code, message, data = None, (text or "").strip()[:300] or f"HTTP {http_status}", None
     cls = error_class(http_status, code, data)

@@ -121,3 +121,15 @@ def test_batch_update_routes_products_and_variations():
 def test_merge_keeps_only_requested_operations():
     merged = merge_results({"update": [1], "create": []}, [{"update": [{"id": 1}]}, {"update": [{"id": 2}]}])
     assert merged == {"update": [{"id": 1}, {"id": 2}]}
+
+
+@responses.activate
+def test_a_per_item_error_message_with_html_entities_reads_as_text():
+    """The products batch refuses a variation per item with the store's HTML-escaped message (a 200 answer)."""
+    responses.add(responses.POST, BASE + "products/batch", status=200, json={"update": [
+        {"id": 0, "error": {"code": "woocommerce_rest_invalid_product_id", "data": {"status": 404},
+                            "message": "use the /products/&lt;product_id&gt;/variations/&lt;id&gt; endpoint."}},
+        {"id": 11, "name": "Tom &amp; Jerry"}]})
+    result = woo().batch_products(update=[{"id": 12, "regular_price": "1"}, {"id": 11, "regular_price": "2"}])
+    assert failed_items(result)[0]["message"] == "use the /products/<product_id>/variations/<id> endpoint."
+    assert result["update"][1] == {"id": 11, "name": "Tom &amp; Jerry"}  # only error messages are decoded

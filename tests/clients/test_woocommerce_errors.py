@@ -153,3 +153,17 @@ def test_a_non_json_200_is_a_configuration_error():
     with pytest.raises(Exception) as err:
         client().get("products")
     assert getattr(err.value, "code", None) == "not_json" and not err.value.retryable
+
+
+@responses.activate
+def test_a_message_written_with_html_entities_reads_as_text():
+    """WordPress's translated strings carry entities (they are printed in HTML); ours end in JSON and wp-admin
+    notices that escape them again, where "&lt;id&gt;" would show as is."""
+    responses.add(responses.POST, BASE + "products/5", status=400, json={
+        "code": "woocommerce_rest_invalid_product_id",
+        "message": "To manipulate product variations you should use the /products/&lt;product_id&gt;/variations/"
+                   "&lt;id&gt; endpoint. It&#8217;s &amp; that.", "data": {"status": 400}})
+    with pytest.raises(WooValidationError) as err:
+        client().post("products/5", {"regular_price": "1"})
+    assert str(err.value).endswith("To manipulate product variations you should use the /products/<product_id>/"
+                                   "variations/<id> endpoint. It\u2019s & that.")
