@@ -143,20 +143,30 @@ def netsuite_closed(ctx: FlowContext, link, row: dict) -> int:
         _remember(link, "netsuite", state, woo="already cancelled")
         return 0
     if order.get("status") in SETTLED:  # the shop finished it (or paid it back): cancelling would undo that
-        _remember(link, "netsuite", state, woo=order["status"])
-        ctx.woo.add_order_note(order["id"], f"{number} was {state} in NetSuite; the order is already "
-                                            f"{order['status']} here, so it was left as it is.", customer_note=False)
-        return 1
+        return _tell_store(ctx, link, order, state, f"{number} was {state} in NetSuite; the order is already "
+                                                    f"{order['status']} here, so it was left as it is.",
+                           woo=order["status"])
     sales_order = ctx.netsuite.get("salesOrder", link.ns_id, expand_sub_resources=True)
-    shipped = any(money(ln.get("quantityFulfilled")) > 0 for ln in (sales_order.get("item") or {}).get("items") or [])
-    _remember(link, "netsuite", state, shipped=shipped)  # first: the cancel's own echo must find it
-    if shipped:
-        ctx.woo.add_order_note(order["id"], f"{number} was {state} in NetSuite after part of it shipped; the "
-                                            "order was left as it is.", customer_note=False)
-        return 1
-    ctx.woo.update_order(order["id"], {"status": "cancelled"})
-    ctx.woo.add_order_note(order["id"], f"Cancelled because sales order {number} was {state} in NetSuite.",
-                           customer_note=False)
+    if any(money(ln.get("quantityFulfilled")) > 0 for ln in (sales_order.get("item") or {}).get("items") or []):
+        return _tell_store(ctx, link, order, state, f"{number} was {state} in NetSuite after part of it shipped; "
+                                                    "the order was left as it is.", shipped=True)
+    return _tell_store(ctx, link, order, state, f"Cancelled because sales order {number} was {state} in NetSuite.",
+                       cancel=True, shipped=False)
+
+
+def _tell_store(ctx: FlowContext, link, order: dict, state: str, note: str, *, cancel: bool = False,
+                **record) -> int:
+    """Record the close on the link first — the echo of our own cancel (``order.cancelled``) must find it and not
+    close the sales order back — then write the store. A write that fails takes the record back: the poll would
+    skip an order whose cancellation is recorded, and this sales order stays in its window for the next run."""
+    _remember(link, "netsuite", state, **record)
+    try:
+        if cancel:
+            ctx.woo.update_order(order["id"], {"status": "cancelled"})
+        ctx.woo.add_order_note(order["id"], note, customer_note=False)
+    except Exception:
+        binder.remember(link, cancellation=None)
+        raise
     return 1
 
 

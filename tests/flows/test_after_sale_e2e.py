@@ -266,6 +266,34 @@ def test_netsuite_close_leaves_a_completed_or_refunded_woo_order_as_it_is(stack,
     assert len(notes(stack, order["id"], "was closed in NetSuite")) == 1
 
 
+def test_a_cancel_the_store_refused_is_tried_again_by_the_next_run(stack, monkeypatch):
+    """The close is recorded before the store is written (our own cancel's echo must find it); when the write
+    fails, the record is taken back — else the next run would skip the order as handled and it would stay open."""
+    from sidecar.clients.woocommerce import WooClient, WooTransientError
+
+    order = place(stack, [(skus(stack)[0], 1)])
+    so = stack.sales_order_for(order["id"])
+    stack.ns_control("POST", "close", {"salesOrderId": so["id"]})
+    real = WooClient.update_order
+
+    def refused(self, order_id, data):
+        raise WooTransientError("woocommerce 503: the store is down for maintenance", status=503)
+
+    monkeypatch.setattr(WooClient, "update_order", refused)
+    res = stack.api.post("/v1/sync/cancellations")
+    stack.settle()
+    run = stack.api.get(f"/v1/runs/{res.get_json()['run_id']}").get_json()
+    assert run["failed"] == 1 and "down for maintenance" in run["errors"][0], run
+    assert stack.woo_client().get_order(order["id"])["status"] != "cancelled"
+    assert stack.api.get(f"/v1/orders/{order['id']}").get_json()["cancellation"] is None
+
+    monkeypatch.setattr(WooClient, "update_order", real)
+    run = sync(stack, "cancellations")
+    assert (run["seen"], run["changed"], run["failed"]) == (1, 1, 0)
+    assert stack.woo_client().get_order(order["id"])["status"] == "cancelled"
+    assert len(notes(stack, order["id"], "was closed in NetSuite")) == 1
+
+
 def test_a_cancellations_run_does_not_count_its_own_cancel_again_before_its_webhook_arrives(stack):
     """The run cancels the WooCommerce order for NetSuite, then its WooCommerce catch-up sees that order as
     cancelled: with the webhook not delivered yet it queued an event and counted the order twice (a flaky
