@@ -3,9 +3,10 @@
 Steps, top to bottom: list the item fulfilments modified since the cursor (SuiteQL, spec §8.4) → keep those
 created from sales orders we exported → for each one not yet bound: read it and its sales order → write the
 tracking meta (``fulfillments.tracking_meta``) → add the customer-visible note, unless WooCommerce already shows
-it → bind it by its NetSuite id → once every line of the order is fulfilled, mark the order ``completed``
-(``fulfillments.complete_order``). Only shipped fulfilments (status C) are told; a picked or packed one comes
-back when it ships (its ``lastmodifieddate`` moves).
+it → once every line of the order is fulfilled, mark the order ``completed`` (``fulfillments.complete_order``) →
+bind it by its NetSuite id (last, so that a write that fails is tried again by the next poll). Only shipped
+fulfilments (status C) are told; a picked or packed one comes back when it ships (its ``lastmodifieddate``
+moves).
 
 Our own writes come back as ``order.updated``: the orders flow finds nothing changed ("Already up to date."),
 and nothing here runs on events, so there is no second note and no loop.
@@ -82,9 +83,11 @@ def ship_order(ctx: FlowContext, link, rows: list[dict]) -> int:
         return 0
     for n, row in enumerate(new, start=1):
         fulfillment = ctx.netsuite.get("itemFulfillment", row["fulfillment_id"], expand_sub_resources=True)
-        order = tell_shipment(ctx, order, link, fulfillment, sales_order, last=done and n == len(new))
-    if done:
-        complete(ctx, order, link)
+        last = done and n == len(new)
+        order, told = tell_shipment(ctx, order, fulfillment, sales_order, last=last)
+        if last:  # before the last binding: a completion that fails leaves that shipment to be told again
+            complete(ctx, order, link)
+        bind_shipment(link, fulfillment, told)
     return len(new)
 
 
@@ -92,8 +95,10 @@ def child_key(woo_order_id, fulfillment_id) -> str:
     return f"{woo_order_id}-{fulfillment_id}"
 
 
-def tell_shipment(ctx: FlowContext, order: dict, link, fulfillment: dict, sales_order: dict, *, last: bool) -> dict:
-    """Tracking meta, then the note (not again if WooCommerce shows it already), then the binding."""
+def tell_shipment(ctx: FlowContext, order: dict, fulfillment: dict, sales_order: dict, *, last: bool,
+                  ) -> tuple[dict, dict]:
+    """Tracking meta, then the note (not again if WooCommerce shows it already); returns the order as it is now
+    and what the binding keeps of the shipment."""
     opts = ctx.settings["fulfillments"]
     carrier = ship_map.carrier_name(fulfillment, opts["carriers"])
     tracking = ship_map.tracking_items(fulfillment, carrier)
@@ -104,13 +109,14 @@ def tell_shipment(ctx: FlowContext, order: dict, link, fulfillment: dict, sales_
     note = ship_map.shipment_note(fulfillment, sales_order, carrier, last)
     if not _note_exists(ctx, order["id"], ship_map.marker(fulfillment)):
         ctx.woo.add_order_note(order["id"], note, customer_note=opts["notify_customer"])
+    return order, {"carrier": carrier, "note": note, "tracking": ship_map.tracking_numbers(fulfillment),
+                   "shipped": float(ship_map.shipped_quantity(fulfillment)), "at": fulfillment.get("tranDate")}
+
+
+def bind_shipment(link, fulfillment: dict, told: dict) -> None:
+    """The shipment is told: bound by its NetSuite id, so no later poll tells it again."""
     binder.bind(ENTITY, child_key(link.woo_id, fulfillment["id"]), fulfillment["id"],
-                ns_number=fulfillment.get("tranId"),
-                data={"order": int(link.woo_id), "carrier": carrier, "note": note,
-                      "tracking": ship_map.tracking_numbers(fulfillment),
-                      "shipped": float(ship_map.shipped_quantity(fulfillment)),
-                      "at": fulfillment.get("tranDate")})
-    return order
+                ns_number=fulfillment.get("tranId"), data={"order": int(link.woo_id), **told})
 
 
 def _note_exists(ctx: FlowContext, order_id: int, marker: str) -> bool:

@@ -128,6 +128,37 @@ def test_two_shipments_three_tracking_numbers_two_notes_completed_after_the_seco
     assert state["fulfillments"][0]["carrier"] == "UPS"
 
 
+def test_a_completion_the_store_refused_is_tried_again_by_the_next_poll(stack, monkeypatch):
+    """Everything shipped but the store refused ``completed``: the last shipment is bound only after the
+    completion, so the next poll tells it again — without a second note — and completes the order."""
+    from sidecar.clients.woocommerce import WooClient, WooTransientError
+
+    order = place(stack, [(skus(stack)[0], 1)])
+    so = stack.sales_order_for(order["id"])
+    stack.ns_control("POST", "fulfill", {"salesOrderId": so["id"], "trackingNumbers": ["1Z999AA10000000009"],
+                                         "shipMethod": stack.seed["ship_flat"]})
+    real = WooClient.update_order
+
+    def refuse_completion(self, order_id, data):
+        if data.get("status") == "completed":
+            raise WooTransientError("woocommerce 503: the store is down for maintenance", status=503)
+        return real(self, order_id, data)
+
+    monkeypatch.setattr(WooClient, "update_order", refuse_completion)
+    res = stack.api.post("/v1/sync/fulfillments")
+    stack.settle()
+    run = stack.api.get(f"/v1/runs/{res.get_json()['run_id']}").get_json()
+    assert run["failed"] == 1 and "down for maintenance" in run["errors"][0], run
+    assert stack.woo_client().get_order(order["id"])["status"] == "processing"
+    assert stack.api.get(f"/v1/orders/{order['id']}").get_json()["fulfillments"] == []
+
+    monkeypatch.setattr(WooClient, "update_order", real)
+    assert sync(stack, "fulfillments")["changed"] == 1
+    assert stack.woo_client().get_order(order["id"])["status"] == "completed"
+    assert len(notes(stack, order["id"], "Shipped")) == 1
+    assert len(stack.api.get(f"/v1/orders/{order['id']}").get_json()["fulfillments"]) == 1
+
+
 def test_a_line_refund_and_an_amount_only_refund_make_two_credit_memos_with_woocommerce_amounts(stack):
     a, b = skus(stack)[:2]
     order = place(stack, [(a, 2), (b, 1)])
