@@ -4,8 +4,10 @@ test shim from wp-plugin/tests/) against the real sidecar app served on a 127.0.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
+from html import unescape
 from pathlib import Path
 
 import pytest
@@ -173,6 +175,27 @@ def test_the_order_box_tells_a_netsuite_close_from_the_sidecars_own_record(stack
     assert out["ok"] is True, out
     assert out["body"]["state"]["cancellation"]["by"] == "netsuite"
     assert "Sales order closed in NetSuite; this order was cancelled" in out["body"]["html"]
+
+
+def test_the_order_box_shows_a_refund_and_the_newest_history_as_the_sidecar_records_them(stack):
+    """A refund row carries no status (a failed refund is a failed job): the box names the record, the amount, the
+    WooCommerce refund and when — not "Unknown"; the history is newest first, with what the sidecar did."""
+    stack.api.put("/v1/settings", {"refunds": {"item_id": stack.seed["fee"]}})
+    (order,) = placed(stack, settle=True)
+    refund = stack.woo_client().create_refund(order["id"], amount="4.99", reason="late delivery")
+    stack.settle()
+    out = php_call(stack.sidecar.url, SHARED_SECRET, "order-box", str(order["id"]))
+    assert out["ok"] is True, out
+    state, html = out["body"]["state"], out["body"]["html"]
+    (row,) = state["refunds"]
+    assert row["refund_id"] == refund["id"] and row["synced_at"]
+    assert f"{row['ns_number']} · credit memo · 4.99 · refund #{refund['id']} · <time" in html
+    assert "Unknown" not in html
+    topics = [h["topic"] for h in state["history"]]
+    assert len(topics) >= 2 and topics[-1] == "order.created", topics  # newest first
+    items = html.split('<ul class="nssync-history">', 1)[1].split("</ul>", 1)[0].split("<li>")[1:]
+    shown = [unescape(re.sub(r" · <time.*", "", li)) for li in items]
+    assert shown == [f"{h['topic']} · Done · {h['outcome']}" for h in state["history"]][:8]
 
 
 def test_the_order_box_preview_through_the_plugin_writes_nothing(stack):

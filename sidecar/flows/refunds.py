@@ -124,11 +124,13 @@ def find_source(ctx: FlowContext, record_type: str, link) -> tuple[str, str | No
 
 
 def refunds_of(order_id) -> list[dict]:
-    """The refunds recorded for an order, for ``GET /v1/orders/<id>``."""
+    """The refunds recorded for an order, for ``GET /v1/orders/<id>``; ``synced_at`` (when the NetSuite record
+    was made, as for shipments) lets the order box say when."""
     return [{"refund_id": (ln.data or {}).get("refund"), "ns_id": ln.ns_id, "ns_number": ln.ns_number,
              "record": (ln.data or {}).get("record"), "source": (ln.data or {}).get("source"),
              "amount": (ln.data or {}).get("amount"), "ns_total": (ln.data or {}).get("total"),
-             "external_id": ln.external_id} for ln in binder.children(ENTITY, order_id)]
+             "external_id": ln.external_id, "synced_at": ln.created_at.isoformat() + "Z"}
+            for ln in binder.children(ENTITY, order_id)]
 
 
 def run(ctx: FlowContext, run) -> None:

@@ -66,8 +66,8 @@ class NSSync_Order_Box_View {
 		$number = isset( $state['ns_number'] ) && is_scalar( $state['ns_number'] ) ? (string) $state['ns_number'] : '';
 		$when   = $this->first_time( $state, array( 'synced_at', 'exported_at', 'updated_at' ) ); // synced_at: GET /v1/orders/<id>.
 		if ( '' === $when && ! empty( $state['history'] ) && is_array( $state['history'] ) ) {
-			$last = end( $state['history'] );
-			$when = is_array( $last ) ? $this->first_time( $last, array( 'at', 'created_at' ) ) : '';
+			$latest = reset( $state['history'] ); // The sidecar lists the history newest first.
+			$when   = is_array( $latest ) ? $this->first_time( $latest, array( 'at', 'created_at' ) ) : '';
 		}
 		$ok   = '' !== $number && ! in_array( $status, array( 'failed', 'pending', 'running' ), true );
 		$html = '<p class="nssync-export">';
@@ -123,7 +123,11 @@ class NSSync_Order_Box_View {
 	}
 
 	/**
-	 * @param array[] $items Refunds: ns_number, record, amount, status, at, last_error.
+	 * The refunds the sidecar recorded in NetSuite (`flows/refunds.py` `refunds_of`: refund_id, ns_number, record,
+	 * amount, synced_at). A refund that failed is a failed job, not a row here; a `status` or `last_error` is
+	 * shown only when an answer carries one.
+	 *
+	 * @param array[] $items Refunds.
 	 * @return string
 	 */
 	private function refunds( $items ) {
@@ -137,16 +141,20 @@ class NSSync_Order_Box_View {
 				continue;
 			}
 			$record  = $this->scalar( $r, array( 'record' ) );
+			$refund  = $this->scalar( $r, array( 'refund_id' ) );
+			$status  = $this->scalar( $r, array( 'status' ) );
 			$parts   = array_filter(
 				array(
 					$this->scalar( $r, array( 'ns_number', 'number' ) ),
 					isset( $records[ $record ] ) ? $records[ $record ] : $record,
 					$this->scalar( $r, array( 'amount' ) ),
-					self::state_label( $this->scalar( $r, array( 'status' ) ) ),
+					/* translators: %s: WooCommerce refund id */
+					'' !== $refund ? sprintf( __( 'refund #%s', 'netsuite-sync-for-woocommerce' ), $refund ) : '',
+					'' !== $status ? self::state_label( $status ) : '',
 				),
 				'strlen'
 			);
-			$line    = esc_html( implode( ' · ', $parts ) ) . $this->ago( $r, array( 'at', 'created_at' ) );
+			$line    = esc_html( implode( ' · ', $parts ) ) . $this->ago( $r, array( 'synced_at', 'at', 'created_at' ) );
 			$err     = $this->scalar( $r, array( 'last_error', 'error' ) );
 			$lines[] = $line . ( '' !== $err ? '<br><span class="nssync-error">' . esc_html( $err ) . '</span>' : '' );
 		}
@@ -211,7 +219,10 @@ class NSSync_Order_Box_View {
 	}
 
 	/**
-	 * @param array $items History.
+	 * The latest events about the order, newest first as the sidecar lists them (`GET /v1/orders/<id>` →
+	 * `history`: topic, source, status, attempts, outcome, error, at).
+	 *
+	 * @param array $items History, newest first.
 	 * @return string
 	 */
 	private function history( $items ) {
@@ -219,12 +230,12 @@ class NSSync_Order_Box_View {
 			return '';
 		}
 		$html = '<details><summary>' . esc_html__( 'History', 'netsuite-sync-for-woocommerce' ) . '</summary><ul class="nssync-history">';
-		foreach ( array_slice( array_reverse( $items ), 0, 8 ) as $item ) {
+		foreach ( array_slice( array_values( $items ), 0, 8 ) as $item ) {
 			if ( ! is_array( $item ) ) {
 				$html .= '<li>' . esc_html( is_scalar( $item ) ? (string) $item : '' ) . '</li>';
 				continue;
 			}
-			$parts = array_filter( array( $this->scalar( $item, array( 'topic', 'source' ) ), $this->scalar( $item, array( 'status', 'outcome' ) ), $this->scalar( $item, array( 'message', 'error' ) ) ), 'strlen' );
+			$parts = array_filter( array( $this->scalar( $item, array( 'topic', 'source' ) ), self::event_label( $this->scalar( $item, array( 'status' ) ) ), $this->scalar( $item, array( 'error', 'outcome', 'message' ) ) ), 'strlen' );
 			$html .= '<li>' . esc_html( implode( ' · ', $parts ) ) . $this->ago( $item, array( 'at', 'created_at' ) ) . '</li>';
 		}
 		return $html . '</ul></details>';
@@ -278,6 +289,23 @@ class NSSync_Order_Box_View {
 			}
 		}
 		return '';
+	}
+
+	/**
+	 * A job's status in the history (`pending`, `running`, `done`, `failed`, `skipped`), in words; '' for none.
+	 *
+	 * @param string $status Job status.
+	 * @return string
+	 */
+	public static function event_label( $status ) {
+		$labels = array(
+			'pending' => __( 'Queued', 'netsuite-sync-for-woocommerce' ),
+			'running' => __( 'Running', 'netsuite-sync-for-woocommerce' ),
+			'done'    => __( 'Done', 'netsuite-sync-for-woocommerce' ),
+			'failed'  => __( 'Failed', 'netsuite-sync-for-woocommerce' ),
+			'skipped' => __( 'Skipped', 'netsuite-sync-for-woocommerce' ),
+		);
+		return isset( $labels[ $status ] ) ? $labels[ $status ] : $status;
 	}
 
 	/**

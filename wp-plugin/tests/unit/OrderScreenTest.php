@@ -73,8 +73,9 @@ class OrderScreenTest extends TestCase {
 			'ns_number'    => 'SO1',
 			'status'       => 'exported',
 			'exported_at'  => gmdate( 'Y-m-d\TH:i:s.u+00:00', time() - 120 ),
-			'fulfillments' => array( array( 'ns_number' => 'IF7', 'carrier' => 'UPS', 'tracking' => array( '1Z<9>' ), 'at' => gmdate( 'c', time() - 60 ) ) ),
-			'refunds'      => array( array( 'ns_number' => 'CM2', 'record' => 'creditMemo', 'amount' => '5.00', 'status' => 'failed', 'last_error' => 'refunds.item_id is not set' ) ),
+			'fulfillments' => array( array( 'ns_id' => '70', 'ns_number' => 'IF7', 'carrier' => 'UPS', 'tracking' => array( '1Z<9>' ), 'shipped' => array(), 'note' => null, 'synced_at' => gmdate( 'Y-m-d\TH:i:s.u\Z', time() - 60 ) ) ),
+			// As flows/refunds.py refunds_of() records it: no status (a failed refund is a failed job, not a row here).
+			'refunds'      => array( array( 'refund_id' => 45, 'ns_id' => '9', 'ns_number' => 'CM2', 'record' => 'creditMemo', 'source' => 'from invoice 7', 'amount' => '5.00', 'ns_total' => 5.0, 'external_id' => 'woo-refund-45', 'synced_at' => gmdate( 'Y-m-d\TH:i:s.u\Z', time() - 90 ) ) ),
 			'cancellation' => array( 'by' => 'netsuite', 'state' => 'closed', 'shipped' => false, 'at' => gmdate( 'Y-m-d\TH:i:s.u\Z', time() - 30 ) ),
 			'history'      => array( array( 'topic' => 'order.created', 'status' => 'done', 'at' => gmdate( 'c', time() - 130 ) ) ),
 		) );
@@ -86,8 +87,8 @@ class OrderScreenTest extends TestCase {
 		$this->assertStringNotContainsString( '.000000', strip_tags( $box ) );
 		$this->assertStringContainsString( '(internal id 1)', $box );
 		$this->assertStringContainsString( 'IF7 · UPS · 1Z&lt;9&gt;', $box );
-		$this->assertStringContainsString( 'CM2 · credit memo · 5.00 · Failed', $box );
-		$this->assertStringContainsString( 'refunds.item_id is not set', $box );
+		$this->assertStringContainsString( 'CM2 · credit memo · 5.00 · refund #45 · <time', $box, 'a refund says which one and when, not "Unknown"' );
+		$this->assertStringNotContainsString( 'Unknown', $box );
 		$this->assertStringContainsString( 'Sales order closed in NetSuite; this order was cancelled · <time', $box );
 		$this->assertSame( '/v1/orders/13', parse_url( $GLOBALS['nssync_shim']['requests'][0]['url'], PHP_URL_PATH ) );
 		$this->assertSame( 0, $order->meta_saves, 'viewing an order writes no order meta' );
@@ -111,6 +112,32 @@ class OrderScreenTest extends TestCase {
 		) );
 		$box = $this->state( 14 )->data['html'];
 		$this->assertMatchesRegularExpression( '#Exported as SO48</mark> · <time[^>]*>1 min ago</time>#', $box );
+	}
+
+	public function test_the_history_shows_the_newest_events_as_the_sidecar_lists_them() {
+		// GET /v1/orders/<id> lists up to 50 events newest first (sidecar/api/orders.py); the box shows the 8 newest.
+		nssync_shim_add_order( array( 'id' => 17, 'status' => 'processing' ) );
+		$history = array();
+		for ( $i = 12; $i >= 1; $i-- ) {
+			$history[] = array(
+				'event_id' => $i,
+				'topic'    => 'order.updated',
+				'source'   => 'plugin',
+				'status'   => 'done',
+				'attempts' => 1,
+				'outcome'  => 'Event ' . $i . ' handled.',
+				'error'    => null,
+				'at'       => gmdate( 'Y-m-d\TH:i:s.u\Z', time() - 60 * ( 13 - $i ) ),
+			);
+		}
+		$history[0]['outcome'] = 'Not exported yet: status on-hold is not one of orders.export_statuses';
+		$this->answer = array( 200, array( 'woo_id' => 17, 'ns_id' => null, 'ns_number' => null, 'status' => 'not_exported', 'last_error' => null, 'synced_at' => null, 'history' => $history, 'record' => null, 'fulfillments' => array(), 'refunds' => array(), 'cancellation' => null ) );
+		$box = $this->state( 17 )->data['html'];
+		$this->assertStringContainsString( 'order.updated · Done · Not exported yet: status on-hold', $box, 'the newest event, with what the sidecar did' );
+		$this->assertStringContainsString( 'Event 5 handled.', $box );
+		$this->assertStringNotContainsString( 'Event 4 handled.', $box, 'only the 8 newest' );
+		$this->assertLessThan( strpos( $box, 'Event 5 handled.' ), strpos( $box, 'Not exported yet' ), 'newest first' );
+		$this->assertMatchesRegularExpression( '#Not exported yet</mark> · <time[^>]*>1 min ago</time>#', $box, 'the time of the latest event' );
 	}
 
 	/**
