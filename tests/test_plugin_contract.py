@@ -100,6 +100,26 @@ def test_status_and_runs_as_the_status_section_reads_them(sidecar):
     assert runs["ok"] is True and runs["body"]["runs"] == []
 
 
+def test_the_status_section_shows_the_sidecars_judgement_of_each_connection(sidecar):
+    """A store URL that redirects (http → https, a moved site) answers 301: the sidecar says the connection is
+    broken and why; the Status section says so too (it showed "Connected"). A lookup's 404 stays "Connected"."""
+    from sidecar.store.models import ApiCall
+
+    ApiCall.create(system="netsuite", method="GET", path="/services/rest/record/v1/customer/eid:x", status=404,
+                   ms=5, error="RCRD_DSNT_EXIST")
+    ApiCall.create(system="woocommerce", method="GET", path="/wp-json/wc/v3/orders/7", status=301, ms=3)
+    out = php_call(sidecar.url, SHARED_SECRET, "status-view")
+    assert out["ok"] is True, out
+    conns = out["body"]["status"]["connections"]
+    assert (conns["netsuite"]["state"], conns["woocommerce"]["state"]) == ("ok", "error")
+    html = out["body"]["html"]
+    rows = dict(re.findall(r"<tr><th>(NetSuite|WooCommerce)</th><td>(.*?)</td></tr>", html))
+    assert "Connected" in rows["NetSuite"]
+    assert "Last call failed" in rows["WooCommerce"] and "Connected" not in rows["WooCommerce"]
+    assert unescape(conns["woocommerce"]["problem"]) in unescape(rows["WooCommerce"])
+    assert "<th>Queue</th><td>0 jobs (0 waiting, 0 running)</td>" in html  # in words, not "depth: 0, pending: 0…"
+
+
 def test_the_error_queue_with_every_filter_and_bulk_retry(sidecar):
     from sidecar.pipeline.intake import NewEvent, accept
     from sidecar.store.models import Event

@@ -52,6 +52,9 @@ class NSSync_CLI {
 		foreach ( array( 'netsuite' => 'NetSuite', 'woocommerce' => 'WooCommerce' ) as $key => $label ) {
 			$c     = isset( $conns[ $key ] ) && is_array( $conns[ $key ] ) ? $conns[ $key ] : array();
 			$state = isset( $c['state'] ) ? (string) $c['state'] : ( isset( $c['configured'] ) && $c['configured'] ? 'configured' : 'unknown' );
+			if ( ! empty( $c['problem'] ) && is_scalar( $c['problem'] ) ) {
+				$state .= ' (' . $c['problem'] . ')'; // The sidecar's reason: a redirect, refused credentials, no answer.
+			}
 			WP_CLI::log( sprintf( '%-12s %s', $label . ':', $state ) );
 		}
 		if ( isset( $status['queue'] ) ) {

@@ -77,7 +77,7 @@ class NSSync_Status_View {
 		}
 		$queue = $this->first( $status, array( 'queue', 'queue_depth' ) );
 		if ( null !== $queue ) {
-			echo '<tr><th>' . esc_html__( 'Queue', 'netsuite-sync-for-woocommerce' ) . '</th><td>' . esc_html( $this->flat( $queue ) ) . '</td></tr>';
+			echo '<tr><th>' . esc_html__( 'Queue', 'netsuite-sync-for-woocommerce' ) . '</th><td>' . esc_html( self::queue_text( $queue ) ) . '</td></tr>';
 		}
 		$failed = $this->first( $status, array( 'failed_jobs', 'failed' ) );
 		if ( null !== $failed ) {
@@ -88,6 +88,28 @@ class NSSync_Status_View {
 			echo '<tr><th>' . esc_html__( 'Waiting for NetSuite', 'netsuite-sync-for-woocommerce' ) . '</th><td><mark class="nssync-state nssync-state-pending">' . esc_html( $outage ) . '</mark></td></tr>';
 		}
 		echo '</tbody></table>';
+	}
+
+	/**
+	 * The queue in words: `GET /v1/status` → `queue` is `{depth, pending, running}` (sidecar/api/status.py).
+	 *
+	 * @param mixed $queue Queue: that object, or a number from an older sidecar.
+	 * @return string Plain text.
+	 */
+	public static function queue_text( $queue ) {
+		if ( ! is_array( $queue ) ) {
+			return is_scalar( $queue ) ? (string) $queue : '';
+		}
+		$pending = isset( $queue['pending'] ) ? (int) $queue['pending'] : 0;
+		$running = isset( $queue['running'] ) ? (int) $queue['running'] : 0;
+		$depth   = isset( $queue['depth'] ) ? (int) $queue['depth'] : $pending + $running;
+		return sprintf(
+			/* translators: 1: jobs in the queue, 2: of them waiting their turn, 3: of them running now */
+			_n( '%1$d job (%2$d waiting, %3$d running)', '%1$d jobs (%2$d waiting, %3$d running)', $depth, 'netsuite-sync-for-woocommerce' ),
+			$depth,
+			$pending,
+			$running
+		);
 	}
 
 	/**
@@ -110,6 +132,11 @@ class NSSync_Status_View {
 	}
 
 	/**
+	 * The sidecar judges each connection (`GET /v1/status` → `connections.<system>`: configured, state
+	 * ok|error|unknown, problem, last_call {status, at, error}; sidecar/api/status.py `connection_problem`) and
+	 * says why in `problem` — a redirect, refused credentials, no answer. That judgement is shown as it is; only
+	 * an older answer without `problem` is judged here from the last call.
+	 *
 	 * @param mixed $c Connection state: bool, or array with ok/configured/error/state.
 	 * @return string HTML (escaped here).
 	 */
@@ -129,7 +156,9 @@ class NSSync_Status_View {
 		}
 		$configured = isset( $c['configured'] ) ? (bool) $c['configured'] : null;
 		$last       = isset( $c['last_call'] ) && is_array( $c['last_call'] ) ? $c['last_call'] : $c;
-		if ( 'error' === $state && ! self::is_connection_failure( $last ) ) {
+		$judged     = array_key_exists( 'problem', $c );
+		$problem    = $judged && is_scalar( $c['problem'] ) ? (string) $c['problem'] : '';
+		if ( 'error' === $state && ! $judged && ! self::is_connection_failure( $last ) ) {
 			// A 404 of a lookup that found nothing (or any other answer about data) proves the connection works.
 			$state = 'ok';
 		}
@@ -150,6 +179,9 @@ class NSSync_Status_View {
 		if ( ! empty( $last['at'] ) ) {
 			/* translators: %s: time in words */
 			$html .= ' <span class="description">' . esc_html( sprintf( __( 'last call %s', 'netsuite-sync-for-woocommerce' ), NSSync_Format::ago( $last['at'] ) ) ) . '</span>';
+		}
+		if ( ! $ok && '' !== $problem ) {
+			$html .= ' <span class="nssync-error">' . esc_html( $problem ) . '</span>';
 		}
 		if ( ! $ok ) {
 			foreach ( array( 'status' => __( 'HTTP', 'netsuite-sync-for-woocommerce' ), 'error' => __( 'error', 'netsuite-sync-for-woocommerce' ) ) as $key => $name ) {

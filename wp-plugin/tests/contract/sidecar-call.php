@@ -6,7 +6,7 @@
  *   php sidecar-call.php <sidecar url> <shared secret> <step> [<argument>...]
  *
  * Steps print one JSON object: get-settings, put-settings, put-invalid, wrong-secret, round-trip, event, and
- * (second release) status, runs, jobs, jobs-retry-all, catalog, catalog-csv, order-box, credentials-oauth2,
+ * (second release) status, status-view, runs, jobs, jobs-retry-all, catalog, catalog-csv, order-box, credentials-oauth2,
  * save-wrong-secret, lookup, cli-status, and (dry run and reconciliation) preview-order <woo id>,
  * preview-settings, reconcile-start <from Y-m-d> <to Y-m-d>, reconcile-report <report id>. Those four run the
  * plugin's own admin-ajax handlers (the shim's wp_send_json_* throws what would be sent) and print it.
@@ -94,6 +94,16 @@ try {
 			break;
 		case 'status':
 			$answer = $client->get( '/v1/status', 10 );
+			break;
+		case 'status-view':
+			// The Status section as wp-admin prints it (connections, runs, error queue, API log).
+			$options = new NSSync_Options();
+			ob_start();
+			( new NSSync_Status_Panel( $options, $client, new NSSync_Forwarder( $options, $client, new NSSync_Payloads() ) ) )->output( array() );
+			$answer = array(
+				'status' => $client->get( '/v1/status', 10 ),
+				'html'   => ob_get_clean(),
+			);
 			break;
 		case 'runs':
 			// What the Status section asks for each installed flow.

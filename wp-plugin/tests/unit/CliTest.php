@@ -29,7 +29,7 @@ class CliTest extends TestCase {
 				return nssync_shim_response( 401, array( 'error' => array( 'code' => 'invalid_signature', 'message' => 'bad' ) ) );
 			}
 			if ( '/v1/status' === $path ) {
-				return nssync_shim_response( 200, array( 'connections' => array( 'netsuite' => array( 'state' => 'ok' ) ), 'queue' => array( 'pending' => 2 ), 'flows' => array( 'inventory' => array( 'status' => 'done', 'counts' => array( 'seen' => 4 ) ), 'prices' => null ) ) );
+				return nssync_shim_response( 200, array( 'connections' => array( 'netsuite' => array( 'configured' => true, 'state' => 'ok', 'problem' => null, 'last_call' => null ), 'woocommerce' => array( 'configured' => true, 'state' => 'error', 'problem' => 'credentials refused (401)', 'last_call' => array( 'status' => 401, 'at' => gmdate( 'c' ), 'error' => 'woocommerce_rest_cannot_view' ) ) ), 'queue' => array( 'depth' => 2, 'pending' => 2, 'running' => 0 ), 'flows' => array( 'inventory' => array( 'status' => 'done', 'counts' => array( 'seen' => 4 ) ), 'prices' => null ) ) );
 			}
 			if ( '/v1/sync/inventory' === $path ) {
 				return nssync_shim_response( 202, array( 'run_id' => 5 ) );
@@ -65,7 +65,8 @@ class CliTest extends TestCase {
 		$this->cli->status();
 		$out = implode( "\n", WP_CLI::$out );
 		$this->assertStringContainsString( 'NetSuite:    ok', $out );
-		$this->assertStringContainsString( 'Queue:       pending=2', $out );
+		$this->assertStringContainsString( 'WooCommerce: error (credentials refused (401))', $out, "the sidecar's reason" );
+		$this->assertStringContainsString( 'Queue:       depth=2, pending=2, running=0', $out );
 		$this->assertStringContainsString( 'Outbox:      0 events (0 orders) waiting in WordPress', $out );
 		$this->assertStringContainsString( "inventory\tdone · seen 4", $out );
 		$this->assertStringContainsString( "prices\tnot run yet", $out );

@@ -14,6 +14,9 @@ class StatusViewTest extends TestCase {
 	/** @var bool */
 	private $up = true;
 
+	/** @var array|null The `connections` of the faked `GET /v1/status` (null: the default below). */
+	private $connections = null;
+
 	/** @var NSSync_Status_Panel */
 	private $panel;
 
@@ -41,9 +44,10 @@ class StatusViewTest extends TestCase {
 						'queue'       => array( 'depth' => 2, 'pending' => 1, 'running' => 1 ),
 						'netsuite_outage' => array( 'waiting' => 3, 'since' => gmdate( 'c', time() - 1200 ) ),
 						'flows'       => array( 'orders' => null, 'inventory' => array( 'id' => 1, 'status' => 'done' ), 'webhooks' => null, 'reconcile' => null ),
-						'connections' => array(
-							'netsuite'    => array( 'configured' => true, 'state' => 'error', 'last_call' => array( 'status' => 404, 'error' => 'RCRD_DSNT_EXIST' ) ),
-							'woocommerce' => array( 'configured' => true, 'state' => 'error', 'last_call' => array( 'status' => 401, 'error' => 'woocommerce_rest_cannot_view' ) ),
+						// As sidecar/api/status.py judges them: a lookup's 404 is a working connection, a 401 is not.
+						'connections' => $this->connections ? $this->connections : array(
+							'netsuite'    => array( 'configured' => true, 'state' => 'ok', 'problem' => null, 'last_call' => array( 'status' => 404, 'at' => gmdate( 'Y-m-d\TH:i:s+00:00', time() - 120 ), 'error' => 'RCRD_DSNT_EXIST' ) ),
+							'woocommerce' => array( 'configured' => true, 'state' => 'error', 'problem' => 'credentials refused (401)', 'last_call' => array( 'status' => 401, 'at' => gmdate( 'Y-m-d\TH:i:s+00:00', time() - 60 ), 'error' => 'woocommerce_rest_cannot_view' ) ),
 						),
 					) );
 				case '/v1/runs':
@@ -72,7 +76,7 @@ class StatusViewTest extends TestCase {
 		$this->assertSame( 1, substr_count( $html, 'Last call failed' ), 'only WooCommerce (401)' );
 		$this->assertStringNotContainsString( 'RCRD_DSNT_EXIST', $html );
 		$this->assertStringContainsString( 'woocommerce_rest_cannot_view', $html );
-		$this->assertStringContainsString( 'depth: 2, pending: 1, running: 1', $html );
+		$this->assertStringContainsString( '<th>Queue</th><td>2 jobs (1 waiting, 1 running)</td>', $html, 'in words, not the answer\'s keys' );
 		$this->assertStringContainsString( 'done · seen 10, changed 2, unchanged 7, unmatched 1, failed 0', $html );
 		$this->assertStringContainsString( '10 mins ago', $html );
 		$this->assertStringContainsString( 'SKU &lt;X&gt; unmatched', $html );
@@ -111,6 +115,23 @@ class StatusViewTest extends TestCase {
 		$this->assertSame( 1, substr_count( $html, 'has not answered since' ) );
 		$this->assertStringContainsString( 'unmatched 1', $html, 'last known run kept' );
 		$this->assertStringContainsString( '(last known)', $html );
+	}
+
+	public function test_the_sidecars_judgement_of_a_connection_is_shown_with_its_reason() {
+		// A store URL that redirects (http → https, a moved site): the sidecar says the connection is broken.
+		$this->connections = array(
+			'netsuite'    => array( 'configured' => false, 'state' => 'unknown', 'problem' => null, 'last_call' => null ),
+			'woocommerce' => array( 'configured' => true, 'state' => 'error', 'problem' => "redirected (301): the URL is not the API's", 'last_call' => array( 'status' => 301, 'at' => gmdate( 'Y-m-d\TH:i:s+00:00', time() - 60 ), 'error' => null ) ),
+		);
+		$html = $this->render();
+		$this->assertStringNotContainsString( 'Connected', $html, 'a redirect is not a working connection' );
+		$this->assertStringContainsString( 'Last call failed</mark>', $html );
+		$this->assertStringContainsString( 'redirected (301): the URL is not the API&#039;s', $html, "the sidecar's reason" );
+		$this->assertStringContainsString( 'Not configured', $html );
+
+		// An older sidecar (no `problem`) said error for any failed call: a lookup's 404 is still not shown as broken.
+		$this->connections = array( 'netsuite' => array( 'configured' => true, 'state' => 'error', 'last_call' => array( 'status' => 404, 'error' => 'RCRD_DSNT_EXIST' ) ) );
+		$this->assertStringContainsString( 'Connected', $this->render() );
 	}
 
 	public function test_a_lookup_404_is_not_a_broken_connection_but_401_and_5xx_are() {
