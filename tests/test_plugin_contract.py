@@ -136,6 +136,33 @@ def test_the_error_queue_with_every_filter_and_bulk_retry(sidecar):
     assert Event.get_by_id(event.id).status == "pending"
 
 
+def test_an_orders_row_in_the_error_queue_retries_and_skips_every_failed_job_of_it(sidecar):
+    """``group=order`` answers one row per order with all its job ids (``job_ids``): the row's buttons act on all
+    of them, so Skip clears the order from the queue (it acted on the newest only and the row came back)."""
+    from sidecar.pipeline.intake import NewEvent, accept
+    from sidecar.store.models import Event
+
+    ids = []
+    for n, topic in enumerate(("order.created", "order.updated")):
+        event, _ = accept(NewEvent(key=f"queue-{n}", source="plugin", topic=topic, resource_id="77"))
+        Event.update(status="failed", attempts=8, last_error="SKU A has no NetSuite item (matched by itemid)").where(
+            Event.id == event.id).execute()
+        ids.append(event.id)
+    out = php_call(sidecar.url, SHARED_SECRET, "error-queue")
+    assert out["ok"] is True, out
+    (row,) = out["body"]["jobs"]["jobs"]
+    assert row["job_ids"] == ids
+    html = out["body"]["html"]
+    assert html.count("Order #77") == 1
+    buttons = re.findall(r'data-job-ids="([^"]*)" data-verb="skip"', html)
+    assert buttons == [",".join(map(str, ids))]
+    assert "2 failed jobs" in html
+    skipped = php_call(sidecar.url, SHARED_SECRET, "job-action", "skip", buttons[0])
+    assert skipped["body"]["ajax"]["success"] is True, skipped
+    assert [Event.get_by_id(i).status for i in ids] == ["skipped", "skipped"]
+    assert "No failed jobs." in php_call(sidecar.url, SHARED_SECRET, "error-queue")["body"]["html"]
+
+
 def test_a_secret_the_sidecar_refuses_is_not_stored(sidecar):
     out = php_call(sidecar.url, SHARED_SECRET, "save-wrong-secret")
     assert out["body"]["saved"] is False and out["body"]["secret_stored"] is True

@@ -129,6 +129,19 @@ class NSSync_Error_Queue_View {
 	}
 
 	/**
+	 * The ids of every failed job a row stands for. With `group=order` the sidecar answers one row per order (its
+	 * newest matching job) and lists all of them in `job_ids` (sidecar/api/jobs.py `_grouped`): Retry and Skip
+	 * act on all, so the order's older failed jobs do not stay behind and bring the row back.
+	 *
+	 * @param array $job Job.
+	 * @return string[]
+	 */
+	public static function job_ids( $job ) {
+		$ids = isset( $job['job_ids'] ) && is_array( $job['job_ids'] ) ? $job['job_ids'] : array( isset( $job['id'] ) ? $job['id'] : '' );
+		return array_values( array_filter( array_map( 'strval', array_filter( $ids, 'is_scalar' ) ), 'strlen' ) );
+	}
+
+	/**
 	 * One group's row.
 	 *
 	 * @param array $g Group.
@@ -138,10 +151,11 @@ class NSSync_Error_Queue_View {
 		$what     = array();
 		$attempts = 0;
 		foreach ( $g['jobs'] as $job ) {
-			$ids[]    = isset( $job['id'] ) ? (string) $job['id'] : '';
+			$ids      = array_merge( $ids, self::job_ids( $job ) );
 			$what[]   = isset( $job['topic'] ) ? (string) $job['topic'] : ( isset( $job['flow'] ) ? (string) $job['flow'] : '' );
 			$attempts = max( $attempts, isset( $job['attempts'] ) ? (int) $job['attempts'] : 0 );
 		}
+		$ids = array_values( array_unique( $ids ) );
 		$first  = $g['jobs'][0];
 		$reason = '';
 		foreach ( array( 'last_error', 'error', 'reason' ) as $k ) {
@@ -152,19 +166,28 @@ class NSSync_Error_Queue_View {
 		}
 		$hint = NSSync_Error_Hints::for_job( $first );
 		$when = isset( $first['updated_at'] ) ? $first['updated_at'] : ( isset( $first['failed_at'] ) ? $first['failed_at'] : '' );
-		$ids  = implode( ',', array_filter( $ids, 'strlen' ) );
+		$jobs = count( $ids );
+		$ids  = implode( ',', $ids );
 
 		echo '<tr data-job-ids="' . esc_attr( $ids ) . '"><th scope="row" class="check-column"><input type="checkbox" class="nssync-check" value="' . esc_attr( $ids ) . '"></th><td>';
 		if ( $g['order_id'] ) {
 			/* translators: %d: order number */
 			echo '<a href="' . esc_url( NSSync_Format::order_url( $g['order_id'] ) ) . '">' . esc_html( sprintf( __( 'Order #%d', 'netsuite-sync-for-woocommerce' ), $g['order_id'] ) ) . '</a>';
+		} elseif ( isset( $first['resource']['kind'], $first['resource']['woo_id'] ) && 'customer' === $first['resource']['kind'] ) {
+			/* translators: %s: WooCommerce customer id */
+			echo esc_html( sprintf( __( 'Customer #%s', 'netsuite-sync-for-woocommerce' ), (string) $first['resource']['woo_id'] ) );
 		} else {
 			$res = isset( $first['resource_id'] ) ? (string) $first['resource_id'] : '';
 			echo esc_html( trim( ( isset( $first['flow'] ) ? (string) $first['flow'] : '' ) . ' ' . $res ) );
 		}
 		echo '</td><td>' . esc_html( implode( ', ', array_unique( array_filter( $what ) ) ) );
 		/* translators: %d: attempts */
-		echo '<br><span class="description">' . esc_html( sprintf( _n( '%d attempt', '%d attempts', $attempts, 'netsuite-sync-for-woocommerce' ), $attempts ) ) . '</span></td>';
+		$detail = sprintf( _n( '%d attempt', '%d attempts', $attempts, 'netsuite-sync-for-woocommerce' ), $attempts );
+		if ( $jobs > 1 ) {
+			/* translators: 1: "3 attempts", 2: number of failed jobs of this record */
+			$detail = sprintf( _n( '%1$s · %2$d failed job', '%1$s · %2$d failed jobs', $jobs, 'netsuite-sync-for-woocommerce' ), $detail, $jobs );
+		}
+		echo '<br><span class="description">' . esc_html( $detail ) . '</span></td>';
 		echo '<td><span class="nssync-error">' . esc_html( $reason ) . '</span>';
 		if ( '' !== $hint ) {
 			echo '<br><span class="nssync-hint"><strong>' . esc_html__( 'Fix:', 'netsuite-sync-for-woocommerce' ) . '</strong> ' . esc_html( $hint ) . '</span>';

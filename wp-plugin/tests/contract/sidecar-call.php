@@ -6,7 +6,7 @@
  *   php sidecar-call.php <sidecar url> <shared secret> <step> [<argument>...]
  *
  * Steps print one JSON object: get-settings, put-settings, put-invalid, wrong-secret, round-trip, event, and
- * (second release) status, status-view, runs, jobs, jobs-retry-all, catalog, catalog-csv, order-box, credentials-oauth2,
+ * (second release) status, status-view, runs, jobs, error-queue, job-action <verb> <ids>, jobs-retry-all, catalog, catalog-csv, order-box, credentials-oauth2,
  * save-wrong-secret, lookup, cli-status, and (dry run and reconciliation) preview-order <woo id>,
  * preview-settings, reconcile-start <from Y-m-d> <to Y-m-d>, reconcile-report <report id>. Those four run the
  * plugin's own admin-ajax handlers (the shim's wp_send_json_* throws what would be sent) and print it.
@@ -113,6 +113,29 @@ try {
 			// The error queue's first page with every filter set: flow, topic, dates, paging, grouped by order.
 			$filters = NSSync_Error_Queue_View::filters( array( 'nssync_flow' => 'orders', 'nssync_topic' => 'order.created', 'nssync_since' => '2020-01-01', 'nssync_until' => '2100-01-01' ) );
 			$answer  = $client->get( NSSync_Error_Queue_View::path( $filters ), 10 );
+			break;
+		case 'error-queue':
+			// The error queue as the Status section prints it (first page, no filter, grouped by order).
+			$filters = NSSync_Error_Queue_View::filters( array() );
+			$jobs    = $client->get( NSSync_Error_Queue_View::path( $filters ), 10 );
+			ob_start();
+			( new NSSync_Error_Queue_View() )->render(
+				array(
+					'answer'   => $jobs,
+					'filters'  => $filters,
+					'base_url' => NSSync_Admin::settings_url( 'status' ),
+				)
+			);
+			$answer = array(
+				'jobs' => $jobs,
+				'html' => ob_get_clean(),
+			);
+			break;
+		case 'job-action':
+			// A row's Retry or Skip button: admin-ajax nssync_job_action with the row's data-job-ids.
+			$options = new NSSync_Options();
+			$ajax    = new NSSync_Ajax( $options, $client, new NSSync_Forwarder( $options, $client, new NSSync_Payloads() ) );
+			$answer  = array( 'ajax' => nssync_contract_ajax( array( $ajax, 'job_action' ), array( 'verb' => $args[0], 'job_ids' => $args[1] ) ) );
 			break;
 		case 'jobs-retry-all':
 			$answer = $client->post( '/v1/jobs/retry', array( 'all' => true, 'status' => 'failed' ), 10 );

@@ -35,24 +35,63 @@ class ErrorQueueTest extends TestCase {
 		$this->assertSame( 1, $f['page'] );
 	}
 
-	public function test_jobs_of_one_order_are_one_row_linked_to_the_order_with_the_fix() {
-		$jobs = array(
-			array( 'id' => 41, 'topic' => 'order.created', 'resource_id' => 17, 'attempts' => 8, 'last_error' => 'Unknown SKU TEST-CAP-003' ),
-			array( 'id' => 42, 'topic' => 'order.updated', 'resource_id' => 17, 'attempts' => 3, 'last_error' => 'Unknown SKU TEST-CAP-003' ),
-			array( 'id' => 44, 'topic' => 'customer.created', 'flow' => 'customers', 'resource_id' => 3, 'attempts' => 2, 'last_error' => 'x', 'hint' => 'Set the <subsidiary>.' ),
+	/**
+	 * A job as `GET /v1/jobs?group=order` sends it (sidecar/api/jobs.py `render` + `_grouped`).
+	 */
+	private static function job( $id, $topic, $resource_id, $attempts, $error, $job_ids, $hint = null ) {
+		$kind = strtok( $topic, '.' );
+		return array(
+			'id'                    => $id,
+			'topic'                 => $topic,
+			'resource_id'           => (string) $resource_id,
+			'source'                => 'plugin',
+			'status'                => 'failed',
+			'attempts'              => $attempts,
+			'last_error'            => $error,
+			'hint'                  => $hint,
+			'resource'              => array( 'kind' => $kind, 'woo_id' => (string) $resource_id ),
+			'outcome'               => null,
+			'next_attempt_at'       => null,
+			'netsuite_outage_since' => null,
+			'occurred_at'           => gmdate( 'Y-m-d\TH:i:s+00:00', time() - 900 ),
+			'created_at'            => gmdate( 'Y-m-d\TH:i:s+00:00', time() - 900 ),
+			'updated_at'            => gmdate( 'Y-m-d\TH:i:s+00:00', time() - 300 ),
+			'jobs_in_group'         => count( $job_ids ),
+			'job_ids'               => $job_ids,
 		);
-		$this->assertCount( 2, NSSync_Error_Queue_View::group( $jobs ) );
-		$html = $this->render( array( 'jobs' => $jobs, 'total' => 3 ) );
-		$this->assertSame( 1, substr_count( $html, 'Order #17' ), 'two jobs of order 17, one row' );
+	}
+
+	public function test_jobs_of_one_order_are_one_row_linked_to_the_order_with_the_fix() {
+		// Order 17 has two failed jobs (41, 42): the sidecar sends its newest with both ids.
+		$jobs = array(
+			self::job( 44, 'customer.created', 3, 2, 'x', array( 44 ), 'Set the <subsidiary>.' ),
+			self::job( 42, 'order.updated', 17, 8, 'Unknown SKU TEST-CAP-003', array( 41, 42 ) ),
+		);
+		$html = $this->render( array( 'jobs' => $jobs, 'total' => 2, 'limit' => 20, 'offset' => 0 ) );
+		$this->assertSame( 1, substr_count( $html, 'Order #17' ), 'one row per order' );
 		$this->assertStringContainsString( 'href="http://shop.test/wp-admin/post.php?post=17&#038;action=edit"', $html );
-		$this->assertStringContainsString( 'order.created, order.updated', $html );
-		$this->assertStringContainsString( '8 attempts', $html );
-		$this->assertStringContainsString( 'data-job-ids="41,42" data-verb="retry"', $html );
+		$this->assertStringContainsString( 'data-job-ids="41,42" data-verb="retry"', $html, "Retry acts on every failed job of the order, not only its newest" );
+		$this->assertStringContainsString( 'data-job-ids="41,42" data-verb="skip"', $html );
+		$this->assertStringContainsString( 'class="nssync-check" value="41,42"', $html );
+		$this->assertStringContainsString( '8 attempts · 2 failed jobs', $html );
+		$this->assertStringContainsString( 'Customer #3', $html, 'a customer job names its customer' );
+		$this->assertStringContainsString( 'data-job-ids="44" data-verb="retry"', $html );
 		$this->assertStringContainsString( 'Create the item in NetSuite', $html, 'a fix matched from the reason' );
 		$this->assertStringContainsString( 'Set the &lt;subsidiary&gt;.', $html, "the sidecar's own hint wins" );
 		$this->assertMatchesRegularExpression( '/data-verb="skip" data-confirm="Skip this job\?/', $html );
 		$this->assertStringContainsString( 'id="nssync-retry-selected"', $html );
 		$this->assertStringContainsString( 'id="nssync-retry-all"', $html );
+	}
+
+	public function test_an_ungrouped_answer_still_makes_one_row_per_order() {
+		$jobs = array(
+			array( 'id' => 41, 'topic' => 'order.created', 'resource_id' => '17', 'attempts' => 8, 'last_error' => 'e' ),
+			array( 'id' => 42, 'topic' => 'order.updated', 'resource_id' => '17', 'attempts' => 3, 'last_error' => 'e' ),
+		);
+		$this->assertCount( 1, NSSync_Error_Queue_View::group( $jobs ) );
+		$html = $this->render( array( 'jobs' => $jobs, 'total' => 2 ) );
+		$this->assertStringContainsString( 'data-job-ids="41,42" data-verb="retry"', $html );
+		$this->assertStringContainsString( 'order.created, order.updated', $html );
 	}
 
 	public function test_paging_links_keep_the_filters() {
