@@ -185,6 +185,8 @@ class NSSync_Admin {
 						'unchanged' => __( 'unchanged', 'netsuite-sync-for-woocommerce' ),
 						'unmatched' => __( 'unmatched', 'netsuite-sync-for-woocommerce' ),
 						'failed'    => __( 'failed', 'netsuite-sync-for-woocommerce' ),
+						'held_back' => __( 'held back', 'netsuite-sync-for-woocommerce' ),
+						'drift'     => __( 'drift', 'netsuite-sync-for-woocommerce' ),
 					),
 					'justNow'   => __( 'just now', 'netsuite-sync-for-woocommerce' ),
 					/* translators: %d: number of jobs */

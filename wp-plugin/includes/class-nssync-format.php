@@ -16,6 +16,13 @@ class NSSync_Format {
 	const COUNTS = array( 'seen', 'changed', 'unchanged', 'unmatched', 'failed' );
 
 	/**
+	 * Counts a run has only when it did that (the inventory flow: SKUs pushed lower for orders not in NetSuite
+	 * yet, quantities edited by hand in WooCommerce and overwritten); said when not 0. The sidecar sends all seven
+	 * in `counts` (sidecar/api/sync.py COUNTS).
+	 */
+	const RARE_COUNTS = array( 'held_back', 'drift' );
+
+	/**
 	 * A unix time from an ISO 8601 string (with or without microseconds/zone) or a number; 0 when unreadable.
 	 *
 	 * @param mixed $when Time.
@@ -100,7 +107,7 @@ class NSSync_Format {
 	}
 
 	/**
-	 * "done · seen 10, changed 2, unchanged 8, unmatched 0, failed 0".
+	 * "done · seen 10, changed 2, unchanged 8, unmatched 0, failed 0" (", held back 1, drift 2" when not 0).
 	 *
 	 * @param array $run Run (`counts` object, or the counts at the top level from older sidecars).
 	 * @return string
@@ -112,6 +119,11 @@ class NSSync_Format {
 		foreach ( self::COUNTS as $k ) {
 			if ( isset( $counts[ $k ] ) && is_scalar( $counts[ $k ] ) ) {
 				$parts[] = $k . ' ' . $counts[ $k ];
+			}
+		}
+		foreach ( self::RARE_COUNTS as $k ) {
+			if ( ! empty( $counts[ $k ] ) && is_scalar( $counts[ $k ] ) ) {
+				$parts[] = str_replace( '_', ' ', $k ) . ' ' . $counts[ $k ];
 			}
 		}
 		return trim( $text . ( $parts ? ' · ' . implode( ', ', $parts ) : '' ) );

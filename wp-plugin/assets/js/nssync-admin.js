@@ -139,6 +139,9 @@
 		$.each( [ 'seen', 'changed', 'unchanged', 'unmatched', 'failed' ], function ( i, k ) {
 			if ( c[ k ] !== undefined ) { parts.push( ( t.counts[ k ] || k ) + ' ' + c[ k ] ); }
 		} );
+		$.each( [ 'held_back', 'drift' ], function ( i, k ) { // Said only when the run did it.
+			if ( c[ k ] ) { parts.push( ( t.counts[ k ] || k ) + ' ' + c[ k ] ); }
+		} );
 		return ( run.status || '' ) + ( parts.length ? ' · ' + parts.join( ', ' ) : '' );
 	}
 

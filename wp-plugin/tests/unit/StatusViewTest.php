@@ -52,7 +52,7 @@ class StatusViewTest extends TestCase {
 					) );
 				case '/v1/runs':
 					$runs = array(
-						'inventory' => array( 'id' => 7, 'flow' => 'inventory', 'trigger' => 'manual', 'status' => 'done', 'started_at' => gmdate( 'c', time() - 600 ), 'finished_at' => gmdate( 'c', time() - 590 ), 'counts' => array( 'seen' => 10, 'changed' => 2, 'unchanged' => 7, 'unmatched' => 1, 'failed' => 0 ), 'errors' => array( 'SKU <X> unmatched' ) ),
+						'inventory' => array( 'id' => 7, 'flow' => 'inventory', 'trigger' => 'manual', 'status' => 'done', 'started_at' => gmdate( 'c', time() - 600 ), 'finished_at' => gmdate( 'c', time() - 590 ), 'seen' => 10, 'changed' => 2, 'failed' => 0, 'counts' => array( 'seen' => 10, 'changed' => 2, 'failed' => 0, 'unchanged' => 7, 'unmatched' => 1, 'held_back' => 0, 'drift' => 3 ), 'errors' => array( 'SKU <X> unmatched' ) ),
 					);
 					return nssync_shim_response( 200, array( 'runs' => isset( $runs[ $q['flow'] ] ) && '1' === $q['limit'] ? array( $runs[ $q['flow'] ] ) : array() ) );
 				case '/v1/jobs':
@@ -77,7 +77,7 @@ class StatusViewTest extends TestCase {
 		$this->assertStringNotContainsString( 'RCRD_DSNT_EXIST', $html );
 		$this->assertStringContainsString( 'woocommerce_rest_cannot_view', $html );
 		$this->assertStringContainsString( '<th>Queue</th><td>2 jobs (1 waiting, 1 running)</td>', $html, 'in words, not the answer\'s keys' );
-		$this->assertStringContainsString( 'done · seen 10, changed 2, unchanged 7, unmatched 1, failed 0', $html );
+		$this->assertStringContainsString( 'done · seen 10, changed 2, unchanged 7, unmatched 1, failed 0, drift 3</span>', $html, 'hand edits overwritten are said; held back 0 is not' );
 		$this->assertStringContainsString( '10 mins ago', $html );
 		$this->assertStringContainsString( 'SKU &lt;X&gt; unmatched', $html );
 		$this->assertStringContainsString( 'Not run yet', $html, 'orders is installed but has not run' );
