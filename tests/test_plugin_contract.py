@@ -209,6 +209,20 @@ def placed(stack, n: int = 1, *, settle: bool = False) -> list[dict]:
     return orders
 
 
+def test_the_catalog_report_page_shows_up_to_200_rows_of_a_list_and_names_lists_and_columns(stack):
+    """The sidecar sends the first ``rows`` of each list (50 unless asked) and the full counts: the page asks for
+    the 200 it shows (it showed 50 and said "The first 200 of …", or nothing when a list had 51-200 rows)."""
+    stack.woo_client().batch_products(create=[{"name": f"Store only {n}", "sku": f"STORE-ONLY-{n:03d}"}
+                                              for n in range(60)])
+    out = php_call(stack.sidecar.url, SHARED_SECRET, "catalog-view")
+    assert out["ok"] is True, out
+    html = out["body"]["html"]
+    section = html.split('<h3 id="nssync-list-woocommerce_sku_without_netsuite_item">', 1)[1].split("<h3", 1)[0]
+    assert section.count("<td>STORE-ONLY-") == 60 and "The first" not in section
+    assert section.startswith("Store SKUs with no NetSuite item</h3>")
+    assert "<th>SKU</th><th>Product ID</th><th>NetSuite internal ID</th><th>Detail</th>" in section
+
+
 def test_the_order_box_tells_a_netsuite_close_from_the_sidecars_own_record(stack):
     """The box reads the cancellation as the sidecar records it (``by``, ``state``, what it found in the store):
     a sales order closed in NetSuite reads as that, not as a cancellation sent to NetSuite."""

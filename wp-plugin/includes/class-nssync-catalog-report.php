@@ -41,7 +41,8 @@ class NSSync_Catalog_Report {
 	 */
 	public function output() {
 		try {
-			$report = $this->client->get( '/v1/reports/catalog', 30 );
+			// The sidecar sends the first `rows` of each list (50 unless asked) and every count.
+			$report = $this->client->get( NSSync_Sidecar_Client::with_query( '/v1/reports/catalog', array( 'rows' => self::MAX_ROWS ) ), 30 );
 		} catch ( NSSync_Sidecar_Exception $e ) {
 			NSSync_Status_View::unavailable(
 				array(
@@ -106,34 +107,46 @@ class NSSync_Catalog_Report {
 			echo '<th>' . esc_html( self::label( $col ) ) . '</th>';
 		}
 		echo '</tr></thead><tbody>';
-		foreach ( array_slice( $rows, 0, self::MAX_ROWS ) as $row ) {
+		$rows = array_slice( $rows, 0, self::MAX_ROWS );
+		foreach ( $rows as $row ) {
 			echo '<tr>';
 			foreach ( $cols as $col ) {
+				// woocommerce_id may be a variation's, which has no edit screen of its own: shown, not linked.
 				$v = isset( $row[ $col ] ) ? $row[ $col ] : '';
-				if ( 'woo_id' === $col && is_numeric( $v ) && $v > 0 ) {
-					echo '<td><a href="' . esc_url( admin_url( 'post.php?post=' . absint( $v ) . '&action=edit' ) ) . '">' . esc_html( (string) $v ) . '</a></td>';
-				} else {
-					echo '<td>' . esc_html( is_scalar( $v ) ? (string) $v : (string) wp_json_encode( $v ) ) . '</td>';
-				}
+				echo '<td>' . esc_html( is_scalar( $v ) ? (string) $v : (string) wp_json_encode( $v ) ) . '</td>';
 			}
 			echo '</tr>';
 		}
 		echo '</tbody></table>';
 		$total = null === $count ? count( $rows ) : $count;
-		if ( $total > self::MAX_ROWS ) {
+		if ( $total > count( $rows ) ) {
 			/* translators: 1: rows shown, 2: rows in all */
-			echo '<p class="description">' . esc_html( sprintf( __( 'The first %1$d of %2$d; the CSV has them all.', 'netsuite-sync-for-woocommerce' ), self::MAX_ROWS, $total ) ) . '</p>';
+			echo '<p class="description">' . esc_html( sprintf( __( 'The first %1$d of %2$d; the CSV has them all.', 'netsuite-sync-for-woocommerce' ), count( $rows ), $total ) ) . '</p>';
 		}
 	}
 
 	/**
-	 * "woo_without_netsuite" → "Woo without netsuite".
+	 * A list or column of the report in words: the lists and columns of sidecar/flows/catalog_report.py (`LISTS`,
+	 * `row()`); a name a newer sidecar adds reads as its key ("new_list" → "New list").
 	 *
 	 * @param string $name Key.
 	 * @return string
 	 */
 	private static function label( $name ) {
-		return ucfirst( str_replace( '_', ' ', (string) $name ) );
+		$labels = array(
+			'woocommerce_sku_without_netsuite_item' => __( 'Store SKUs with no NetSuite item', 'netsuite-sync-for-woocommerce' ),
+			'netsuite_item_without_product'         => __( 'NetSuite items with no product in the store', 'netsuite-sync-for-woocommerce' ),
+			'duplicate_sku_woocommerce'             => __( 'SKUs used by more than one product in the store', 'netsuite-sync-for-woocommerce' ),
+			'duplicate_sku_netsuite'                => __( 'SKUs used by more than one NetSuite item', 'netsuite-sync-for-woocommerce' ),
+			'product_without_sku'                   => __( 'Products and variations without a SKU', 'netsuite-sync-for-woocommerce' ),
+			'variations_not_matching_matrix'        => __( 'Variable products whose variations are not one matrix item\'s children', 'netsuite-sync-for-woocommerce' ),
+			'held_back_by_orders'                   => __( 'Stock held back by orders not yet in NetSuite', 'netsuite-sync-for-woocommerce' ),
+			'sku'                                   => __( 'SKU', 'netsuite-sync-for-woocommerce' ),
+			'woocommerce_id'                        => __( 'Product ID', 'netsuite-sync-for-woocommerce' ),
+			'netsuite_id'                           => __( 'NetSuite internal ID', 'netsuite-sync-for-woocommerce' ),
+			'detail'                                => __( 'Detail', 'netsuite-sync-for-woocommerce' ),
+		);
+		return isset( $labels[ $name ] ) ? $labels[ $name ] : ucfirst( str_replace( '_', ' ', (string) $name ) );
 	}
 
 	/**

@@ -6,7 +6,7 @@
  *   php sidecar-call.php <sidecar url> <shared secret> <step> [<argument>...]
  *
  * Steps print one JSON object: get-settings, put-settings, put-invalid, wrong-secret, round-trip, event, and
- * (second release) status, status-view, runs, jobs, error-queue, job-action <verb> <ids>, jobs-retry-all, catalog, catalog-csv, order-box, credentials-oauth2,
+ * (second release) status, status-view, runs, jobs, error-queue, job-action <verb> <ids>, jobs-retry-all, catalog, catalog-view, catalog-csv, order-box, credentials-oauth2,
  * save-wrong-secret, lookup, cli-status, and (dry run and reconciliation) preview-order <woo id>,
  * preview-settings, reconcile-start <from Y-m-d> <to Y-m-d>, reconcile-report <report id>. Those four run the
  * plugin's own admin-ajax handlers (the shim's wp_send_json_* throws what would be sent) and print it.
@@ -142,6 +142,12 @@ try {
 			break;
 		case 'catalog':
 			$answer = $client->get( '/v1/reports/catalog', 30 );
+			break;
+		case 'catalog-view':
+			// The catalog report page as wp-admin prints it.
+			ob_start();
+			( new NSSync_Catalog_Report( $client ) )->output();
+			$answer = array( 'html' => ob_get_clean() );
 			break;
 		case 'catalog-csv':
 			list( $name, $csv ) = ( new NSSync_Catalog_Report( $client ) )->csv();

@@ -19,15 +19,20 @@ class CatalogReportTest extends TestCase {
 			if ( 'format=csv' === parse_url( $url, PHP_URL_QUERY ) ) {
 				return nssync_shim_response( 200, "list,sku\nwoo_without_netsuite,A-1\n" );
 			}
+			// As sidecar/api/reports.py sends it: every list of flows/catalog_report.py (rows of sku, woocommerce_id,
+			// netsuite_id, detail), each cut to its first `rows` (50 unless asked), and every count in full.
+			parse_str( (string) parse_url( $url, PHP_URL_QUERY ), $q );
+			$rows  = isset( $q['rows'] ) ? (int) $q['rows'] : 50;
+			$lists = array_fill_keys( array( 'woocommerce_sku_without_netsuite_item', 'netsuite_item_without_product', 'duplicate_sku_woocommerce', 'duplicate_sku_netsuite', 'product_without_sku', 'variations_not_matching_matrix', 'held_back_by_orders' ), array() );
+			$lists['woocommerce_sku_without_netsuite_item'] = array_map( function ( $i ) {
+				return array( 'sku' => 'SKU-' . $i, 'woocommerce_id' => (string) $i, 'netsuite_id' => '', 'detail' => "no NetSuite item has itemid '<b>SKU-" . $i . "</b>'" );
+			}, range( 1, min( 250, $rows ) ) );
+			$counts = array_map( 'count', $lists );
+			$counts['woocommerce_sku_without_netsuite_item'] = 250;
 			return nssync_shim_response( 200, array(
-				'generated_at' => gmdate( 'c', time() - 300 ),
-				'counts'       => array( 'woo_without_netsuite' => 250, 'duplicate_skus' => 0 ),
-				'lists'        => array(
-					'woo_without_netsuite' => array_map( function ( $i ) {
-						return array( 'sku' => 'SKU-' . $i, 'woo_id' => $i, 'name' => '<b>P' . $i . '</b>' );
-					}, range( 1, 201 ) ),
-					'duplicate_skus'       => array(),
-				),
+				'generated_at' => gmdate( 'Y-m-d\TH:i:s\Z', time() - 300 ),
+				'counts'       => $counts,
+				'lists'        => $lists,
 			) );
 		};
 		$this->report = new NSSync_Catalog_Report( new NSSync_Sidecar_Client( new NSSync_Options() ) );
@@ -38,13 +43,15 @@ class CatalogReportTest extends TestCase {
 		$this->report->output();
 		$html = ob_get_clean();
 		$this->assertStringContainsString( 'Made 5 mins ago.', $html );
-		$this->assertStringContainsString( '<td><a href="#nssync-list-woo_without_netsuite">Woo without netsuite</a></td><td>250</td>', $html );
-		$this->assertStringContainsString( '<th>Sku</th><th>Woo id</th><th>Name</th>', $html );
-		$this->assertStringContainsString( '&lt;b&gt;P1&lt;/b&gt;', $html );
-		$this->assertStringNotContainsString( 'SKU-201<', $html, 'at most 200 rows on the page' );
+		$this->assertStringContainsString( '<td><a href="#nssync-list-woocommerce_sku_without_netsuite_item">Store SKUs with no NetSuite item</a></td><td>250</td>', $html );
+		$this->assertStringContainsString( '<th>SKU</th><th>Product ID</th><th>NetSuite internal ID</th><th>Detail</th>', $html, 'columns in words' );
+		$this->assertStringContainsString( '&lt;b&gt;SKU-1&lt;/b&gt;', $html );
+		$this->assertStringContainsString( 'SKU-200&lt;', $html, 'asks for 200 rows (the sidecar sends 50 unless asked)' );
+		$this->assertStringNotContainsString( 'SKU-201&lt;', $html, 'at most 200 rows on the page' );
+		$this->assertSame( '/v1/reports/catalog?rows=200', parse_url( $GLOBALS['nssync_shim']['requests'][0]['url'], PHP_URL_PATH ) . '?' . parse_url( $GLOBALS['nssync_shim']['requests'][0]['url'], PHP_URL_QUERY ) );
 		$this->assertStringContainsString( 'The first 200 of 250; the CSV has them all.', $html );
 		$this->assertStringContainsString( 'admin-post.php?action=nssync_catalog_csv&#038;_wpnonce=nonce-nssync_catalog_csv', $html );
-		$this->assertStringContainsString( '<h3 id="nssync-list-duplicate_skus">Duplicate skus</h3><p>None.</p>', $html );
+		$this->assertStringContainsString( '<h3 id="nssync-list-duplicate_sku_netsuite">SKUs used by more than one NetSuite item</h3><p>None.</p>', $html );
 	}
 
 	public function test_the_csv_is_the_sidecars_bytes_with_a_dated_name() {
