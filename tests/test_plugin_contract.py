@@ -223,6 +223,20 @@ def test_the_catalog_report_page_shows_up_to_200_rows_of_a_list_and_names_lists_
     assert "<th>SKU</th><th>Product ID</th><th>NetSuite internal ID</th><th>Detail</th>" in section
 
 
+def test_test_connection_shows_the_likely_causes_of_a_refused_netsuite_login(stack):
+    """The sidecar diagnoses a refused login with ``likely_causes`` as ``{"audit_code", "cause"}`` objects; the
+    plugin kept only strings, so the shop owner saw no cause at all."""
+    assert stack.api.put("/v1/credentials", {"netsuite": {"token_secret": "not-the-token-secret"}}).status_code == 200
+    out = php_call(stack.sidecar.url, SHARED_SECRET, "test-connection")
+    ajax = out["body"]["ajax"]
+    assert ajax["success"] is True, ajax
+    sidecar_causes = ajax["data"]["netsuite"]["diagnosis"]["likely_causes"]
+    (row, woo) = ajax["data"]["rows"]
+    assert row["system"] == "netsuite" and row["ok"] is False and woo["ok"] is True
+    assert len(row["causes"]) == len(sidecar_causes) > 0
+    assert row["causes"][0] == f"{sidecar_causes[0]['cause']} (Login Audit Trail: {sidecar_causes[0]['audit_code']})"
+
+
 def test_the_order_box_tells_a_netsuite_close_from_the_sidecars_own_record(stack):
     """The box reads the cancellation as the sidecar records it (``by``, ``state``, what it found in the store):
     a sales order closed in NetSuite reads as that, not as a cancellation sent to NetSuite."""

@@ -154,6 +154,10 @@ class NSSync_Ajax {
 	}
 
 	/**
+	 * The likely causes as lines of text. The sidecar sends each as `{"audit_code", "cause"}`
+	 * (sidecar/clients/netsuite_diagnosis.py `likely_causes`): the cause, with the code NetSuite's Login Audit
+	 * Trail shows for it. A plain string (an older answer) is taken as it is.
+	 *
 	 * @param mixed $diagnosis `{"likely_causes": [...]}`.
 	 * @return string[]
 	 */
@@ -161,7 +165,21 @@ class NSSync_Ajax {
 		if ( ! is_array( $diagnosis ) || ! isset( $diagnosis['likely_causes'] ) || ! is_array( $diagnosis['likely_causes'] ) ) {
 			return array();
 		}
-		return array_values( array_map( 'strval', array_filter( $diagnosis['likely_causes'], 'is_scalar' ) ) );
+		$out = array();
+		foreach ( $diagnosis['likely_causes'] as $cause ) {
+			if ( is_scalar( $cause ) ) {
+				$out[] = (string) $cause;
+			} elseif ( is_array( $cause ) && isset( $cause['cause'] ) && is_scalar( $cause['cause'] ) ) {
+				$code  = isset( $cause['audit_code'] ) && is_scalar( $cause['audit_code'] ) ? (string) $cause['audit_code'] : '';
+				$out[] = '' === $code ? (string) $cause['cause'] : sprintf(
+					/* translators: 1: a likely cause of a refused login, 2: the detail NetSuite's Login Audit Trail shows for it */
+					__( '%1$s (Login Audit Trail: %2$s)', 'netsuite-sync-for-woocommerce' ),
+					(string) $cause['cause'],
+					$code
+				);
+			}
+		}
+		return $out;
 	}
 
 	/**

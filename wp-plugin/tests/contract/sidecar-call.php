@@ -7,7 +7,7 @@
  *
  * Steps print one JSON object: get-settings, put-settings, put-invalid, wrong-secret, round-trip, event, and
  * (second release) status, status-view, runs, jobs, error-queue, job-action <verb> <ids>, jobs-retry-all, catalog, catalog-view, catalog-csv, order-box, credentials-oauth2,
- * save-wrong-secret, lookup, cli-status, and (dry run and reconciliation) preview-order <woo id>,
+ * save-wrong-secret, test-connection, lookup, cli-status, and (dry run and reconciliation) preview-order <woo id>,
  * preview-settings, reconcile-start <from Y-m-d> <to Y-m-d>, reconcile-report <report id>. Those four run the
  * plugin's own admin-ajax handlers (the shim's wp_send_json_* throws what would be sent) and print it.
  *
@@ -200,6 +200,12 @@ try {
 				'errors'        => NSSync_Settings_Save::field_errors(),
 				'secret_stored' => $options->shared_secret() === $secret,
 			);
+			break;
+		case 'test-connection':
+			// Connection → Test connection: the admin-ajax handler's answer (rows with the likely causes).
+			$options = new NSSync_Options();
+			$ajax    = new NSSync_Ajax( $options, $client, new NSSync_Forwarder( $options, $client, new NSSync_Payloads() ) );
+			$answer  = array( 'ajax' => nssync_contract_ajax( array( $ajax, 'test_connection' ), array() ) );
 			break;
 		case 'lookup':
 			$answer = $client->get( NSSync_Sidecar_Client::with_query( '/v1/netsuite/lookups/location', array( 'q' => 'ware house' ) ), 15 );
