@@ -237,6 +237,21 @@ def test_test_connection_shows_the_likely_causes_of_a_refused_netsuite_login(sta
     assert row["causes"][0] == f"{sidecar_causes[0]['cause']} (Login Audit Trail: {sidecar_causes[0]['audit_code']})"
 
 
+def test_a_failed_export_in_the_order_box_carries_the_sidecars_own_hint(stack):
+    """The box shows the same fix as the error queue: the sidecar's hint for the order's last error (the plugin
+    matched the text against a table of its own, which said other things or nothing)."""
+    woo = stack.woo_client()
+    woo.post("products", {"name": "Store only", "sku": "STORE-ONLY", "regular_price": "5.00"})
+    order = stack.place({"billing": {"first_name": "A", "last_name": "B", "email": "a@example.com", "country": "US"},
+                         "line_items": [{"sku": "STORE-ONLY", "quantity": 1}], "set_paid": True})
+    stack.settle()
+    out = php_call(stack.sidecar.url, SHARED_SECRET, "order-box", str(order["id"]))
+    assert out["ok"] is True, out
+    state, html = out["body"]["state"], out["body"]["html"]
+    assert state["status"] == "failed" and "has no NetSuite item" in state["last_error"], state
+    assert state["hint"] and unescape(state["hint"]) in unescape(html)
+
+
 def test_the_order_box_tells_a_netsuite_close_from_the_sidecars_own_record(stack):
     """The box reads the cancellation as the sidecar records it (``by``, ``state``, what it found in the store):
     a sales order closed in NetSuite reads as that, not as a cancellation sent to NetSuite."""

@@ -1,5 +1,5 @@
 """``GET /v1/orders/<woo_id>``: an order's sync state for the plugin's order box — NetSuite id and number,
-state, last error, the history of every event about it, and what it went through after the sale (shipments,
+state, last error (with the hint the error queue gives for it), the history of every event about it, and what it went through after the sale (shipments,
 refunds, a cancellation). Reads the store only; calls no remote system."""
 
 from __future__ import annotations
@@ -7,6 +7,7 @@ from __future__ import annotations
 from flask import jsonify
 
 from sidecar.api import signed_blueprint
+from sidecar.api.job_hints import hint_for
 from sidecar.api.params import path_id
 from sidecar.flows.cancellations import cancellation_of
 from sidecar.flows.fulfillments import fulfillments_of
@@ -24,13 +25,15 @@ def order_state(woo_id: str):
     events = list(Event.select().where((Event.topic.startswith("order.")) & (Event.resource_id == woo_id))
                   .order_by(Event.id.desc()).limit(HISTORY_LIMIT))
     link = binder.find("order", woo_id)
+    last_error = _last_error(events)
     return jsonify({
         "woo_id": int(woo_id),
         "ns_id": link.ns_id if link else None,
         "ns_number": link.ns_number if link else None,
         "external_id": link.external_id if link else None,
         "status": _state(link, events),
-        "last_error": _last_error(events),
+        "last_error": last_error,
+        "hint": hint_for(last_error),  # the fix in plain words, as the error queue shows it
         "synced_at": link.updated_at.isoformat() + "Z" if link else None,
         "history": [_history_row(e) for e in events],
         "record": ((link.data or {}).get("record") or "salesOrder") if link and link.ns_id else None,
