@@ -118,6 +118,9 @@ def test_the_status_section_shows_the_sidecars_judgement_of_each_connection(side
     assert "Last call failed" in rows["WooCommerce"] and "Connected" not in rows["WooCommerce"]
     assert unescape(conns["woocommerce"]["problem"]) in unescape(rows["WooCommerce"])
     assert "<th>Queue</th><td>0 jobs (0 waiting, 0 running)</td>" in html  # in words, not "depth: 0, pending: 0…"
+    # No worker runs beside this sidecar: the API answers, but nothing would be synced.
+    assert out["body"]["status"]["worker"] == {"last_heartbeat": None, "ok": False, "max_age_s": 60}
+    assert '<th>Worker</th><td><mark class="nssync-state nssync-state-failed">Not running</mark>' in html
 
 
 def test_the_error_queue_with_every_filter_and_bulk_retry(sidecar):

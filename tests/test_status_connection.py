@@ -36,3 +36,17 @@ def test_a_lookup_miss_after_a_refused_login_means_the_login_works_again(signed)
 def test_no_call_yet_is_unknown(signed):
     conn = signed.get("/v1/status").get_json()["connections"]["netsuite"]
     assert (conn["state"], conn["problem"], conn["last_call"]) == ("unknown", None, None)
+
+
+def test_the_worker_is_judged_as_readyz_judges_it(signed):
+    """``worker.ok``: a heartbeat within ``worker_heartbeat_max_age_s`` — wp-admin says "Not running" otherwise."""
+    import datetime as dt
+
+    from sidecar.store.models import Heartbeat, utcnow
+
+    assert signed.get("/v1/status").get_json()["worker"] == {"last_heartbeat": None, "ok": False, "max_age_s": 60}
+    Heartbeat.insert(name="worker", beat_at=utcnow() - dt.timedelta(seconds=5)).execute()
+    assert signed.get("/v1/status").get_json()["worker"]["ok"] is True
+    Heartbeat.update(beat_at=utcnow() - dt.timedelta(seconds=600)).execute()
+    worker = signed.get("/v1/status").get_json()["worker"]
+    assert worker["ok"] is False and worker["last_heartbeat"]

@@ -1,5 +1,6 @@
 """``GET /v1/status``: what wp-admin shows at a glance — queue depth, failed jobs, the last run of each flow,
-both connections (configured? last call?) and the WooCommerce webhooks the watchdog looks after.
+both connections (configured? last call?), the WooCommerce webhooks the watchdog looks after and whether the
+worker is running (its heartbeat).
 
 Reads the store only: connection state comes from the API log, never from a live call, and is judged by
 transport and authentication (``connection_problem``), not by whether the last lookup found its record.
@@ -17,7 +18,7 @@ from sidecar.api.paging import iso
 from sidecar.api.sync import render as render_run
 from sidecar.pipeline.registry import get_registry
 from sidecar.store.credentials import is_configured
-from sidecar.store.models import ApiCall, Cursor, Event, Heartbeat, SyncRun
+from sidecar.store.models import ApiCall, Cursor, Event, Heartbeat, SyncRun, utcnow
 
 bp = signed_blueprint("status", __name__)
 WATCHDOG_CURSOR = "woo.webhooks.watchdog"
@@ -96,5 +97,9 @@ def _webhooks() -> dict:
 
 
 def _worker() -> dict:
+    """The worker's last heartbeat and whether it is fresh (as ``/readyz`` judges it): without a worker nothing
+    is synced, though the API answers, so wp-admin says so."""
     beat = Heartbeat.get_or_none(Heartbeat.name == "worker")
-    return {"last_heartbeat": iso(beat.beat_at) if beat else None}
+    max_age = current_app.config["SIDECAR"].worker_heartbeat_max_age_s
+    fresh = beat is not None and (utcnow() - beat.beat_at).total_seconds() <= max_age
+    return {"last_heartbeat": iso(beat.beat_at) if beat else None, "ok": fresh, "max_age_s": max_age}

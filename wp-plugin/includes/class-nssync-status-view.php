@@ -75,6 +75,10 @@ class NSSync_Status_View {
 			$c = isset( $conns[ $key ] ) ? $conns[ $key ] : null;
 			echo '<tr><th>' . esc_html( $label ) . '</th><td>' . wp_kses_post( $this->connection_text( $c ) ) . '</td></tr>';
 		}
+		$worker = self::worker_html( isset( $status['worker'] ) ? $status['worker'] : null );
+		if ( '' !== $worker ) {
+			echo '<tr><th>' . esc_html__( 'Worker', 'netsuite-sync-for-woocommerce' ) . '</th><td>' . wp_kses_post( $worker ) . '</td></tr>';
+		}
 		$queue = $this->first( $status, array( 'queue', 'queue_depth' ) );
 		if ( null !== $queue ) {
 			echo '<tr><th>' . esc_html__( 'Queue', 'netsuite-sync-for-woocommerce' ) . '</th><td>' . esc_html( self::queue_text( $queue ) ) . '</td></tr>';
@@ -88,6 +92,32 @@ class NSSync_Status_View {
 			echo '<tr><th>' . esc_html__( 'Waiting for NetSuite', 'netsuite-sync-for-woocommerce' ) . '</th><td><mark class="nssync-state nssync-state-pending">' . esc_html( $outage ) . '</mark></td></tr>';
 		}
 		echo '</tbody></table>';
+	}
+
+	/**
+	 * Whether the sidecar's worker runs (`GET /v1/status` → `worker`: last_heartbeat, ok — judged by the sidecar
+	 * as `/readyz` does). Without it the API answers but nothing is synced, so it is said plainly.
+	 *
+	 * @param mixed $worker Worker: last_heartbeat (ISO 8601 or null), ok (bool; absent from older answers).
+	 * @return string HTML (escaped here), '' when the answer has no worker.
+	 */
+	public static function worker_html( $worker ) {
+		if ( ! is_array( $worker ) ) {
+			return '';
+		}
+		$beat = isset( $worker['last_heartbeat'] ) && is_string( $worker['last_heartbeat'] ) ? $worker['last_heartbeat'] : '';
+		$when = '' !== $beat ? ' <span class="description">' . esc_html(
+			/* translators: %s: time in words */
+			sprintf( __( 'last heartbeat %s', 'netsuite-sync-for-woocommerce' ), NSSync_Format::ago( $beat ) )
+		) . '</span>' : '';
+		if ( ! array_key_exists( 'ok', $worker ) ) {
+			return '' !== $when ? ltrim( $when ) : '';
+		}
+		if ( $worker['ok'] ) {
+			return '<mark class="nssync-state nssync-state-done">' . esc_html__( 'Running', 'netsuite-sync-for-woocommerce' ) . '</mark>' . $when;
+		}
+		return '<mark class="nssync-state nssync-state-failed">' . esc_html__( 'Not running', 'netsuite-sync-for-woocommerce' ) . '</mark>' . $when
+			. ' <span class="nssync-error">' . esc_html__( 'Nothing is synced until it runs: start it with `sidecar worker` next to `sidecar serve`. Events wait in the sidecar meanwhile; nothing is lost.', 'netsuite-sync-for-woocommerce' ) . '</span>';
 	}
 
 	/**

@@ -14,6 +14,9 @@ class StatusViewTest extends TestCase {
 	/** @var bool */
 	private $up = true;
 
+	/** @var array The `worker` of the faked `GET /v1/status`. */
+	private $worker = array( 'last_heartbeat' => null, 'ok' => true, 'max_age_s' => 60 );
+
 	/** @var array|null The `connections` of the faked `GET /v1/status` (null: the default below). */
 	private $connections = null;
 
@@ -42,6 +45,7 @@ class StatusViewTest extends TestCase {
 				case '/v1/status':
 					return nssync_shim_response( 200, array(
 						'queue'       => array( 'depth' => 2, 'pending' => 1, 'running' => 1 ),
+						'worker'      => $this->worker,
 						'netsuite_outage' => array( 'waiting' => 3, 'since' => gmdate( 'c', time() - 1200 ) ),
 						'flows'       => array( 'orders' => null, 'inventory' => array( 'id' => 1, 'status' => 'done' ), 'webhooks' => null, 'reconcile' => null ),
 						// As sidecar/api/status.py judges them: a lookup's 404 is a working connection, a 401 is not.
@@ -115,6 +119,15 @@ class StatusViewTest extends TestCase {
 		$this->assertSame( 1, substr_count( $html, 'has not answered since' ) );
 		$this->assertStringContainsString( 'unmatched 1', $html, 'last known run kept' );
 		$this->assertStringContainsString( '(last known)', $html );
+	}
+
+	public function test_a_worker_that_does_not_run_is_said_plainly() {
+		$this->worker = array( 'last_heartbeat' => gmdate( 'Y-m-d\TH:i:s+00:00', time() - 600 ), 'ok' => false, 'max_age_s' => 60 );
+		$html         = $this->render();
+		$this->assertMatchesRegularExpression( '#<th>Worker</th><td><mark class="nssync-state nssync-state-failed">Not running</mark> <span class="description">last heartbeat 10 mins ago</span> <span class="nssync-error">Nothing is synced until it runs#', $html );
+		$this->worker = array( 'last_heartbeat' => gmdate( 'Y-m-d\TH:i:s+00:00', time() - 5 ), 'ok' => true, 'max_age_s' => 60 );
+		$this->assertStringContainsString( '<th>Worker</th><td><mark class="nssync-state nssync-state-done">Running</mark>', $this->render() );
+		$this->assertSame( '', NSSync_Status_View::worker_html( null ), 'an older sidecar without the field: no row' );
 	}
 
 	public function test_the_sidecars_judgement_of_a_connection_is_shown_with_its_reason() {
