@@ -162,6 +162,7 @@ def test_an_orders_row_in_the_error_queue_retries_and_skips_every_failed_job_of_
     assert "2 failed jobs" in html
     skipped = php_call(sidecar.url, SHARED_SECRET, "job-action", "skip", buttons[0])
     assert skipped["body"]["ajax"]["success"] is True, skipped
+    assert skipped["body"]["ajax"]["data"]["message"] == "Skipped."  # not the job's raw status
     assert [Event.get_by_id(i).status for i in ids] == ["skipped", "skipped"]
     assert "No failed jobs." in php_call(sidecar.url, SHARED_SECRET, "error-queue")["body"]["html"]
 

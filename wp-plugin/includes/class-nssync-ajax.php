@@ -242,18 +242,21 @@ class NSSync_Ajax {
 		if ( ! $ids || ! in_array( $verb, array( 'retry', 'skip' ), true ) ) {
 			wp_send_json_error( array( 'message' => __( 'Missing job id or action.', 'netsuite-sync-for-woocommerce' ) ), 400 );
 		}
+		// The sidecar answers the job (its status: pending, skipped) or a count; the row says what happened in words.
+		$message = 'retry' === $verb ? __( 'Queued again.', 'netsuite-sync-for-woocommerce' ) : __( 'Skipped.', 'netsuite-sync-for-woocommerce' );
 		$this->relay(
-			function () use ( $ids, $verb ) {
+			function () use ( $ids, $verb, $message ) {
 				if ( 1 === count( $ids ) ) {
-					return $this->client->post( '/v1/jobs/' . rawurlencode( $ids[0] ) . '/' . $verb, null, 15 );
+					$answer = $this->client->post( '/v1/jobs/' . rawurlencode( $ids[0] ) . '/' . $verb, null, 15 );
+				} elseif ( 'retry' === $verb ) {
+					$answer = $this->client->post( '/v1/jobs/retry', array( 'ids' => $this->numeric( $ids ) ), 30 );
+				} else {
+					foreach ( $ids as $id ) {
+						$this->client->post( '/v1/jobs/' . rawurlencode( $id ) . '/skip', null, 15 );
+					}
+					$answer = array( 'skipped' => count( $ids ) );
 				}
-				if ( 'retry' === $verb ) {
-					return $this->client->post( '/v1/jobs/retry', array( 'ids' => $this->numeric( $ids ) ), 30 );
-				}
-				foreach ( $ids as $id ) {
-					$this->client->post( '/v1/jobs/' . rawurlencode( $id ) . '/skip', null, 15 );
-				}
-				return array( 'skipped' => count( $ids ) );
+				return array( 'message' => $message ) + $answer;
 			}
 		);
 	}

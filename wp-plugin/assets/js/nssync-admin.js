@@ -205,7 +205,7 @@
 		$cell.find( 'button' ).prop( 'disabled', true );
 		call( 'nssync_job_action', { job_ids: String( $btn.data( 'job-ids' ) ), verb: $btn.data( 'verb' ) } ).done( function ( res ) {
 			if ( res.success ) {
-				show( $r, res.data.status || t.done, 'nssync-ok' );
+				show( $r, res.data.message || t.done, 'nssync-ok' ); // Not the job's raw status (pending, skipped).
 				$btn.closest( 'tr' ).addClass( 'nssync-done' );
 			} else {
 				show( $r, res.data.message, 'nssync-bad' );

@@ -104,6 +104,7 @@ class AjaxTest extends TestCase {
 		$this->assertSame( '/v1/jobs/retry', parse_url( $GLOBALS['nssync_shim']['requests'][0]['url'], PHP_URL_PATH ) );
 		$sent = $this->call( 'job_action', array( 'job_ids' => '41,42', 'verb' => 'skip' ) );
 		$this->assertSame( 2, $sent->data['skipped'] );
+		$this->assertSame( 'Skipped.', $sent->data['message'], 'the row says what happened in words' );
 		$this->assertSame( array( '/v1/jobs/41/skip', '/v1/jobs/42/skip' ), array_map( function ( $r ) {
 			return parse_url( $r['url'], PHP_URL_PATH );
 		}, array_slice( $GLOBALS['nssync_shim']['requests'], 1 ) ) );
