@@ -188,6 +188,7 @@ class NSSync_Admin {
 						'held_back' => __( 'held back', 'netsuite-sync-for-woocommerce' ),
 						'drift'     => __( 'drift', 'netsuite-sync-for-woocommerce' ),
 					),
+					'runStatus' => NSSync_Format::status_labels(),
 					'justNow'   => __( 'just now', 'netsuite-sync-for-woocommerce' ),
 					/* translators: %d: number of jobs */
 					'retried'   => __( '%d jobs sent again.', 'netsuite-sync-for-woocommerce' ),

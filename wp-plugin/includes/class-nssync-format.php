@@ -107,13 +107,38 @@ class NSSync_Format {
 	}
 
 	/**
-	 * "done · seen 10, changed 2, unchanged 8, unmatched 0, failed 0" (", held back 1, drift 2" when not 0).
+	 * A run's or a job's status in words: the sidecar's `pending`, `running`, `done`, `failed`, `skipped` (runs:
+	 * sidecar/pipeline/runs.py; jobs: EVENT_STATUSES). Another value reads as it is; '' stays ''.
+	 *
+	 * @param string $status Status.
+	 * @return string
+	 */
+	public static function status_label( $status ) {
+		$labels = self::status_labels();
+		return isset( $labels[ $status ] ) ? $labels[ $status ] : (string) $status;
+	}
+
+	/**
+	 * @return array status => label (also handed to the admin script for Sync now).
+	 */
+	public static function status_labels() {
+		return array(
+			'pending' => __( 'Queued', 'netsuite-sync-for-woocommerce' ),
+			'running' => __( 'Running', 'netsuite-sync-for-woocommerce' ),
+			'done'    => __( 'Done', 'netsuite-sync-for-woocommerce' ),
+			'failed'  => __( 'Failed', 'netsuite-sync-for-woocommerce' ),
+			'skipped' => __( 'Skipped', 'netsuite-sync-for-woocommerce' ),
+		);
+	}
+
+	/**
+	 * "Done · seen 10, changed 2, unchanged 8, unmatched 0, failed 0" (", held back 1, drift 2" when not 0).
 	 *
 	 * @param array $run Run (`counts` object, or the counts at the top level from older sidecars).
 	 * @return string
 	 */
 	public static function run_text( $run ) {
-		$text   = isset( $run['status'] ) && is_scalar( $run['status'] ) ? (string) $run['status'] : '';
+		$text   = isset( $run['status'] ) && is_scalar( $run['status'] ) ? self::status_label( (string) $run['status'] ) : '';
 		$counts = isset( $run['counts'] ) && is_array( $run['counts'] ) ? $run['counts'] : $run;
 		$parts  = array();
 		foreach ( self::COUNTS as $k ) {

@@ -298,14 +298,7 @@ class NSSync_Order_Box_View {
 	 * @return string
 	 */
 	public static function event_label( $status ) {
-		$labels = array(
-			'pending' => __( 'Queued', 'netsuite-sync-for-woocommerce' ),
-			'running' => __( 'Running', 'netsuite-sync-for-woocommerce' ),
-			'done'    => __( 'Done', 'netsuite-sync-for-woocommerce' ),
-			'failed'  => __( 'Failed', 'netsuite-sync-for-woocommerce' ),
-			'skipped' => __( 'Skipped', 'netsuite-sync-for-woocommerce' ),
-		);
-		return isset( $labels[ $status ] ) ? $labels[ $status ] : $status;
+		return NSSync_Format::status_label( $status );
 	}
 
 	/**

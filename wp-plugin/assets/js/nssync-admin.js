@@ -142,7 +142,7 @@
 		$.each( [ 'held_back', 'drift' ], function ( i, k ) { // Said only when the run did it.
 			if ( c[ k ] ) { parts.push( ( t.counts[ k ] || k ) + ' ' + c[ k ] ); }
 		} );
-		return ( run.status || '' ) + ( parts.length ? ' · ' + parts.join( ', ' ) : '' );
+		return ( ( t.runStatus && t.runStatus[ run.status ] ) || run.status || '' ) + ( parts.length ? ' · ' + parts.join( ', ' ) : '' );
 	}
 
 	function finished( run ) {

@@ -68,7 +68,7 @@ class CliTest extends TestCase {
 		$this->assertStringContainsString( 'WooCommerce: error (credentials refused (401))', $out, "the sidecar's reason" );
 		$this->assertStringContainsString( 'Queue:       depth=2, pending=2, running=0', $out );
 		$this->assertStringContainsString( 'Outbox:      0 events (0 orders) waiting in WordPress', $out );
-		$this->assertStringContainsString( "inventory\tdone · seen 4", $out );
+		$this->assertStringContainsString( "inventory\tDone · seen 4", $out );
 		$this->assertStringContainsString( "prices\tnot run yet", $out );
 	}
 
@@ -76,7 +76,7 @@ class CliTest extends TestCase {
 		$this->runs = array( array( 'id' => 5, 'status' => 'running' ), array( 'id' => 5, 'status' => 'done', 'finished_at' => gmdate( 'c' ), 'counts' => array( 'seen' => 3, 'changed' => 1 ) ) );
 		$this->cli->sync( array( 'inventory' ), array( 'wait' => true ) );
 		$this->assertSame( 1, $this->slept );
-		$this->assertContains( 'done · seen 3, changed 1', WP_CLI::$out );
+		$this->assertContains( 'Done · seen 3, changed 1', WP_CLI::$out );
 		$this->assertSame( 'Success: Run 5 finished.', end( WP_CLI::$out ) );
 	}
 

@@ -81,7 +81,7 @@ class StatusViewTest extends TestCase {
 		$this->assertStringNotContainsString( 'RCRD_DSNT_EXIST', $html );
 		$this->assertStringContainsString( 'woocommerce_rest_cannot_view', $html );
 		$this->assertStringContainsString( '<th>Queue</th><td>2 jobs (1 waiting, 1 running)</td>', $html, 'in words, not the answer\'s keys' );
-		$this->assertStringContainsString( 'done · seen 10, changed 2, unchanged 7, unmatched 1, failed 0, drift 3</span>', $html, 'hand edits overwritten are said; held back 0 is not' );
+		$this->assertStringContainsString( 'Done · seen 10, changed 2, unchanged 7, unmatched 1, failed 0, drift 3</span>', $html, 'hand edits overwritten are said; held back 0 is not' );
 		$this->assertStringContainsString( '10 mins ago', $html );
 		$this->assertStringContainsString( 'SKU &lt;X&gt; unmatched', $html );
 		$this->assertStringContainsString( 'Not run yet', $html, 'orders is installed but has not run' );

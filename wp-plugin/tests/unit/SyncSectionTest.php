@@ -97,7 +97,7 @@ class SyncSectionTest extends TestCase {
 		ob_start();
 		( new NSSync_Admin_Fields() )->flow_row( $this->by_id( $fields )['nssync_flow_inventory'] );
 		$row = ob_get_clean();
-		$this->assertStringContainsString( 'done · seen 10, changed 2, unchanged 7, unmatched 1, failed 0', $row );
+		$this->assertStringContainsString( 'Done · seen 10, changed 2, unchanged 7, unmatched 1, failed 0', $row );
 		$this->assertStringContainsString( '1 hour ago', $row );
 		$this->assertStringContainsString( 'MUG&lt;1&gt;: no NetSuite item', $row );
 		$this->assertStringContainsString( 'class="button nssync-sync-now" data-flow="inventory"', $row );
