@@ -103,11 +103,13 @@ def test_status_and_runs_as_the_status_section_reads_them(sidecar):
 def test_the_status_section_shows_the_sidecars_judgement_of_each_connection(sidecar):
     """A store URL that redirects (http → https, a moved site) answers 301: the sidecar says the connection is
     broken and why; the Status section says so too (it showed "Connected"). A lookup's 404 stays "Connected"."""
-    from sidecar.store.models import ApiCall
+    from sidecar.store.models import ApiCall, SyncRun, utcnow
 
     ApiCall.create(system="netsuite", method="GET", path="/services/rest/record/v1/customer/eid:x", status=404,
                    ms=5, error="RCRD_DSNT_EXIST")
     ApiCall.create(system="woocommerce", method="GET", path="/wp-json/wc/v3/orders/7", status=301, ms=3)
+    SyncRun.create(flow="inventory", trigger="manual", status="done", seen=4, changed=1, unchanged=3, drift=1,
+                   started_at=utcnow(), finished_at=utcnow())
     out = php_call(sidecar.url, SHARED_SECRET, "status-view")
     assert out["ok"] is True, out
     conns = out["body"]["status"]["connections"]
@@ -121,6 +123,9 @@ def test_the_status_section_shows_the_sidecars_judgement_of_each_connection(side
     # No worker runs beside this sidecar: the API answers, but nothing would be synced.
     assert out["body"]["status"]["worker"] == {"last_heartbeat": None, "ok": False, "max_age_s": 60}
     assert '<th>Worker</th><td><mark class="nssync-state nssync-state-failed">Not running</mark>' in html
+    # Each flow's last run comes with /v1/status, counts and status in words.
+    assert ('<tr data-flow="inventory"><td><strong>Inventory</strong></td><td><span class="nssync-run-result">'
+            "Done · seen 4, changed 1, unchanged 3, unmatched 0, failed 0, drift 1</span>") in html
 
 
 def test_the_error_queue_with_every_filter_and_bulk_retry(sidecar):

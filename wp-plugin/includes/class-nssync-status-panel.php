@@ -51,17 +51,9 @@ class NSSync_Status_Panel {
 	public function data( $get ) {
 		$status = $this->fetch( '/v1/status' );
 		$down   = isset( $status['_error'] ) && 0 === (int) $status['_status'];
+		// `flows` of /v1/status carries each flow's last run as /v1/runs renders it: no call per flow.
 		$flows  = $this->flows_from( $status );
 		$runs   = $flows['runs'];
-		if ( ! $down && null !== $flows['installed'] ) {
-			$runs = array();
-			foreach ( $flows['installed'] as $flow ) {
-				$answer        = $this->fetch( NSSync_Sidecar_Client::with_query( '/v1/runs', array( 'flow' => $flow, 'limit' => 1 ) ) );
-				$list          = isset( $answer['runs'] ) && is_array( $answer['runs'] ) ? $answer['runs'] : ( isset( $answer['_error'] ) ? array() : array_filter( $answer, 'is_array' ) );
-				$runs[ $flow ] = $list ? reset( $list ) : ( isset( $flows['runs'][ $flow ] ) ? $flows['runs'][ $flow ] : null );
-			}
-			$this->options->set_cached_runs( array_filter( $runs ) + $this->options->cached_runs() );
-		}
 		$filters = NSSync_Error_Queue_View::filters( $get );
 		$summary = $this->forwarder ? $this->forwarder->summary() : array(
 			'pending' => 0,

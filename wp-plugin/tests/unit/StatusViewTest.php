@@ -47,18 +47,19 @@ class StatusViewTest extends TestCase {
 						'queue'       => array( 'depth' => 2, 'pending' => 1, 'running' => 1 ),
 						'worker'      => $this->worker,
 						'netsuite_outage' => array( 'waiting' => 3, 'since' => gmdate( 'c', time() - 1200 ) ),
-						'flows'       => array( 'orders' => null, 'inventory' => array( 'id' => 1, 'status' => 'done' ), 'webhooks' => null, 'reconcile' => null ),
+						// Each installed flow's last run, rendered as /v1/runs renders it (sidecar/api/sync.py render).
+						'flows'       => array(
+							'orders'    => null,
+							'inventory' => array( 'id' => 7, 'flow' => 'inventory', 'trigger' => 'manual', 'status' => 'done', 'seen' => 10, 'changed' => 2, 'failed' => 0, 'counts' => array( 'seen' => 10, 'changed' => 2, 'failed' => 0, 'unchanged' => 7, 'unmatched' => 1, 'held_back' => 0, 'drift' => 3 ), 'errors' => array( 'SKU <X> unmatched' ), 'cursor_before' => null, 'cursor_after' => null, 'created_at' => gmdate( 'Y-m-d\TH:i:s+00:00', time() - 601 ), 'started_at' => gmdate( 'Y-m-d\TH:i:s+00:00', time() - 600 ), 'finished_at' => gmdate( 'Y-m-d\TH:i:s+00:00', time() - 590 ) ),
+							'webhooks'  => null,
+							'reconcile' => null,
+						),
 						// As sidecar/api/status.py judges them: a lookup's 404 is a working connection, a 401 is not.
 						'connections' => $this->connections ? $this->connections : array(
 							'netsuite'    => array( 'configured' => true, 'state' => 'ok', 'problem' => null, 'last_call' => array( 'status' => 404, 'at' => gmdate( 'Y-m-d\TH:i:s+00:00', time() - 120 ), 'error' => 'RCRD_DSNT_EXIST' ) ),
 							'woocommerce' => array( 'configured' => true, 'state' => 'error', 'problem' => 'credentials refused (401)', 'last_call' => array( 'status' => 401, 'at' => gmdate( 'Y-m-d\TH:i:s+00:00', time() - 60 ), 'error' => 'woocommerce_rest_cannot_view' ) ),
 						),
 					) );
-				case '/v1/runs':
-					$runs = array(
-						'inventory' => array( 'id' => 7, 'flow' => 'inventory', 'trigger' => 'manual', 'status' => 'done', 'started_at' => gmdate( 'c', time() - 600 ), 'finished_at' => gmdate( 'c', time() - 590 ), 'seen' => 10, 'changed' => 2, 'failed' => 0, 'counts' => array( 'seen' => 10, 'changed' => 2, 'failed' => 0, 'unchanged' => 7, 'unmatched' => 1, 'held_back' => 0, 'drift' => 3 ), 'errors' => array( 'SKU <X> unmatched' ) ),
-					);
-					return nssync_shim_response( 200, array( 'runs' => isset( $runs[ $q['flow'] ] ) && '1' === $q['limit'] ? array( $runs[ $q['flow'] ] ) : array() ) );
 				case '/v1/jobs':
 					return nssync_shim_response( 200, array( 'jobs' => array( array( 'id' => 14, 'topic' => 'order.refunded', 'resource_id' => 15, 'status' => 'failed', 'attempts' => 1, 'last_error' => 'No flow handles <order.refunded>' ) ), 'total' => 1 ) );
 				case '/v1/log':
@@ -93,9 +94,7 @@ class StatusViewTest extends TestCase {
 		$paths = array_map( function ( $r ) {
 			return parse_url( $r['url'], PHP_URL_PATH ) . '?' . parse_url( $r['url'], PHP_URL_QUERY );
 		}, $GLOBALS['nssync_shim']['requests'] );
-		$this->assertContains( '/v1/runs?flow=inventory&limit=1', $paths );
-		$this->assertContains( '/v1/runs?flow=orders&limit=1', $paths );
-		$this->assertContains( '/v1/jobs?status=failed&limit=20&offset=0&group=order', $paths );
+		$this->assertSame( array( '/v1/status?', '/v1/jobs?status=failed&limit=20&offset=0&group=order', '/v1/log?' ), $paths, 'the last runs come with /v1/status: no call per flow' );
 	}
 
 	public function test_jobs_waiting_out_a_netsuite_outage_are_said_with_how_long() {
