@@ -41,7 +41,7 @@ class SyncSectionTest extends TestCase {
 		$this->status = array(
 			'flows' => array(
 				'orders'    => array( 'id' => 9, 'flow' => 'orders', 'status' => 'done', 'counts' => array( 'seen' => 3, 'changed' => 1, 'unchanged' => 2, 'unmatched' => 0, 'failed' => 0 ), 'finished_at' => gmdate( 'Y-m-d\TH:i:s.u\Z', time() - 120 ), 'errors' => array() ),
-				'inventory' => array( 'id' => 8, 'flow' => 'inventory', 'status' => 'done', 'counts' => array( 'seen' => 10, 'changed' => 2, 'unchanged' => 7, 'unmatched' => 1, 'failed' => 0 ), 'finished_at' => gmdate( 'c', time() - 3600 ), 'errors' => array( array( 'sku' => 'MUG<1>', 'message' => 'no NetSuite item' ) ) ),
+				'inventory' => array( 'id' => 8, 'flow' => 'inventory', 'status' => 'done', 'counts' => array( 'seen' => 10, 'changed' => 2, 'unchanged' => 7, 'unmatched' => 1, 'failed' => 0 ), 'finished_at' => gmdate( 'c', time() - 3600 ), 'errors' => array( 'NetSuite item 12 (MUG<1>) has no price at price level 1' ) /* run errors are strings (sidecar/flows/woo_writer.py record_error) */ ),
 			),
 		);
 		$GLOBALS['nssync_shim']['http'] = function ( $url, $args ) {
@@ -99,7 +99,7 @@ class SyncSectionTest extends TestCase {
 		$row = ob_get_clean();
 		$this->assertStringContainsString( 'Done · seen 10, changed 2, unchanged 7, unmatched 1, failed 0', $row );
 		$this->assertStringContainsString( '1 hour ago', $row );
-		$this->assertStringContainsString( 'MUG&lt;1&gt;: no NetSuite item', $row );
+		$this->assertStringContainsString( 'NetSuite item 12 (MUG&lt;1&gt;) has no price at price level 1', $row );
 		$this->assertStringContainsString( 'class="button nssync-sync-now" data-flow="inventory"', $row );
 		ob_start();
 		( new NSSync_Admin_Fields() )->flow_row( array( 'flow' => 'refunds', 'title' => 'Last run', 'sync_now' => false, 'run' => null ) );
