@@ -165,6 +165,7 @@ def test_an_orders_row_in_the_error_queue_retries_and_skips_every_failed_job_of_
     buttons = re.findall(r'data-job-ids="([^"]*)" data-verb="skip"', html)
     assert buttons == [",".join(map(str, ids))]
     assert "2 failed jobs" in html
+    assert 'data-confirm="Retry all 2 failed jobs?"' in html  # the jobs, not the rows (1 order)
     skipped = php_call(sidecar.url, SHARED_SECRET, "job-action", "skip", buttons[0])
     assert skipped["body"]["ajax"]["success"] is True, skipped
     assert skipped["body"]["ajax"]["data"]["message"] == "Skipped."  # not the job's raw status

@@ -90,13 +90,18 @@ class NSSync_Error_Queue_View {
 	}
 
 	/**
-	 * @param array $data answer (`GET /v1/jobs` or `_error`), filters, base_url (the Status section URL).
+	 * The answer is grouped (`group=order`): its `total` counts rows (orders and other records), not jobs; how
+	 * many jobs "Retry all failed" retries is `GET /v1/status` → `failed`, handed in as `failed`.
+	 *
+	 * @param array $data answer (`GET /v1/jobs` or `_error`), filters, base_url (the Status section URL),
+	 *                    failed (failed jobs in all, or null when unknown).
 	 * @param bool  $down The sidecar does not answer.
 	 */
 	public function render( $data, $down = false ) {
 		$answer = $data['answer'];
 		$f      = $data['filters'];
 		$total  = isset( $answer['total'] ) ? (int) $answer['total'] : 0;
+		$failed = isset( $data['failed'] ) ? (int) $data['failed'] : 0;
 		echo '<h2 id="nssync-failed-jobs">' . esc_html__( 'Error queue', 'netsuite-sync-for-woocommerce' ) . '</h2>';
 		if ( isset( $answer['_error'] ) ) {
 			NSSync_Status_View::unavailable( $answer, $down );
@@ -112,8 +117,8 @@ class NSSync_Error_Queue_View {
 		echo '<button type="button" class="button" id="nssync-retry-all" data-confirm="' . esc_attr(
 			sprintf(
 				/* translators: %d: number of failed jobs */
-				_n( 'Retry %d failed job?', 'Retry all %d failed jobs?', max( $total, count( $jobs ) ), 'netsuite-sync-for-woocommerce' ),
-				max( $total, count( $jobs ) )
+				_n( 'Retry %d failed job?', 'Retry all %d failed jobs?', max( $failed, $total, count( $jobs ) ), 'netsuite-sync-for-woocommerce' ),
+				max( $failed, $total, count( $jobs ) )
 			)
 		) . '">' . esc_html__( 'Retry all failed', 'netsuite-sync-for-woocommerce' ) . '</button> <span class="nssync-result" aria-live="polite"></span></p>';
 		echo '<table class="widefat striped nssync-table nssync-queue"><thead><tr><td class="check-column"><input type="checkbox" class="nssync-check-all" aria-label="' . esc_attr__( 'Select all', 'netsuite-sync-for-woocommerce' ) . '"></td>';
@@ -243,8 +248,8 @@ class NSSync_Error_Queue_View {
 		if ( $f['page'] > 1 ) {
 			echo '<a class="button" href="' . esc_url( add_query_arg( $args + array( 'nssync_page' => $f['page'] - 1 ), $base ) ) . '#nssync-failed-jobs">&laquo; ' . esc_html__( 'Previous', 'netsuite-sync-for-woocommerce' ) . '</a> ';
 		}
-		/* translators: 1: page, 2: pages, 3: jobs */
-		echo esc_html( sprintf( __( 'Page %1$d of %2$d (%3$d failed)', 'netsuite-sync-for-woocommerce' ), $f['page'], $pages, $total ) );
+		/* translators: 1: page, 2: pages, 3: orders and other records with a failed job */
+		echo esc_html( sprintf( _n( 'Page %1$d of %2$d (%3$d record with failed jobs)', 'Page %1$d of %2$d (%3$d records with failed jobs)', $total, 'netsuite-sync-for-woocommerce' ), $f['page'], $pages, $total ) );
 		if ( $f['page'] < $pages ) {
 			echo ' <a class="button" href="' . esc_url( add_query_arg( $args + array( 'nssync_page' => $f['page'] + 1 ), $base ) ) . '#nssync-failed-jobs">' . esc_html__( 'Next', 'netsuite-sync-for-woocommerce' ) . ' &raquo;</a>';
 		}

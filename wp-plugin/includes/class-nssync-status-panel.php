@@ -71,6 +71,7 @@ class NSSync_Status_Panel {
 				'answer'   => $down ? $status : $this->fetch( NSSync_Error_Queue_View::path( $filters ) ),
 				'filters'  => $filters,
 				'base_url' => NSSync_Admin::settings_url( 'status' ),
+				'failed'   => isset( $status['failed'] ) && is_numeric( $status['failed'] ) ? (int) $status['failed'] : null,
 			),
 			'log'     => $down ? $status : $this->fetch( '/v1/log' ),
 			'summary' => $summary,

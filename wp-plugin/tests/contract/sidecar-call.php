@@ -124,6 +124,7 @@ try {
 					'answer'   => $jobs,
 					'filters'  => $filters,
 					'base_url' => NSSync_Admin::settings_url( 'status' ),
+					'failed'   => $client->get( '/v1/status', 10 )['failed'], // As NSSync_Status_Panel hands it in.
 				)
 			);
 			$answer = array(

@@ -14,13 +14,14 @@ class ErrorQueueTest extends TestCase {
 		nssync_shim_reset();
 	}
 
-	private function render( $answer, $filters = array() ) {
+	private function render( $answer, $filters = array(), $failed = null ) {
 		ob_start();
 		( new NSSync_Error_Queue_View() )->render(
 			array(
 				'answer'   => $answer,
 				'filters'  => NSSync_Error_Queue_View::filters( $filters ),
 				'base_url' => 'http://shop.test/wp-admin/admin.php?page=wc-settings&tab=nssync&section=status',
+				'failed'   => $failed,
 			)
 		);
 		return ob_get_clean();
@@ -67,7 +68,8 @@ class ErrorQueueTest extends TestCase {
 			self::job( 44, 'customer.created', 3, 2, 'x', array( 44 ), 'Set the <subsidiary>.' ),
 			self::job( 42, 'order.updated', 17, 8, 'Unknown SKU TEST-CAP-003', array( 41, 42 ) ),
 		);
-		$html = $this->render( array( 'jobs' => $jobs, 'total' => 2, 'limit' => 20, 'offset' => 0 ) );
+		$html = $this->render( array( 'jobs' => $jobs, 'total' => 2, 'limit' => 20, 'offset' => 0 ), array(), 3 );
+		$this->assertStringContainsString( 'data-confirm="Retry all 3 failed jobs?"', $html, 'total counts rows (2 records); the failed jobs are 3' );
 		$this->assertSame( 1, substr_count( $html, 'Order #17' ), 'one row per order' );
 		$this->assertStringContainsString( 'href="http://shop.test/wp-admin/post.php?post=17&#038;action=edit"', $html );
 		$this->assertStringContainsString( 'data-job-ids="41,42" data-verb="retry"', $html, "Retry acts on every failed job of the order, not only its newest" );
@@ -99,7 +101,7 @@ class ErrorQueueTest extends TestCase {
 			return array( 'id' => $i, 'topic' => 'order.created', 'resource_id' => $i, 'last_error' => 'e' );
 		}, range( 1, 20 ) );
 		$html = $this->render( array( 'jobs' => $jobs, 'total' => 45 ), array( 'nssync_flow' => 'orders', 'nssync_page' => '2' ) );
-		$this->assertStringContainsString( 'Page 2 of 3 (45 failed)', $html );
+		$this->assertStringContainsString( 'Page 2 of 3 (45 records with failed jobs)', $html );
 		$this->assertStringContainsString( 'nssync_flow=orders&#038;nssync_page=1', $html );
 		$this->assertStringContainsString( 'nssync_flow=orders&#038;nssync_page=3', $html );
 		$this->assertStringContainsString( "<option value=\"orders\" selected='selected'>", $html );
