@@ -1,6 +1,7 @@
 """``GET /v1/orders/<woo_id>``: an order's sync state for the plugin's order box — NetSuite id and number,
-state, last error (with the hint the error queue gives for it), the history of every event about it, and what it went through after the sale (shipments,
-refunds, a cancellation). Reads the store only; calls no remote system."""
+state, last error (with the hint the error queue gives for it), the history of every event about it, and what
+it went through after the sale (shipments, refunds, a cancellation). Reads the store only; calls no remote
+system."""
 
 from __future__ import annotations
 
