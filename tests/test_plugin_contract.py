@@ -262,6 +262,18 @@ def test_a_failed_export_in_the_order_box_carries_the_sidecars_own_hint(stack):
     assert state["hint"] and unescape(state["hint"]) in unescape(html)
 
 
+def test_the_status_section_shows_the_webhooks_the_watchdog_found(stack):
+    """``webhooks`` of /v1/status (the watchdog's last check) was not shown anywhere in wp-admin."""
+    res = stack.api.post("/v1/sync/webhooks")
+    assert res.status_code in (200, 202), res.get_json()
+    stack.settle()
+    out = php_call(stack.sidecar.url, SHARED_SECRET, "status-view")
+    hooks = out["body"]["status"]["webhooks"]["webhooks"]
+    assert hooks and all(h["status"] == "active" for h in hooks), hooks
+    assert (f'<th>WooCommerce webhooks</th><td><mark class="nssync-state nssync-state-done">{len(hooks)} of '
+            f"{len(hooks)} active</mark>") in out["body"]["html"]
+
+
 def test_the_order_box_tells_a_netsuite_close_from_the_sidecars_own_record(stack):
     """The box reads the cancellation as the sidecar records it (``by``, ``state``, what it found in the store):
     a sales order closed in NetSuite reads as that, not as a cancellation sent to NetSuite."""

@@ -79,6 +79,10 @@ class NSSync_Status_View {
 		if ( '' !== $worker ) {
 			echo '<tr><th>' . esc_html__( 'Worker', 'netsuite-sync-for-woocommerce' ) . '</th><td>' . wp_kses_post( $worker ) . '</td></tr>';
 		}
+		$hooks = self::webhooks_html( isset( $status['webhooks'] ) ? $status['webhooks'] : null );
+		if ( '' !== $hooks ) {
+			echo '<tr><th>' . esc_html__( 'WooCommerce webhooks', 'netsuite-sync-for-woocommerce' ) . '</th><td>' . wp_kses_post( $hooks ) . '</td></tr>';
+		}
 		$queue = $this->first( $status, array( 'queue', 'queue_depth' ) );
 		if ( null !== $queue ) {
 			echo '<tr><th>' . esc_html__( 'Queue', 'netsuite-sync-for-woocommerce' ) . '</th><td>' . esc_html( self::queue_text( $queue ) ) . '</td></tr>';
@@ -92,6 +96,49 @@ class NSSync_Status_View {
 			echo '<tr><th>' . esc_html__( 'Waiting for NetSuite', 'netsuite-sync-for-woocommerce' ) . '</th><td><mark class="nssync-state nssync-state-pending">' . esc_html( $outage ) . '</mark></td></tr>';
 		}
 		echo '</tbody></table>';
+		$broken = isset( $status['flow_load_errors'] ) && is_array( $status['flow_load_errors'] ) ? array_filter( $status['flow_load_errors'], 'is_scalar' ) : array();
+		if ( $broken ) {
+			echo '<div class="notice notice-warning inline"><p>' . esc_html__( 'These flows of the sidecar could not be loaded, so they do not run:', 'netsuite-sync-for-woocommerce' ) . '</p><ul>';
+			foreach ( $broken as $name => $why ) {
+				echo '<li><code>' . esc_html( (string) $name ) . '</code>: ' . esc_html( (string) $why ) . '</li>';
+			}
+			echo '</ul></div>';
+		}
+	}
+
+	/**
+	 * The store's webhooks that deliver to the sidecar, as its watchdog last found them (`GET /v1/status` →
+	 * `webhooks`: checked_at, webhooks [{id, name, topic, status, reactivated_at}]); one that is not active
+	 * delivers nothing, and orders then wait for the catch-up poll.
+	 *
+	 * @param mixed $hooks Webhooks summary.
+	 * @return string HTML (escaped here), '' before the first check.
+	 */
+	public static function webhooks_html( $hooks ) {
+		if ( ! is_array( $hooks ) || empty( $hooks['checked_at'] ) ) {
+			return '';
+		}
+		$list     = isset( $hooks['webhooks'] ) && is_array( $hooks['webhooks'] ) ? array_filter( $hooks['webhooks'], 'is_array' ) : array();
+		$inactive = array();
+		foreach ( $list as $hook ) {
+			$state = isset( $hook['status'] ) && is_scalar( $hook['status'] ) ? (string) $hook['status'] : '';
+			if ( 'active' !== $state ) {
+				$inactive[] = ( isset( $hook['topic'] ) && is_scalar( $hook['topic'] ) ? (string) $hook['topic'] : '?' ) . ': ' . $state;
+			}
+		}
+		$ok   = $list && ! $inactive;
+		$text = __( 'None delivers to the sidecar: orders reach it through the catch-up poll only.', 'netsuite-sync-for-woocommerce' );
+		if ( $list ) {
+			/* translators: 1: webhooks that are active, 2: webhooks that deliver to the sidecar */
+			$text = sprintf( __( '%1$d of %2$d active', 'netsuite-sync-for-woocommerce' ), count( $list ) - count( $inactive ), count( $list ) );
+		}
+		$html = '<mark class="nssync-state nssync-state-' . ( $ok ? 'done' : 'failed' ) . '">' . esc_html( $text ) . '</mark>';
+		/* translators: %s: time in words */
+		$html .= ' <span class="description">' . esc_html( sprintf( __( 'checked %s', 'netsuite-sync-for-woocommerce' ), NSSync_Format::ago( $hooks['checked_at'] ) ) ) . '</span>';
+		if ( $inactive ) {
+			$html .= ' <span class="nssync-error">' . esc_html( implode( ', ', $inactive ) ) . '</span>';
+		}
+		return $html;
 	}
 
 	/**

@@ -14,6 +14,12 @@ class StatusViewTest extends TestCase {
 	/** @var bool */
 	private $up = true;
 
+	/** @var array The `webhooks` of the faked `GET /v1/status` (sidecar/api/status.py `_webhooks`). */
+	private $webhooks = array( 'checked_at' => null, 'webhooks' => array() );
+
+	/** @var array The `flow_load_errors` of the faked `GET /v1/status` (flow => why). */
+	private $load_errors = array();
+
 	/** @var array The `worker` of the faked `GET /v1/status`. */
 	private $worker = array( 'last_heartbeat' => null, 'ok' => true, 'max_age_s' => 60 );
 
@@ -46,6 +52,8 @@ class StatusViewTest extends TestCase {
 					return nssync_shim_response( 200, array(
 						'queue'       => array( 'depth' => 2, 'pending' => 1, 'running' => 1 ),
 						'worker'      => $this->worker,
+						'webhooks'    => $this->webhooks,
+						'flow_load_errors' => $this->load_errors,
 						'netsuite_outage' => array( 'waiting' => 3, 'since' => gmdate( 'c', time() - 1200 ) ),
 						// Each installed flow's last run, rendered as /v1/runs renders it (sidecar/api/sync.py render).
 						'flows'       => array(
@@ -118,6 +126,21 @@ class StatusViewTest extends TestCase {
 		$this->assertSame( 1, substr_count( $html, 'has not answered since' ) );
 		$this->assertStringContainsString( 'unmatched 1', $html, 'last known run kept' );
 		$this->assertStringContainsString( '(last known)', $html );
+	}
+
+	public function test_the_webhooks_the_watchdog_found_and_flows_that_did_not_load() {
+		$this->assertStringNotContainsString( 'WooCommerce webhooks', $this->render(), 'not checked yet: no row' );
+		$this->webhooks    = array(
+			'checked_at' => gmdate( 'Y-m-d\TH:i:s+00:00', time() - 300 ),
+			'webhooks'   => array(
+				array( 'id' => 1, 'name' => 'order.created', 'topic' => 'order.created', 'status' => 'active', 'reactivated_at' => null ),
+				array( 'id' => 2, 'name' => 'order.updated', 'topic' => 'order.updated', 'status' => 'disabled', 'reactivated_at' => null ),
+			),
+		);
+		$this->load_errors = array( 'custom_sync' => "ImportError: No module named 'x<y>'" );
+		$html              = $this->render();
+		$this->assertStringContainsString( '<th>WooCommerce webhooks</th><td><mark class="nssync-state nssync-state-failed">1 of 2 active</mark> <span class="description">checked 5 mins ago</span> <span class="nssync-error">order.updated: disabled</span>', $html );
+		$this->assertStringContainsString( '<li><code>custom_sync</code>: ImportError: No module named &#039;x&lt;y&gt;&#039;</li>', $html );
 	}
 
 	public function test_a_worker_that_does_not_run_is_said_plainly() {
