@@ -199,6 +199,34 @@ def test_a_line_refund_and_an_amount_only_refund_make_two_credit_memos_with_wooc
         (first["id"], "27.50", "27.5"), (second["id"], "4.99", "4.99")]
 
 
+def test_a_refund_note_the_store_refused_is_written_by_the_retry(stack, monkeypatch):
+    """The credit memo is bound before the note is written; when the store refuses the note, the retry found the
+    refund bound and wrote nothing — the order never said where its refund went. Now a bound refund without its
+    note gets it from the next job, once (the notes are re-read first)."""
+    from sidecar.clients.woocommerce import WooClient, WooTransientError
+
+    order = place(stack, [(skus(stack)[0], 1)])
+    stack.sales_order_for(order["id"])
+    real, refused = WooClient.add_order_note, []
+
+    def refuse_once(self, order_id, note, **kwargs):
+        if note.startswith("Refund ") and not refused:
+            refused.append(note)
+            raise WooTransientError("woocommerce 503: the store is down for maintenance", status=503)
+        return real(self, order_id, note, **kwargs)
+
+    monkeypatch.setattr(WooClient, "add_order_note", refuse_once)
+    refund = stack.woo_client().create_refund(order["id"], amount="5.00", reason="goodwill")
+    stack.settle()
+    assert refused, "the note was never tried"
+    assert len(stack.records("creditMemo")) == 1
+    assert len(notes(stack, order["id"], f"Refund {refund['id']} (")) == 1
+
+    replay_everything(stack, order["id"])
+    assert len(stack.records("creditMemo")) == 1
+    assert len(notes(stack, order["id"], f"Refund {refund['id']} (")) == 1
+
+
 def test_a_line_refund_of_a_billed_sales_order_is_a_cash_refund_of_that_line_only(stack):
     """§4.7/§6.5: the cash refund is transformed from the cash sale NetSuite made from our sales order (found
     by createdfrom, §8.4); the refunded line is keyed by its source line (orderLine), the others left out."""

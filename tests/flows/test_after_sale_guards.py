@@ -48,7 +48,10 @@ def test_a_refund_claimed_by_another_job_waits(app):
         order = {"id": 5, "refunds": [{"id": 31, "total": "-1.00"}]}
         with pytest.raises(FlowBusy):
             refunds.sync_refunds(ctx(Woo([{"id": 31, "amount": "1.00"}])), order, link)
-        binder.bind(refunds.ENTITY, refunds.child_key(5, 31), "900", ns_number="CM9")  # the other job finished
+        row = binder.bind(refunds.ENTITY, refunds.child_key(5, 31), "900", ns_number="CM9")  # the other job bound
+        with pytest.raises(FlowBusy):  # ... but has not written its note yet: still its to finish
+            refunds.sync_refunds(ctx(Woo([{"id": 31, "amount": "1.00"}])), order, link)
+        binder.remember(row, noted=True)  # the other job finished
         assert refunds.sync_refunds(ctx(Woo([{"id": 31, "amount": "1.00"}])), order, link) == []
 
 
