@@ -3,7 +3,8 @@
 WooCommerce → NetSuite (``order.cancelled``, and ``order.updated`` of a cancelled order): read the sales order →
 already closed or cancelled there? then only remember it → anything fulfilled? then report it on the order
 (private note + outcome) and change nothing: a person decides → else close every open line (``isClosed``,
-spec §5/§6.1) → remember "closed by woocommerce" → private note.
+spec §5/§6.1) → remember "closed by woocommerce", its note pending → private note → no longer pending (a
+note the store refused is written by the retry).
 
 NetSuite → WooCommerce (the ``cancellations`` run, ``schedules.cancellations``, when
 ``cancellations.from_netsuite``): sales orders closed (H) or cancelled (C) since the cursor (SuiteQL) → ours and
@@ -42,13 +43,26 @@ QUERY = ("SELECT t.id, t.tranid, t.status, TO_CHAR(t.lastmodifieddate, 'YYYY-MM-
 # -- WooCommerce → NetSuite ----------------------------------------------------------------------------------
 def woo_cancelled(ctx: FlowContext, order: dict, link) -> str | None:
     """Close the sales order of a cancelled WooCommerce order, or report why not; None when not cancelled."""
-    if order.get("status") != "cancelled" or (link.data or {}).get("cancellation"):
+    if order.get("status") != "cancelled" or handled(link):
         return None
     # the webhook and the plugin's event of one cancel may run side by side: one handles it, under a claim
     with claims.hold(ctx, CLAIM, order["id"], f"the cancellation of order {order['id']} is being handled by "
                                               "another job"):
         link = binder.find("order", order["id"])  # re-read under the claim
-        return None if (link.data or {}).get("cancellation") else _close_for_woo(ctx, order, link)
+        record = cancellation_of(link)
+        if record is None:
+            return _close_for_woo(ctx, order, link)
+        if record.get("note_pending"):
+            _write_note(ctx, order, link, reread=True)
+            return f"Cancelled in WooCommerce; the note on {link.ns_number or link.ns_id} was written."
+        return None
+
+
+def handled(link) -> bool:
+    """The cancellation is recorded and said on the order. A close recorded with its note still pending (the
+    store refused the note) is not: the record alone would make every later job skip the order."""
+    record = cancellation_of(link)
+    return record is not None and not record.get("note_pending")
 
 
 def _close_for_woo(ctx: FlowContext, order: dict, link) -> str:
@@ -67,10 +81,21 @@ def _close_for_woo(ctx: FlowContext, order: dict, link) -> str:
                                          "sales order was not changed. Close or return it in NetSuite.")
     open_lines = lines_to_close(sales_order)
     ctx.netsuite.update("salesOrder", link.ns_id, {"item": {"items": open_lines}})
-    _remember(link, "woocommerce", "closed", lines=len(open_lines))
-    ctx.woo.add_order_note(order["id"], f"Cancelled: every line of {number} closed in NetSuite.",
-                           customer_note=False)
+    _remember(link, "woocommerce", "closed", lines=len(open_lines),
+              note_pending=f"Cancelled: every line of {number} closed in NetSuite.")
+    _write_note(ctx, order, link)
     return f"Closed {number} in NetSuite ({len(open_lines)} lines), cancelled in WooCommerce."
+
+
+def _write_note(ctx: FlowContext, order: dict, link, *, reread: bool = False) -> None:
+    """The close is recorded first (with its note pending) — the sales order is closed, and the retry must not
+    read it as closed by NetSuite — then the note is written and no longer pending. ``reread``: an earlier
+    attempt may have written the note and lost the answer, so the order's notes are read first."""
+    record = dict(cancellation_of(link) or {})
+    note = record.pop("note_pending")
+    if not (reread and any(str(n.get("note") or "") == note for n in ctx.woo.list_order_notes(order["id"]))):
+        ctx.woo.add_order_note(order["id"], note, customer_note=False)
+    binder.remember(link, cancellation=record)
 
 
 def lines_to_close(sales_order: dict) -> list[dict]:
@@ -99,10 +124,10 @@ def run(ctx: FlowContext, run) -> None:
         _poll_netsuite(ctx, run)
         ns_cursors = (run.cursor_before, run.cursor_after)
     errors = list(run.errors or [])
-    # an order whose cancellation is recorded needs nothing (woo_cancelled would answer None): among them the
+    # an order whose cancellation is handled needs nothing (woo_cancelled would answer None): among them the
     # orders this run just cancelled for NetSuite, whose webhook may not have arrived yet
     woo_poll.queue_changed(ctx, run, cursor=WOO_CURSOR, statuses=["cancelled"], topic="order.cancelled",
-                           handled=lambda link: cancellation_of(link) is not None)
+                           handled=handled)
     if ns_cursors:  # the run has one pair of cursor fields and two polls: say both, each by name
         run.cursor_before = f"netsuite {ns_cursors[0]}; woocommerce {run.cursor_before}"
         run.cursor_after = f"netsuite {ns_cursors[1]}; woocommerce {run.cursor_after}"

@@ -281,6 +281,34 @@ def test_woo_cancel_before_fulfilment_closes_every_line_and_after_is_reported(st
     assert {woo.get_order(o["id"])["status"] for o in (before, after)} == {"cancelled"}
 
 
+def test_a_close_note_the_store_refused_is_written_by_the_retry(stack, monkeypatch):
+    """Cancelled in WooCommerce: the sales order is closed and the close recorded before the note is written;
+    when the store refused the note, the retry found the close recorded and wrote nothing. Now a close recorded
+    without its note gets it from the retry, once (the notes are re-read first)."""
+    from sidecar.clients.woocommerce import WooClient, WooTransientError
+
+    order = place(stack, [(skus(stack)[0], 1)])
+    real, refused = WooClient.add_order_note, []
+
+    def refuse_once(self, order_id, note, **kwargs):
+        if note.startswith("Cancelled: every line") and not refused:
+            refused.append(note)
+            raise WooTransientError("woocommerce 503: the store is down for maintenance", status=503)
+        return real(self, order_id, note, **kwargs)
+
+    monkeypatch.setattr(WooClient, "add_order_note", refuse_once)
+    stack.woo_client().update_order(order["id"], {"status": "cancelled"})
+    stack.settle()
+    assert refused, "the note was never tried"
+    assert stack.sales_order_for(order["id"])["status"]["id"] == "H"
+    assert len(notes(stack, order["id"], "closed in NetSuite")) == 1
+    state = stack.api.get(f"/v1/orders/{order['id']}").get_json()
+    assert (state["cancellation"]["by"], state["cancellation"]["state"]) == ("woocommerce", "closed")
+
+    replay_everything(stack, order["id"])
+    assert len(notes(stack, order["id"], "closed in NetSuite")) == 1
+
+
 def test_netsuite_close_cancels_the_woo_order_without_a_loop(stack):
     a = skus(stack)[0]
     order = place(stack, [(a, 3)])
