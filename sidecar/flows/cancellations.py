@@ -93,9 +93,19 @@ def _write_note(ctx: FlowContext, order: dict, link, *, reread: bool = False) ->
     attempt may have written the note and lost the answer, so the order's notes are read first."""
     record = dict(cancellation_of(link) or {})
     note = record.pop("note_pending")
-    if not (reread and any(str(n.get("note") or "") == note for n in ctx.woo.list_order_notes(order["id"]))):
+    if reread:
+        _note_once(ctx, order["id"], note)
+    else:
         ctx.woo.add_order_note(order["id"], note, customer_note=False)
     binder.remember(link, cancellation=record)
+
+
+def _note_once(ctx: FlowContext, order_id: int, note: str) -> None:
+    """Write a private note unless the order shows it already. For the notes written before their record:
+    a note the store saved whose answer was lost (a timeout) leaves no record, and the retry would write it
+    again. One more read, on paths that are rare (a report, a NetSuite close, a retry)."""
+    if not any(str(n.get("note") or "") == note for n in ctx.woo.list_order_notes(order_id)):
+        ctx.woo.add_order_note(order_id, note, customer_note=False)
 
 
 def lines_to_close(sales_order: dict) -> list[dict]:
@@ -106,7 +116,7 @@ def lines_to_close(sales_order: dict) -> list[dict]:
 
 
 def _report(ctx: FlowContext, order: dict, link, message: str) -> str:
-    ctx.woo.add_order_note(order["id"], message, customer_note=False)
+    _note_once(ctx, order["id"], message)
     _remember(link, "woocommerce", "reported", message=message)
     return f"Reported: {message}"
 
@@ -183,12 +193,13 @@ def _tell_store(ctx: FlowContext, link, order: dict, state: str, note: str, *, c
                 **record) -> int:
     """Record the close on the link first — the echo of our own cancel (``order.cancelled``) must find it and not
     close the sales order back — then write the store. A write that fails takes the record back: the poll would
-    skip an order whose cancellation is recorded, and this sales order stays in its window for the next run."""
+    skip an order whose cancellation is recorded, and this sales order stays in its window for the next run.
+    The note is written once (``_note_once``): a note saved whose answer was lost is not written again."""
     _remember(link, "netsuite", state, **record)
     try:
         if cancel:
             ctx.woo.update_order(order["id"], {"status": "cancelled"})
-        ctx.woo.add_order_note(order["id"], note, customer_note=False)
+        _note_once(ctx, order["id"], note)
     except Exception:
         binder.remember(link, cancellation=None)
         raise

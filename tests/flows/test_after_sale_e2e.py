@@ -309,6 +309,57 @@ def test_a_close_note_the_store_refused_is_written_by_the_retry(stack, monkeypat
     assert len(notes(stack, order["id"], "closed in NetSuite")) == 1
 
 
+def lose_answer_once(monkeypatch, text: str) -> list[str]:
+    """The store saves the note whose text contains ``text`` but its answer is lost (a timeout), once."""
+    from sidecar.clients.woocommerce import WooClient, WooTransientError
+
+    real, lost = WooClient.add_order_note, []
+
+    def answer_lost_once(self, order_id, note, **kwargs):
+        answer = real(self, order_id, note, **kwargs)
+        if text in note and not lost:
+            lost.append(note)
+            raise WooTransientError("woocommerce: read timed out", status=None)
+        return answer
+
+    monkeypatch.setattr(WooClient, "add_order_note", answer_lost_once)
+    return lost
+
+
+def test_a_cancel_report_whose_answer_was_lost_is_not_written_twice(stack, monkeypatch):
+    """Cancelled in WooCommerce after part of it shipped: the report note is saved but its answer lost, so the
+    cancellation is not recorded and the retry reported again — two notes. The notes are read first now."""
+    order = place(stack, [(skus(stack)[0], 2)])
+    so = stack.sales_order_for(order["id"])
+    stack.ns_control("POST", "fulfill", {"salesOrderId": so["id"], "lines": [{"orderLine": 1, "quantity": 1}]})
+    lost = lose_answer_once(monkeypatch, "after NetSuite shipped part of")
+    stack.woo_client().update_order(order["id"], {"status": "cancelled"})
+    stack.settle()
+    assert lost, "the note was never written"
+    assert len(notes(stack, order["id"], "after NetSuite shipped part of")) == 1
+    state = stack.api.get(f"/v1/orders/{order['id']}").get_json()
+    assert (state["cancellation"]["by"], state["cancellation"]["state"]) == ("woocommerce", "reported")
+
+
+def test_a_netsuite_close_note_whose_answer_was_lost_is_not_written_twice(stack, monkeypatch):
+    """Closed in NetSuite, completed in the store: the note is saved but its answer lost, so the record is taken
+    back and the next run told the store again — two notes. The notes are read first now."""
+    order = place(stack, [(skus(stack)[0], 1)])
+    so = stack.sales_order_for(order["id"])
+    stack.woo_client().update_order(order["id"], {"status": "completed"})
+    stack.settle()
+    stack.ns_control("POST", "close", {"salesOrderId": so["id"]})
+    lost = lose_answer_once(monkeypatch, "so it was left as it is")
+    res = stack.api.post("/v1/sync/cancellations")
+    stack.settle()
+    assert lost and stack.api.get(f"/v1/runs/{res.get_json()['run_id']}").get_json()["failed"] == 1
+    run = sync(stack, "cancellations")
+    assert (run["seen"], run["failed"]) == (1, 0), run
+    assert len(notes(stack, order["id"], "so it was left as it is")) == 1
+    state = stack.api.get(f"/v1/orders/{order['id']}").get_json()
+    assert (state["cancellation"]["by"], state["cancellation"]["woo"]) == ("netsuite", "completed")
+
+
 def test_netsuite_close_cancels_the_woo_order_without_a_loop(stack):
     a = skus(stack)[0]
     order = place(stack, [(a, 3)])
