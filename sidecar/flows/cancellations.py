@@ -9,8 +9,9 @@ note the store refused is written by the retry).
 NetSuite → WooCommerce (the ``cancellations`` run, ``schedules.cancellations``, when
 ``cancellations.from_netsuite``): sales orders closed (H) or cancelled (C) since the cursor (SuiteQL) → ours and
 not closed by us → nothing shipped and the order neither completed nor refunded in WooCommerce? then cancel it
-with a note; else report it with a private note → remember "closed by netsuite". The run also queues cancelled
-WooCommerce orders the orders poll does not list.
+with a note; else report it with a private note — the close is remembered ("closed by netsuite") first, its note
+pending until written (``_tell_store``). The run also queues cancelled WooCommerce orders the orders poll does
+not list.
 
 Loop guard: the cancellation is remembered on the order's link (``data.cancellation``) and each side re-reads
 the other before writing, so our own close does not come back as a cancel, nor our cancel as a close.
@@ -21,7 +22,7 @@ from __future__ import annotations
 from sidecar.clients.errors import NotFoundError, RemoteError
 from sidecar.clients.suiteql import literal
 from sidecar.flows import claims, ns_poll, woo_poll
-from sidecar.flows.base import FlowContext, FlowError
+from sidecar.flows.base import FlowBusy, FlowContext, FlowError
 from sidecar.mapping.common import money, ns_bool
 from sidecar.store import binder
 from sidecar.store.models import utcnow
@@ -52,9 +53,9 @@ def woo_cancelled(ctx: FlowContext, order: dict, link) -> str | None:
         record = cancellation_of(link)
         if record is None:
             return _close_for_woo(ctx, order, link)
-        if record.get("note_pending"):
+        if record.get("note_pending"):  # the store refused it after the close was recorded
             _write_note(ctx, order, link, reread=True)
-            return f"Cancelled in WooCommerce; the note on {link.ns_number or link.ns_id} was written."
+            return f"The note on the cancellation of {link.ns_number or link.ns_id} was written."
         return None
 
 
@@ -157,7 +158,7 @@ def _poll_netsuite(ctx: FlowContext, run) -> None:
         run.seen += 1
         try:
             run.changed += netsuite_closed(ctx, link, row)
-        except (FlowError, RemoteError) as exc:
+        except (FlowError, FlowBusy, RemoteError) as exc:  # busy: a WooCommerce cancel of it is under way
             run.failed += 1
             failed.append(row)
             errors.append(f"Order {link.woo_id} ({link.ns_number}): {exc}")
@@ -191,18 +192,29 @@ def netsuite_closed(ctx: FlowContext, link, row: dict) -> int:
 
 def _tell_store(ctx: FlowContext, link, order: dict, state: str, note: str, *, cancel: bool = False,
                 **record) -> int:
-    """Record the close on the link first — the echo of our own cancel (``order.cancelled``) must find it and not
-    close the sales order back — then write the store. A write that fails takes the record back: the poll would
-    skip an order whose cancellation is recorded, and this sales order stays in its window for the next run.
-    The note is written once (``_note_once``): a note saved whose answer was lost is not written again."""
-    _remember(link, "netsuite", state, **record)
-    try:
-        if cancel:
-            ctx.woo.update_order(order["id"], {"status": "cancelled"})
-        _note_once(ctx, order["id"], note)
-    except Exception:
-        binder.remember(link, cancellation=None)
-        raise
+    """Record the close on the link first, its note pending — the echo of our own cancel (``order.cancelled``)
+    must find it and not close the sales order back — then write the store, holding the cancellation's claim so
+    that the echo waits for this. A cancel that fails takes the record back: the poll would skip an order whose
+    cancellation is recorded, and this sales order stays in its window for the next run. A note that fails after
+    the store cancelled the order stays pending: the next run would find the order cancelled and say nothing,
+    while the echo of the cancel writes it (``woo_cancelled``); with nothing cancelled, the record is taken back
+    and the next run tells the store again. The note is written once (``_note_once``): a note saved whose
+    answer was lost is not written again."""
+    with claims.hold(ctx, CLAIM, order["id"], f"the cancellation of order {order['id']} is being handled by "
+                                              "another job"):
+        _remember(link, "netsuite", state, note_pending=note, **record)
+        try:
+            if cancel:
+                ctx.woo.update_order(order["id"], {"status": "cancelled"})
+        except Exception:
+            binder.remember(link, cancellation=None)
+            raise
+        try:
+            _write_note(ctx, order, link, reread=True)
+        except Exception:
+            if not cancel:
+                binder.remember(link, cancellation=None)
+            raise
     return 1
 
 

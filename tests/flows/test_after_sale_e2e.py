@@ -432,6 +432,38 @@ def test_a_cancel_the_store_refused_is_tried_again_by_the_next_run(stack, monkey
     assert len(notes(stack, order["id"], "was closed in NetSuite")) == 1
 
 
+def test_a_close_note_the_store_refused_after_the_cancel_is_written_by_the_cancels_echo(stack, monkeypatch):
+    """Closed in NetSuite: the store cancelled the order, then refused the note. The record was taken back, so
+    the cancel's echo read the sales order as closed by NetSuite on its own and the next run found the order
+    already cancelled: the note was never written. The record now stays with its note pending, and the echo of
+    the cancel writes it (the run holds the cancellation's claim meanwhile, so the echo cannot write it twice)."""
+    from sidecar.clients.woocommerce import WooClient, WooTransientError
+
+    order = place(stack, [(skus(stack)[0], 1)])
+    so = stack.sales_order_for(order["id"])
+    stack.ns_control("POST", "close", {"salesOrderId": so["id"]})
+    real, refused = WooClient.add_order_note, []
+
+    def refuse_once(self, order_id, note, **kwargs):
+        if "was closed in NetSuite" in note and not refused:
+            refused.append(note)
+            raise WooTransientError("woocommerce 503: the store is down for maintenance", status=503)
+        return real(self, order_id, note, **kwargs)
+
+    monkeypatch.setattr(WooClient, "add_order_note", refuse_once)
+    res = stack.api.post("/v1/sync/cancellations")
+    stack.settle()
+    assert refused and stack.api.get(f"/v1/runs/{res.get_json()['run_id']}").get_json()["failed"] == 1
+    assert stack.woo_client().get_order(order["id"])["status"] == "cancelled"
+    assert len(notes(stack, order["id"], "was closed in NetSuite")) == 1
+    state = stack.api.get(f"/v1/orders/{order['id']}").get_json()
+    assert (state["cancellation"]["by"], state["cancellation"]["state"]) == ("netsuite", "closed")
+    assert "note_pending" not in state["cancellation"]
+
+    replay_everything(stack, order["id"])
+    assert len(notes(stack, order["id"], "was closed in NetSuite")) == 1
+
+
 def test_a_cancellations_run_does_not_count_its_own_cancel_again_before_its_webhook_arrives(stack):
     """The run cancels the WooCommerce order for NetSuite, then its WooCommerce catch-up sees that order as
     cancelled: with the webhook not delivered yet it queued an event and counted the order twice (a flaky
