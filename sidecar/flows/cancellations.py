@@ -89,9 +89,10 @@ def _close_for_woo(ctx: FlowContext, order: dict, link) -> str:
 
 
 def _write_note(ctx: FlowContext, order: dict, link, *, reread: bool = False) -> None:
-    """The close is recorded first (with its note pending) — the sales order is closed, and the retry must not
-    read it as closed by NetSuite — then the note is written and no longer pending. ``reread``: an earlier
-    attempt may have written the note and lost the answer, so the order's notes are read first."""
+    """The pending note of the recorded close, then the record without it. The close is recorded before its note
+    (a retry must not read our own close as one made in NetSuite, nor our cancel's echo close the sales order
+    back), so a note the store refused is still there for the next job to write. ``reread``: an earlier attempt
+    may have written the note and lost the answer, so the order's notes are read first."""
     record = dict(cancellation_of(link) or {})
     note = record.pop("note_pending")
     if reread:
