@@ -1,11 +1,10 @@
 """Reconciliation (issue 16): proves afterwards that both sides agree, as a report that reads and never writes.
 
 Steps, top to bottom: take the oldest pending report (``POST /v1/reports/reconcile`` made it; one a failed run
-could not make waits as pending again) or start one over
-the last ``reconcile.lookback_days`` (schedule, "Sync now") → read WooCommerce's orders in the export statuses
-created in the window (paged) → read our NetSuite sales orders of the window in one keyset-paged SuiteQL query
-(1,000 rows a page) → the customer each order is linked to (the binder) → compare (``mapping.reconcile``) →
-store the findings and counts on the report.
+could not make waits as pending again) or start one over the last ``reconcile.lookback_days`` (schedule, "Sync
+now") → read WooCommerce's orders in the export statuses created in the window (paged) → read our NetSuite sales
+orders of the window in one keyset-paged SuiteQL query (1,000 rows a page) → the customer each order is linked to
+(the binder) → compare (``mapping.reconcile``) → store the findings and counts on the report.
 """
 
 from __future__ import annotations
