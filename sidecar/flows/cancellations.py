@@ -3,13 +3,15 @@
 WooCommerce → NetSuite (``order.cancelled``, and ``order.updated`` of a cancelled order): read the sales order →
 already closed or cancelled there? then only remember it → anything fulfilled? then report it on the order
 (private note + outcome) and change nothing: a person decides → else close every open line (``isClosed``,
-spec §5/§6.1) → remember "closed by woocommerce" → private note.
+spec §5/§6.1) → remember "closed by woocommerce", its note pending → private note → no longer pending (a
+note the store refused is written by the retry).
 
 NetSuite → WooCommerce (the ``cancellations`` run, ``schedules.cancellations``, when
 ``cancellations.from_netsuite``): sales orders closed (H) or cancelled (C) since the cursor (SuiteQL) → ours and
 not closed by us → nothing shipped and the order neither completed nor refunded in WooCommerce? then cancel it
-with a note; else report it with a private note → remember "closed by netsuite". The run also queues cancelled
-WooCommerce orders the orders poll does not list.
+with a note; else report it with a private note — the close is remembered ("closed by netsuite") first, its note
+pending until written (``_tell_store``). The run also queues cancelled WooCommerce orders the orders poll does
+not list.
 
 Loop guard: the cancellation is remembered on the order's link (``data.cancellation``) and each side re-reads
 the other before writing, so our own close does not come back as a cancel, nor our cancel as a close.
@@ -20,7 +22,7 @@ from __future__ import annotations
 from sidecar.clients.errors import NotFoundError, RemoteError
 from sidecar.clients.suiteql import literal
 from sidecar.flows import claims, ns_poll, woo_poll
-from sidecar.flows.base import FlowContext, FlowError
+from sidecar.flows.base import FlowBusy, FlowContext, FlowError
 from sidecar.mapping.common import money, ns_bool
 from sidecar.store import binder
 from sidecar.store.models import utcnow
@@ -42,13 +44,26 @@ QUERY = ("SELECT t.id, t.tranid, t.status, TO_CHAR(t.lastmodifieddate, 'YYYY-MM-
 # -- WooCommerce → NetSuite ----------------------------------------------------------------------------------
 def woo_cancelled(ctx: FlowContext, order: dict, link) -> str | None:
     """Close the sales order of a cancelled WooCommerce order, or report why not; None when not cancelled."""
-    if order.get("status") != "cancelled" or (link.data or {}).get("cancellation"):
+    if order.get("status") != "cancelled" or handled(link):
         return None
     # the webhook and the plugin's event of one cancel may run side by side: one handles it, under a claim
     with claims.hold(ctx, CLAIM, order["id"], f"the cancellation of order {order['id']} is being handled by "
                                               "another job"):
         link = binder.find("order", order["id"])  # re-read under the claim
-        return None if (link.data or {}).get("cancellation") else _close_for_woo(ctx, order, link)
+        record = cancellation_of(link)
+        if record is None:
+            return _close_for_woo(ctx, order, link)
+        if record.get("note_pending"):  # the store refused it after the close was recorded
+            _write_note(ctx, order, link, reread=True)
+            return f"The note on the cancellation of {link.ns_number or link.ns_id} was written."
+        return None
+
+
+def handled(link) -> bool:
+    """The cancellation is recorded and said on the order. A close recorded with its note still pending (the
+    store refused the note) is not: the record alone would make every later job skip the order."""
+    record = cancellation_of(link)
+    return record is not None and not record.get("note_pending")
 
 
 def _close_for_woo(ctx: FlowContext, order: dict, link) -> str:
@@ -67,10 +82,32 @@ def _close_for_woo(ctx: FlowContext, order: dict, link) -> str:
                                          "sales order was not changed. Close or return it in NetSuite.")
     open_lines = lines_to_close(sales_order)
     ctx.netsuite.update("salesOrder", link.ns_id, {"item": {"items": open_lines}})
-    _remember(link, "woocommerce", "closed", lines=len(open_lines))
-    ctx.woo.add_order_note(order["id"], f"Cancelled: every line of {number} closed in NetSuite.",
-                           customer_note=False)
+    _remember(link, "woocommerce", "closed", lines=len(open_lines),
+              note_pending=f"Cancelled: every line of {number} closed in NetSuite.")
+    _write_note(ctx, order, link)
     return f"Closed {number} in NetSuite ({len(open_lines)} lines), cancelled in WooCommerce."
+
+
+def _write_note(ctx: FlowContext, order: dict, link, *, reread: bool = False) -> None:
+    """The pending note of the recorded close, then the record without it. The close is recorded before its note
+    (a retry must not read our own close as one made in NetSuite, nor our cancel's echo close the sales order
+    back), so a note the store refused is still there for the next job to write. ``reread``: an earlier attempt
+    may have written the note and lost the answer, so the order's notes are read first."""
+    record = dict(cancellation_of(link) or {})
+    note = record.pop("note_pending")
+    if reread:
+        _note_once(ctx, order["id"], note)
+    else:
+        ctx.woo.add_order_note(order["id"], note, customer_note=False)
+    binder.remember(link, cancellation=record)
+
+
+def _note_once(ctx: FlowContext, order_id: int, note: str) -> None:
+    """Write a private note unless the order shows it already. For the notes written before their record:
+    a note the store saved whose answer was lost (a timeout) leaves no record, and the retry would write it
+    again. One more read, on paths that are rare (a report, a NetSuite close, a retry)."""
+    if not any(str(n.get("note") or "") == note for n in ctx.woo.list_order_notes(order_id)):
+        ctx.woo.add_order_note(order_id, note, customer_note=False)
 
 
 def lines_to_close(sales_order: dict) -> list[dict]:
@@ -81,7 +118,7 @@ def lines_to_close(sales_order: dict) -> list[dict]:
 
 
 def _report(ctx: FlowContext, order: dict, link, message: str) -> str:
-    ctx.woo.add_order_note(order["id"], message, customer_note=False)
+    _note_once(ctx, order["id"], message)
     _remember(link, "woocommerce", "reported", message=message)
     return f"Reported: {message}"
 
@@ -99,10 +136,10 @@ def run(ctx: FlowContext, run) -> None:
         _poll_netsuite(ctx, run)
         ns_cursors = (run.cursor_before, run.cursor_after)
     errors = list(run.errors or [])
-    # an order whose cancellation is recorded needs nothing (woo_cancelled would answer None): among them the
+    # an order whose cancellation is handled needs nothing (woo_cancelled would answer None): among them the
     # orders this run just cancelled for NetSuite, whose webhook may not have arrived yet
     woo_poll.queue_changed(ctx, run, cursor=WOO_CURSOR, statuses=["cancelled"], topic="order.cancelled",
-                           handled=lambda link: cancellation_of(link) is not None)
+                           handled=handled)
     if ns_cursors:  # the run has one pair of cursor fields and two polls: say both, each by name
         run.cursor_before = f"netsuite {ns_cursors[0]}; woocommerce {run.cursor_before}"
         run.cursor_after = f"netsuite {ns_cursors[1]}; woocommerce {run.cursor_after}"
@@ -122,7 +159,7 @@ def _poll_netsuite(ctx: FlowContext, run) -> None:
         run.seen += 1
         try:
             run.changed += netsuite_closed(ctx, link, row)
-        except (FlowError, RemoteError) as exc:
+        except (FlowError, FlowBusy, RemoteError) as exc:  # busy: a WooCommerce cancel of it is under way
             run.failed += 1
             failed.append(row)
             errors.append(f"Order {link.woo_id} ({link.ns_number}): {exc}")
@@ -156,17 +193,29 @@ def netsuite_closed(ctx: FlowContext, link, row: dict) -> int:
 
 def _tell_store(ctx: FlowContext, link, order: dict, state: str, note: str, *, cancel: bool = False,
                 **record) -> int:
-    """Record the close on the link first — the echo of our own cancel (``order.cancelled``) must find it and not
-    close the sales order back — then write the store. A write that fails takes the record back: the poll would
-    skip an order whose cancellation is recorded, and this sales order stays in its window for the next run."""
-    _remember(link, "netsuite", state, **record)
-    try:
-        if cancel:
-            ctx.woo.update_order(order["id"], {"status": "cancelled"})
-        ctx.woo.add_order_note(order["id"], note, customer_note=False)
-    except Exception:
-        binder.remember(link, cancellation=None)
-        raise
+    """Record the close on the link first, its note pending — the echo of our own cancel (``order.cancelled``)
+    must find it and not close the sales order back — then write the store, holding the cancellation's claim so
+    that the echo waits for this. A cancel that fails takes the record back: the poll would skip an order whose
+    cancellation is recorded, and this sales order stays in its window for the next run. A note that fails after
+    the store cancelled the order stays pending: the next run would find the order cancelled and say nothing,
+    while the echo of the cancel writes it (``woo_cancelled``); with nothing cancelled, the record is taken back
+    and the next run tells the store again. The note is written once (``_note_once``): a note saved whose
+    answer was lost is not written again."""
+    with claims.hold(ctx, CLAIM, order["id"], f"the cancellation of order {order['id']} is being handled by "
+                                              "another job"):
+        _remember(link, "netsuite", state, note_pending=note, **record)
+        try:
+            if cancel:
+                ctx.woo.update_order(order["id"], {"status": "cancelled"})
+        except Exception:
+            binder.remember(link, cancellation=None)
+            raise
+        try:
+            _write_note(ctx, order, link, reread=True)
+        except Exception:
+            if not cancel:
+                binder.remember(link, cancellation=None)
+            raise
     return 1
 
 

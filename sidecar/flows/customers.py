@@ -83,10 +83,12 @@ def _sync_customer(ctx: FlowContext, entity: str, woo_id, body: dict, currency: 
         ctx.netsuite.update("customer", link.ns_id, _without_external_id(body), replace="addressBook")
         binder.bind(entity, woo_id, link.ns_id, fingerprint=digest)
         return link.ns_id, f"Updated customer {link.ns_id}"
-    found = find_existing(ctx, body)
+    found = _existing(ctx, body)
+    if found and found[1]:
+        return _adopt_ours(ctx, entity, woo_id, found[0], body, digest)
     if found:
-        binder.bind(entity, woo_id, found, external_id=body["externalId"], fingerprint=digest)
-        return found, f"Linked to existing customer {found}"
+        binder.bind(entity, woo_id, found[0], external_id=body["externalId"], fingerprint=digest)
+        return found[0], f"Linked to existing customer {found[0]}"
     new_body = {**body, "currency": {"id": currency}} if currency else body
     ns_id = create_or_adopt(ctx, "customer", new_body, f"the customer {body.get('email')}")
     binder.bind(entity, woo_id, ns_id, external_id=body["externalId"], fingerprint=digest)
@@ -98,12 +100,27 @@ def _sync_customer(ctx: FlowContext, entity: str, woo_id, body: dict, currency: 
 def find_existing(ctx: FlowContext, body: dict) -> str | None:
     """A customer already in NetSuite: ours by external id first, else the oldest active one with the same
     e-mail (NetSuite does not enforce unique e-mails). One SuiteQL query answers both."""
+    found = _existing(ctx, body)
+    return found[0] if found else None
+
+
+def _existing(ctx: FlowContext, body: dict) -> tuple[str, bool] | None:
+    """``find_existing``'s customer and whether it is ours (found by our external id)."""
     query = (f"SELECT id, externalid FROM customer WHERE isinactive = 'F' AND "
              f"(externalid = {literal(body['externalId'])} OR LOWER(email) = LOWER({literal(body['email'])})) "
              "ORDER BY id")
     rows = list(ctx.netsuite.suiteql(query))
     ours = [r for r in rows if str(r.get("externalid", "")).lower() == body["externalId"].lower()]
-    return str((ours or rows)[0]["id"]) if rows else None
+    return (str((ours or rows)[0]["id"]), bool(ours)) if rows else None
+
+
+def _adopt_ours(ctx: FlowContext, entity: str, woo_id, ns_id: str, body: dict, digest: str) -> tuple[str, str]:
+    """Our own customer without a link: an earlier attempt created it and died before binding it. The customer
+    may have changed since, so it is updated before the fingerprint of today's data is bound — binding alone
+    would record as sent what NetSuite never got, and every later job would answer "Already up to date."."""
+    ctx.netsuite.update("customer", ns_id, _without_external_id(body), replace="addressBook")
+    binder.bind(entity, woo_id, ns_id, external_id=body["externalId"], fingerprint=digest)
+    return ns_id, f"Updated customer {ns_id} (created by an earlier attempt)"
 
 
 def _map(mapper, source: dict, settings: dict) -> dict:

@@ -16,6 +16,8 @@ Steps, top to bottom:
 4. units held by orders not yet in NetSuite (``in_flight``), also while the first page is on its way.
 5. per item: match by SKU, compute the quantity, write only what differs (NetSuite wins: a hand edit is
    overwritten and counted as drift), in batches of ≤100, recording what was pushed in the binder.
+6. the cursor moves to the newest change read, but never past a change whose write got no answer from the store
+   (``StockPusher.cursor_for``), so the next incremental run writes it again.
 """
 
 from __future__ import annotations
@@ -77,7 +79,7 @@ def run(ctx: FlowContext, run) -> None:
         if pusher is not None:
             pusher.close()
     clock.mark("written")
-    finish(run, settings, full, newest)
+    finish(run, settings, full, pusher.cursor_for(newest))
     clock.mark("done")
     log.info("inventory run %s (%s): %s", run.id, "full" if full else "incremental", clock)
 
@@ -195,8 +197,10 @@ class StockPusher:
     def __init__(self, ctx: FlowContext, run, held: dict[str, int], fresh: bool):
         self.ctx, self.run, self.held, self.fresh = ctx, run, held, fresh
         self.settings = ctx.settings
-        self.writer = WooWriter(ctx, run, self._written)
+        self.writer = WooWriter(ctx, run, self._written, on_unanswered=self._unanswered)
         self.reads: ThreadPoolExecutor | None = None
+        self.changed_at: dict[int, str] = {}  # link id → NetSuite's change time of the row being written
+        self.unanswered: list[str] = []  # change times of the rows whose write got no verdict
 
     def page(self, rows: list[StockRow]) -> None:
         """Match one page by SKU and decide per item. Between scans it goes 100 rows at a time, and each 100
@@ -306,6 +310,8 @@ class StockPusher:
                 if decision.body is not None:
                     link.data, link.ns_id, link.fingerprint = {**data, "pending_qty": target}, str(row.id), marker
                     writes.append((link, decision.body))
+                    if row.changed:
+                        self.changed_at[link.id] = row.changed
                     continue
                 self.run.unchanged += 1
                 if data.get("qty") == target and link.ns_id == str(row.id):
@@ -324,6 +330,20 @@ class StockPusher:
         data = dict(link.data or {})
         qty = data.pop("pending_qty", body.get("stock_quantity"))
         link.data = {**data, "qty": qty, "woo_qty": qty, "managed": True}
+
+    def _unanswered(self, link: Link) -> None:
+        if link.id in self.changed_at:
+            self.unanswered.append(self.changed_at[link.id])
+
+    def cursor_for(self, newest: str | None) -> str | None:
+        """``newest``, held back to just before the oldest change whose write the store never answered (a 503 or
+        a dropped connection): else the next incremental run would not read that item again, and the store would
+        keep the old quantity until a full run. A write the store refused (a verdict: product gone, stock not
+        kept) does not hold it back — it fails again on every read and needs a person; it is in the run's errors."""
+        if not newest or not self.unanswered:
+            return newest
+        before = dt.datetime.strptime(min(self.unanswered), NS_TIME) - dt.timedelta(seconds=1)
+        return min(newest, before.strftime(NS_TIME))
 
     def close(self) -> None:
         try:

@@ -101,14 +101,18 @@ def write_back(ctx: FlowContext, order: dict, link, *, creator: bool = False) ->
                                                 "again shortly"):
         link = binder.find("order", order["id"])
         if not (link.data or {}).get("written_back"):
-            _write_back(ctx, order, link)
+            _write_back(ctx, order, link, reread=True)
 
 
-def _write_back(ctx: FlowContext, order: dict, link) -> None:
+def _write_back(ctx: FlowContext, order: dict, link, *, reread: bool = False) -> None:
+    """``written_back`` is recorded after the note, so a write-back that failed is finished by a later job. That
+    job (``reread``) reads the notes first: the store may have saved the note and lost its answer (a timeout),
+    and the note is not written twice. The creator writes without reading: nobody wrote it before."""
     ctx.woo.set_order_meta(order["id"], {META_ID: link.ns_id, META_NUMBER: link.ns_number})
     kind = RECORD_LABEL[(link.data or {}).get("record") or "salesOrder"].removeprefix("the ")
-    ctx.woo.add_order_note(order["id"], f"Exported to NetSuite as {kind} {link.ns_number} "
-                                        f"(internal id {link.ns_id}).", customer_note=False)
+    note = f"Exported to NetSuite as {kind} {link.ns_number} (internal id {link.ns_id})."
+    if not (reread and any(str(n.get("note") or "") == note for n in ctx.woo.list_order_notes(order["id"]))):
+        ctx.woo.add_order_note(order["id"], note, customer_note=False)
     binder.remember(link, written_back=True)
 
 
@@ -143,8 +147,16 @@ def _update_header(ctx: FlowContext, order: dict, link, header_fp: str) -> str:
 
 
 def _report_line_change(ctx: FlowContext, order: dict, link, lines_fp: str) -> str:
+    """One note per change of the items. ``lines_reported`` is recorded after the note, so a note the store
+    saved whose answer was lost (a timeout) would be written again by the retry; and the text is the same for
+    every change, so finding it proves nothing. Before writing, the number of such notes is recorded with the
+    change (``lines_reporting``): a retry of that change that finds one more note knows the note landed."""
     message = (f"The items of this order changed after it was exported as {link.ns_number}; the sales order "
                "was not changed. Update it in NetSuite if needed.")
-    ctx.woo.add_order_note(order["id"], message, customer_note=False)
-    binder.remember(link, lines_reported=lines_fp)
+    told = sum(str(n.get("note") or "") == message for n in ctx.woo.list_order_notes(order["id"]))
+    tried = (link.data or {}).get("lines_reporting") or {}
+    if not (tried.get("lines") == lines_fp and told > tried.get("told", told)):
+        binder.remember(link, lines_reporting={"lines": lines_fp, "told": told})
+        ctx.woo.add_order_note(order["id"], message, customer_note=False)
+    binder.remember(link, lines_reported=lines_fp, lines_reporting=None)
     return f"Reported: items changed after export; {link.ns_number} left as it is."

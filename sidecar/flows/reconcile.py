@@ -1,10 +1,10 @@
 """Reconciliation (issue 16): proves afterwards that both sides agree, as a report that reads and never writes.
 
-Steps, top to bottom: take the oldest pending report (``POST /v1/reports/reconcile`` made it) or start one over
-the last ``reconcile.lookback_days`` (schedule, "Sync now") → read WooCommerce's orders in the export statuses
-created in the window (paged) → read our NetSuite sales orders of the window in one keyset-paged SuiteQL query
-(1,000 rows a page) → the customer each order is linked to (the binder) → compare (``mapping.reconcile``) →
-store the findings and counts on the report.
+Steps, top to bottom: take the oldest pending report (``POST /v1/reports/reconcile`` made it; one a failed run
+could not make waits as pending again) or start one over the last ``reconcile.lookback_days`` (schedule, "Sync
+now") → read WooCommerce's orders in the export statuses created in the window (paged) → read our NetSuite sales
+orders of the window in one keyset-paged SuiteQL query (1,000 rows a page) → the customer each order is linked to
+(the binder) → compare (``mapping.reconcile``) → store the findings and counts on the report.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from sidecar.mapping.common import guest_key
 from sidecar.mapping.reconcile import Comparison, compare_orders, compare_stock
 from sidecar.mapping.stock import sku_key, target_quantity
 from sidecar.store import binder
-from sidecar.store.models import Link, Report, utcnow
+from sidecar.store.models import Link, Report, SyncRun, utcnow
 
 WOO_FIELDS = ("id", "number", "status", "total", "total_tax", "currency", "customer_id", "date_created")
 NS_QUERY = ("SELECT t.id, t.tranid, t.externalid, t.otherrefnum, t.foreigntotal, t.taxtotal, t.entity, t.status "
@@ -37,7 +37,10 @@ def run(ctx: FlowContext, run) -> None:
 
 
 def _next_report(ctx: FlowContext, run, create: bool = True) -> Report | None:
-    pending = Report.select().where((Report.kind == "reconcile") & (Report.status == "pending")).order_by(Report.id)
+    """The oldest report waiting: pending, or left running by a run that is over (its worker was killed)."""
+    over = SyncRun.select(SyncRun.id).where(SyncRun.status != "running")
+    pending = Report.select().where((Report.kind == "reconcile") & (
+        (Report.status == "pending") | ((Report.status == "running") & Report.run_id.in_(over)))).order_by(Report.id)
     report = pending.first()
     if report is None and create:
         to = utcnow()
@@ -63,12 +66,22 @@ def _reconcile(ctx: FlowContext, run, report: Report) -> None:
         Report.update(status="failed", error=exc.message, finished_at=utcnow()).where(
             Report.id == report.id).execute()
         raise
+    except Exception as exc:
+        _wait_again(report, exc)
+        raise
     counts = {"orders": len(orders), "sales_orders": len(rows), **cmp.counts()}
-    Report.update(status="done", counts=counts, findings=cmp.findings, finished_at=utcnow()).where(
+    Report.update(status="done", counts=counts, findings=cmp.findings, error=None, finished_at=utcnow()).where(
         Report.id == report.id).execute()
     run.seen += len(orders)
     run.failed += len(cmp.findings)
     run.errors = ([f"report {report.id}: {len(cmp.findings)} finding(s)"] if cmp.findings else None)
+
+
+def _wait_again(report: Report, exc: Exception) -> None:
+    """A report its run could not make (a system did not answer) is pending again, saying why: it was marked
+    running first, and left so it stayed running for good — no later run took it and nobody was told."""
+    Report.update(status="pending", error=f"Not made yet: {exc}. The next reconcile run makes it.").where(
+        Report.id == report.id).execute()
 
 
 def woo_orders(ctx: FlowContext, start: dt.datetime, end: dt.datetime):

@@ -30,24 +30,29 @@ SOURCES = {"creditMemo": ("invoice", "CustInvc"), "cashRefund": ("cashSale", "Ca
 def sync_refunds(ctx: FlowContext, order: dict, link) -> list[str]:
     """Record every refund of an exported order that NetSuite does not have yet; one outcome per refund."""
     listed = [r.get("id") for r in order.get("refunds") or []]
-    if all(_bound(order["id"], rid) for rid in listed):  # the usual echo: nothing new, no extra read
+    if all(_settled(order["id"], rid) for rid in listed):  # the usual echo: nothing new, no extra read
         return []
     outcomes = []
     for refund in sorted(ctx.woo.list_refunds(order["id"]), key=lambda r: r["id"]):
         key = child_key(order["id"], refund["id"])
-        if _bound(order["id"], refund["id"]):
+        if _settled(order["id"], refund["id"]):
             continue
         # order.updated and order.refunded of one refund may run side by side: one records it, under a claim
         with claims.hold(ctx, ENTITY, key, f"refund {refund['id']} is being recorded by another job; trying again "
                                            "shortly"):
-            if not _bound(order["id"], refund["id"]):  # re-read under the claim
+            row = binder.find(ENTITY, key)  # re-read under the claim
+            if row is None or not row.ns_id:
                 outcomes.append(record_refund(ctx, order, link, refund))
+            elif not (row.data or {}).get("noted"):
+                outcomes.append(_note_again(ctx, order, row))
     return outcomes
 
 
-def _bound(order_id, refund_id) -> bool:
+def _settled(order_id, refund_id) -> bool:
+    """Bound and said on the order. A refund bound without its note (the store refused the note) is not settled:
+    the binding alone would make every later job skip it, and the order would never say where its refund went."""
     link = binder.find(ENTITY, child_key(order_id, refund_id))
-    return link is not None and bool(link.ns_id)
+    return link is not None and bool(link.ns_id) and bool((link.data or {}).get("noted"))
 
 
 def child_key(order_id, refund_id) -> str:
@@ -76,11 +81,25 @@ def record_refund(ctx: FlowContext, order: dict, link, refund: dict) -> str:
                            external_id=plan.body["externalId"],
                            data={"order": order["id"], "refund": refund["id"], "record": record_type,
                                  "source": source, "amount": str(money(refund.get("amount"))),
-                                 "total": str(total), "at": refund.get("date_created")})
-    ctx.woo.add_order_note(order["id"], f"Refund {refund['id']} ({money(refund.get('amount'))}) recorded in "
-                                        f"NetSuite as {LABEL[record_type]} {number}.{mismatch}", customer_note=False)
+                                 "total": str(total), "at": refund.get("date_created"),
+                                 "note": f"Refund {refund['id']} ({money(refund.get('amount'))}) recorded in "
+                                         f"NetSuite as {LABEL[record_type]} {number}.{mismatch}"})
+    ctx.woo.add_order_note(order["id"], link_row.data["note"], customer_note=False)
     binder.remember(link_row, noted=True)
     return f"Refund {refund['id']}: created {LABEL[record_type]} {number} ({source}, total {total}).{mismatch}"
+
+
+def _note_again(ctx: FlowContext, order: dict, row) -> str:
+    """The note of a refund bound by an attempt whose note failed. The notes are read first: a note the store
+    saved although its answer was lost is not written twice."""
+    data = row.data or {}
+    note = data.get("note") or f"Refund {data.get('refund')} ({data.get('amount')}) recorded in NetSuite as " \
+                               f"{LABEL[data.get('record') or 'creditMemo']} {row.ns_number}."
+    marker = f"Refund {data.get('refund')} ("
+    if not any(str(n.get("note") or "").startswith(marker) for n in ctx.woo.list_order_notes(order["id"])):
+        ctx.woo.add_order_note(order["id"], note, customer_note=False)
+    binder.remember(row, noted=True)
+    return f"Refund {data.get('refund')}: noted on the order ({row.ns_number})."
 
 
 def _create(ctx: FlowContext, record_type: str, link, plan: refund_map.RefundPlan) -> tuple[str, str]:

@@ -77,10 +77,15 @@ def record_error(run, message: str) -> None:
 
 
 class WooWriter:
-    """``add(link, body)`` queues one update; ``close()`` sends the rest and waits for every answer."""
+    """``add(link, body)`` queues one update; ``close()`` sends the rest and waits for every answer.
 
-    def __init__(self, ctx: FlowContext, run, on_written: Callable[[Link, dict], None], workers: int = 4):
+    ``on_unanswered(link)`` hears of each write whose batch call failed without a verdict from the store
+    (network, 5xx, 429): a flow that reads only what changed must read that item again next time."""
+
+    def __init__(self, ctx: FlowContext, run, on_written: Callable[[Link, dict], None], workers: int = 4,
+                 on_unanswered: Callable[[Link], None] | None = None):
         self.ctx, self.run, self.on_written = ctx, run, on_written
+        self.on_unanswered = on_unanswered
         self.pool = BatchPool(workers)
         self.products: list[tuple[Link, dict]] = []
         self.variations: dict[int, list[tuple[Link, dict]]] = {}
@@ -119,6 +124,8 @@ class WooWriter:
         if isinstance(result, Exception):
             for link, _ in items:
                 record_error(self.run, describe(link, f"not written: {result}"))
+                if self.on_unanswered is not None and getattr(result, "retryable", False):
+                    self.on_unanswered(link)
             return
         answers = {}
         for answer in (result or {}).get("update") or []:

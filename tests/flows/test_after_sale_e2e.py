@@ -199,6 +199,34 @@ def test_a_line_refund_and_an_amount_only_refund_make_two_credit_memos_with_wooc
         (first["id"], "27.50", "27.5"), (second["id"], "4.99", "4.99")]
 
 
+def test_a_refund_note_the_store_refused_is_written_by_the_retry(stack, monkeypatch):
+    """The credit memo is bound before the note is written; when the store refuses the note, the retry found the
+    refund bound and wrote nothing — the order never said where its refund went. Now a bound refund without its
+    note gets it from the next job, once (the notes are re-read first)."""
+    from sidecar.clients.woocommerce import WooClient, WooTransientError
+
+    order = place(stack, [(skus(stack)[0], 1)])
+    stack.sales_order_for(order["id"])
+    real, refused = WooClient.add_order_note, []
+
+    def refuse_once(self, order_id, note, **kwargs):
+        if note.startswith("Refund ") and not refused:
+            refused.append(note)
+            raise WooTransientError("woocommerce 503: the store is down for maintenance", status=503)
+        return real(self, order_id, note, **kwargs)
+
+    monkeypatch.setattr(WooClient, "add_order_note", refuse_once)
+    refund = stack.woo_client().create_refund(order["id"], amount="5.00", reason="goodwill")
+    stack.settle()
+    assert refused, "the note was never tried"
+    assert len(stack.records("creditMemo")) == 1
+    assert len(notes(stack, order["id"], f"Refund {refund['id']} (")) == 1
+
+    replay_everything(stack, order["id"])
+    assert len(stack.records("creditMemo")) == 1
+    assert len(notes(stack, order["id"], f"Refund {refund['id']} (")) == 1
+
+
 def test_a_line_refund_of_a_billed_sales_order_is_a_cash_refund_of_that_line_only(stack):
     """§4.7/§6.5: the cash refund is transformed from the cash sale NetSuite made from our sales order (found
     by createdfrom, §8.4); the refunded line is keyed by its source line (orderLine), the others left out."""
@@ -251,6 +279,85 @@ def test_woo_cancel_before_fulfilment_closes_every_line_and_after_is_reported(st
     assert len(notes(stack, before["id"], "closed in NetSuite")) == 1
     assert len(notes(stack, after["id"], "after NetSuite shipped part of")) == 1
     assert {woo.get_order(o["id"])["status"] for o in (before, after)} == {"cancelled"}
+
+
+def test_a_close_note_the_store_refused_is_written_by_the_retry(stack, monkeypatch):
+    """Cancelled in WooCommerce: the sales order is closed and the close recorded before the note is written;
+    when the store refused the note, the retry found the close recorded and wrote nothing. Now a close recorded
+    without its note gets it from the retry, once (the notes are re-read first)."""
+    from sidecar.clients.woocommerce import WooClient, WooTransientError
+
+    order = place(stack, [(skus(stack)[0], 1)])
+    real, refused = WooClient.add_order_note, []
+
+    def refuse_once(self, order_id, note, **kwargs):
+        if note.startswith("Cancelled: every line") and not refused:
+            refused.append(note)
+            raise WooTransientError("woocommerce 503: the store is down for maintenance", status=503)
+        return real(self, order_id, note, **kwargs)
+
+    monkeypatch.setattr(WooClient, "add_order_note", refuse_once)
+    stack.woo_client().update_order(order["id"], {"status": "cancelled"})
+    stack.settle()
+    assert refused, "the note was never tried"
+    assert stack.sales_order_for(order["id"])["status"]["id"] == "H"
+    assert len(notes(stack, order["id"], "closed in NetSuite")) == 1
+    state = stack.api.get(f"/v1/orders/{order['id']}").get_json()
+    assert (state["cancellation"]["by"], state["cancellation"]["state"]) == ("woocommerce", "closed")
+
+    replay_everything(stack, order["id"])
+    assert len(notes(stack, order["id"], "closed in NetSuite")) == 1
+
+
+def lose_answer_once(monkeypatch, text: str) -> list[str]:
+    """The store saves the note whose text contains ``text`` but its answer is lost (a timeout), once."""
+    from sidecar.clients.woocommerce import WooClient, WooTransientError
+
+    real, lost = WooClient.add_order_note, []
+
+    def answer_lost_once(self, order_id, note, **kwargs):
+        answer = real(self, order_id, note, **kwargs)
+        if text in note and not lost:
+            lost.append(note)
+            raise WooTransientError("woocommerce: read timed out", status=None)
+        return answer
+
+    monkeypatch.setattr(WooClient, "add_order_note", answer_lost_once)
+    return lost
+
+
+def test_a_cancel_report_whose_answer_was_lost_is_not_written_twice(stack, monkeypatch):
+    """Cancelled in WooCommerce after part of it shipped: the report note is saved but its answer lost, so the
+    cancellation is not recorded and the retry reported again — two notes. The notes are read first now."""
+    order = place(stack, [(skus(stack)[0], 2)])
+    so = stack.sales_order_for(order["id"])
+    stack.ns_control("POST", "fulfill", {"salesOrderId": so["id"], "lines": [{"orderLine": 1, "quantity": 1}]})
+    lost = lose_answer_once(monkeypatch, "after NetSuite shipped part of")
+    stack.woo_client().update_order(order["id"], {"status": "cancelled"})
+    stack.settle()
+    assert lost, "the note was never written"
+    assert len(notes(stack, order["id"], "after NetSuite shipped part of")) == 1
+    state = stack.api.get(f"/v1/orders/{order['id']}").get_json()
+    assert (state["cancellation"]["by"], state["cancellation"]["state"]) == ("woocommerce", "reported")
+
+
+def test_a_netsuite_close_note_whose_answer_was_lost_is_not_written_twice(stack, monkeypatch):
+    """Closed in NetSuite, completed in the store: the note is saved but its answer lost, so the record is taken
+    back and the next run told the store again — two notes. The notes are read first now."""
+    order = place(stack, [(skus(stack)[0], 1)])
+    so = stack.sales_order_for(order["id"])
+    stack.woo_client().update_order(order["id"], {"status": "completed"})
+    stack.settle()
+    stack.ns_control("POST", "close", {"salesOrderId": so["id"]})
+    lost = lose_answer_once(monkeypatch, "so it was left as it is")
+    res = stack.api.post("/v1/sync/cancellations")
+    stack.settle()
+    assert lost and stack.api.get(f"/v1/runs/{res.get_json()['run_id']}").get_json()["failed"] == 1
+    run = sync(stack, "cancellations")
+    assert (run["seen"], run["failed"]) == (1, 0), run
+    assert len(notes(stack, order["id"], "so it was left as it is")) == 1
+    state = stack.api.get(f"/v1/orders/{order['id']}").get_json()
+    assert (state["cancellation"]["by"], state["cancellation"]["woo"]) == ("netsuite", "completed")
 
 
 def test_netsuite_close_cancels_the_woo_order_without_a_loop(stack):
@@ -322,6 +429,38 @@ def test_a_cancel_the_store_refused_is_tried_again_by_the_next_run(stack, monkey
     run = sync(stack, "cancellations")
     assert (run["seen"], run["changed"], run["failed"]) == (1, 1, 0)
     assert stack.woo_client().get_order(order["id"])["status"] == "cancelled"
+    assert len(notes(stack, order["id"], "was closed in NetSuite")) == 1
+
+
+def test_a_close_note_the_store_refused_after_the_cancel_is_written_by_the_cancels_echo(stack, monkeypatch):
+    """Closed in NetSuite: the store cancelled the order, then refused the note. The record was taken back, so
+    the cancel's echo read the sales order as closed by NetSuite on its own and the next run found the order
+    already cancelled: the note was never written. The record now stays with its note pending, and the echo of
+    the cancel writes it (the run holds the cancellation's claim meanwhile, so the echo cannot write it twice)."""
+    from sidecar.clients.woocommerce import WooClient, WooTransientError
+
+    order = place(stack, [(skus(stack)[0], 1)])
+    so = stack.sales_order_for(order["id"])
+    stack.ns_control("POST", "close", {"salesOrderId": so["id"]})
+    real, refused = WooClient.add_order_note, []
+
+    def refuse_once(self, order_id, note, **kwargs):
+        if "was closed in NetSuite" in note and not refused:
+            refused.append(note)
+            raise WooTransientError("woocommerce 503: the store is down for maintenance", status=503)
+        return real(self, order_id, note, **kwargs)
+
+    monkeypatch.setattr(WooClient, "add_order_note", refuse_once)
+    res = stack.api.post("/v1/sync/cancellations")
+    stack.settle()
+    assert refused and stack.api.get(f"/v1/runs/{res.get_json()['run_id']}").get_json()["failed"] == 1
+    assert stack.woo_client().get_order(order["id"])["status"] == "cancelled"
+    assert len(notes(stack, order["id"], "was closed in NetSuite")) == 1
+    state = stack.api.get(f"/v1/orders/{order['id']}").get_json()
+    assert (state["cancellation"]["by"], state["cancellation"]["state"]) == ("netsuite", "closed")
+    assert "note_pending" not in state["cancellation"]
+
+    replay_everything(stack, order["id"])
     assert len(notes(stack, order["id"], "was closed in NetSuite")) == 1
 
 

@@ -27,6 +27,9 @@ class Woo:
     def add_order_note(self, order_id, note, customer_note=False):
         self.notes.append(note)
 
+    def list_order_notes(self, order_id):  # every order's (the texts name their order)
+        return [{"note": note} for note in self.notes]
+
 
 def ctx(woo: Woo):
     return types.SimpleNamespace(woo=woo, netsuite=None, settings=defaults(), attempt=None, claims=set())
@@ -48,7 +51,10 @@ def test_a_refund_claimed_by_another_job_waits(app):
         order = {"id": 5, "refunds": [{"id": 31, "total": "-1.00"}]}
         with pytest.raises(FlowBusy):
             refunds.sync_refunds(ctx(Woo([{"id": 31, "amount": "1.00"}])), order, link)
-        binder.bind(refunds.ENTITY, refunds.child_key(5, 31), "900", ns_number="CM9")  # the other job finished
+        row = binder.bind(refunds.ENTITY, refunds.child_key(5, 31), "900", ns_number="CM9")  # the other job bound
+        with pytest.raises(FlowBusy):  # ... but has not written its note yet: still its to finish
+            refunds.sync_refunds(ctx(Woo([{"id": 31, "amount": "1.00"}])), order, link)
+        binder.remember(row, noted=True)  # the other job finished
         assert refunds.sync_refunds(ctx(Woo([{"id": 31, "amount": "1.00"}])), order, link) == []
 
 

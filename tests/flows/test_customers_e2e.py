@@ -104,3 +104,27 @@ def test_sync_now_of_customers_creates_each_once_and_a_second_run_changes_nothin
     stack.settle()
     second = stack.api.get(f"/v1/runs/{again}").get_json()
     assert (second["seen"], second["changed"]) == (4, 0)
+
+
+def test_a_customer_an_earlier_attempt_created_is_adopted_with_the_data_of_now(stack):
+    """A worker died right after the create, before the link; the customer changed meanwhile. The next job found
+    the record by our external id and linked it with the fingerprint of the new data, so the new data was never
+    sent (every later job answered "Already up to date."). Our own record is now updated when it is adopted."""
+    from sidecar.store.models import Link
+
+    woo = stack.woo_client()
+    customer = woo.post("customers", {"email": "ada@example.com", "first_name": "Ada", "last_name": "Lovelace",
+                                      "billing": dict(ADDRESS, email="ada@example.com"), "shipping": ADDRESS})
+    stack.settle()
+    created, count = ns_customer(stack, customer["id"]), len(stack.records("customer"))
+    Link.delete().where(Link.entity == "customer").execute()  # as if the worker died right after the create
+    woo.put(f"customers/{customer['id']}", {"last_name": "King", "billing": dict(ADDRESS, email="ada@example.com",
+                                                                                 address_1="1 Babbage Row")})
+    stack.settle()
+    now = ns_customer(stack, customer["id"])
+    assert now["id"] == created["id"] and len(stack.records("customer")) == count
+    assert now["lastName"] == "King"
+    assert "1 Babbage Row" in {line["addressBookAddress"]["addr1"] for line in now["addressBook"]["items"]}
+    woo.put(f"customers/{customer['id']}", {"first_name": "Augusta"})
+    stack.settle()
+    assert ns_customer(stack, customer["id"])["firstName"] == "Augusta"

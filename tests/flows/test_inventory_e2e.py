@@ -124,6 +124,30 @@ def test_woocommerce_503_during_a_stock_push_loses_nothing_and_writes_nothing_tw
     assert settled["counts"]["changed"] == 0  # nothing is written twice once the store has it
 
 
+def test_a_stock_write_the_store_refused_in_an_incremental_run_is_tried_again_by_the_next_one(stack):
+    """An incremental run whose push the store refused (503) moved the cursor past the item all the same: the
+    next incremental runs did not read it again, and the store kept the old quantity until a full run. The
+    cursor now stops before the oldest change whose write failed."""
+    stack.api.put("/v1/settings", {"inventory": {"overlap_minutes": 0}, "schedules": {"inventory_full": "off"}})
+    loc = locations(stack)[0]
+    item = plain_items(stack)[0]
+    run_flow(stack, "inventory")
+    time.sleep(1.1)
+    set_ns_stock(stack, item["id"], loc, 21)
+    stack.woo_control("POST", "config", {"outage_status": 503, "outage_methods": "POST,PUT"})  # the pushes fail
+    try:
+        refused = run_flow(stack, "inventory", trigger="schedule")
+    finally:
+        stack.woo_control("POST", "config", {"outage_status": 0})
+    assert refused["counts"]["failed"] == 1 and refused["counts"]["changed"] == 0, refused
+    assert woo_stock(stack, item["itemId"])["stock_quantity"] != int(ns_available(stack, item["id"]))
+    again = run_flow(stack, "inventory", trigger="schedule")
+    assert again["counts"]["changed"] == 1, again
+    assert woo_stock(stack, item["itemId"])["stock_quantity"] == int(ns_available(stack, item["id"]))
+    quiet = run_flow(stack, "inventory", trigger="schedule")
+    assert quiet["counts"]["changed"] == 0 and quiet["counts"]["failed"] == 0
+
+
 def test_a_stock_write_the_store_ignores_fails_with_the_reason_instead_of_counting_as_written(stack):
     """WooCommerce answers 200 for a stock write to an external (or grouped) product but keeps it without stock
     (spec A2.2): the writer reads the answer, so the item fails, named, on every run — never "changed"."""

@@ -209,3 +209,58 @@ def test_a_crash_between_create_and_link_adopts_the_sales_order_instead_of_makin
     assert len(stack.records("salesOrder")) == 1
     state = stack.api.get(f"/v1/orders/{order['id']}").get_json()
     assert (state["status"], state["ns_id"]) == ("exported", str(first["id"]))
+
+
+def test_an_export_note_whose_answer_was_lost_is_not_written_twice(stack, monkeypatch):
+    """The store saved the export note but its answer never came back (a timeout): the job is retried and wrote
+    the note again, since ``written_back`` is recorded after the note. A retry now reads the notes first."""
+    from sidecar.clients.woocommerce import WooClient, WooTransientError
+
+    real, lost = WooClient.add_order_note, []
+
+    def answer_lost_once(self, order_id, note, **kwargs):
+        answer = real(self, order_id, note, **kwargs)
+        if note.startswith("Exported to NetSuite") and not lost:
+            lost.append(note)
+            raise WooTransientError("woocommerce: read timed out", status=None)
+        return answer
+
+    monkeypatch.setattr(WooClient, "add_order_note", answer_lost_once)
+    sku = min(s for s, i in stack.items.items() if not i.get("matrixType"))
+    order = stack.place({"billing": guest(9), "line_items": [{"sku": sku, "quantity": 1}], "shipping_lines": FLAT})
+    stack.settle()
+    assert lost, "the note was never written"
+    notes = [n["note"] for n in stack.woo_client().list_order_notes(order["id"])]
+    assert len([n for n in notes if n.startswith("Exported to NetSuite")]) == 1, notes
+    state = stack.api.get(f"/v1/orders/{order['id']}").get_json()
+    assert state["status"] == "exported" and len(stack.records("salesOrder")) == 1
+
+
+def test_a_line_change_report_whose_answer_was_lost_is_not_written_twice(stack, monkeypatch):
+    """The store saved the "items changed" note but its answer was lost: ``lines_reported`` is recorded after
+    the note, so the retry reported again. The retry now sees that the order gained that note meanwhile."""
+    from sidecar.clients.woocommerce import WooClient, WooTransientError
+
+    sku = min(s for s, i in stack.items.items() if not i.get("matrixType"))
+    order = stack.place({"billing": guest(6), "line_items": [{"sku": sku, "quantity": 1}], "shipping_lines": FLAT})
+    stack.settle()
+    real, lost = WooClient.add_order_note, []
+
+    def answer_lost_once(self, order_id, note, **kwargs):
+        answer = real(self, order_id, note, **kwargs)
+        if "items of this order changed" in note and not lost:
+            lost.append(note)
+            raise WooTransientError("woocommerce: read timed out", status=None)
+        return answer
+
+    monkeypatch.setattr(WooClient, "add_order_note", answer_lost_once)
+    woo = stack.woo_client()
+    woo.update_order(order["id"], {"line_items": [{"sku": sku, "quantity": 3}]})
+    stack.settle()
+    assert lost, "the note was never written"
+    changed = [n["note"] for n in woo.list_order_notes(order["id"]) if "items of this order changed" in n["note"]]
+    assert len(changed) == 1, changed
+    woo.update_order(order["id"], {"line_items": [{"sku": sku, "quantity": 5}]})  # a second change: told again
+    stack.settle()
+    changed = [n["note"] for n in woo.list_order_notes(order["id"]) if "items of this order changed" in n["note"]]
+    assert len(changed) == 2, changed

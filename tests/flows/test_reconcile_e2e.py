@@ -134,6 +134,35 @@ def test_a_drifted_stock_is_found_and_its_one_click_fix_pushes_netsuites_figure(
     assert "stock_drift" not in kinds(reconcile(stack, stock=True))
 
 
+def test_a_report_whose_run_netsuite_did_not_answer_is_made_by_the_next_run(stack, monkeypatch):
+    """The report is marked running before it is read; a NetSuite outage failed the run and left it running for
+    good — no later run picked it up, and nobody was told. It now waits as pending, saying why, and the next run
+    makes it."""
+    from sidecar.clients.netsuite import NetSuiteClient
+    from sidecar.clients.netsuite_errors import NetSuiteServerError
+
+    place_exported(stack, 1)
+    real = NetSuiteClient.suiteql_keyset
+
+    def down(self, *args, **kwargs):
+        raise NetSuiteServerError("netsuite 503: service unavailable", status=503)
+        yield  # a generator, as the real one
+
+    monkeypatch.setattr(NetSuiteClient, "suiteql_keyset", down)
+    res = stack.api.post("/v1/reports/reconcile", window())
+    stack.settle()
+    report_id = res.get_json()["report_id"]
+    waiting = stack.api.get(f"/v1/reports/{report_id}").get_json()
+    assert waiting["status"] == "pending" and "503" in (waiting["error"] or ""), waiting
+    assert stack.api.get(f"/v1/runs/{res.get_json()['run_id']}").get_json()["status"] == "failed"
+
+    monkeypatch.setattr(NetSuiteClient, "suiteql_keyset", real)
+    assert stack.api.post("/v1/sync/reconcile").status_code == 202
+    stack.settle()
+    made = stack.api.get(f"/v1/reports/{report_id}").get_json()
+    assert made["status"] == "done" and made["error"] is None and made["counts"]["sales_orders"] == 1, made
+
+
 def test_bad_windows_are_refused_naming_the_field(stack):
     now = dt.datetime.now(dt.UTC)
     res = stack.api.post("/v1/reports/reconcile", {"from": now.isoformat(), "to": now.isoformat()})
