@@ -102,6 +102,13 @@ def _normalise_row(row: dict) -> dict:
     return {key.lower(): value for key, value in row.items() if key != "links"}
 
 
+class AdoptedId(str):
+    """The internal id ``create``/``transform`` answer when the record was already there: NetSuite refused the
+    POST because our external id is taken (an earlier attempt created it and died before recording it, or a
+    replayed job). The body just sent did not make that record, so a caller whose data may have changed since
+    sends it as an update (``isinstance(ns_id, AdoptedId)``); otherwise it is an ordinary id string."""
+
+
 class NetSuiteClient:
     """One NetSuite account. Thread-safe: share one instance, or many (they share the account's gate)."""
 
@@ -242,7 +249,7 @@ class NetSuiteClient:
         if not external_id or not ("already exist" in text or "dup_rcrd" in text):
             return None
         found = self.find_by_external_id(record_type, external_id)
-        return str(found["id"]) if found is not None else None
+        return AdoptedId(found["id"]) if found is not None else None
 
     def _new_id(self, response: requests.Response, path: str, record_type: str, external_id: str | None) -> str:
         """The saved record's id: from ``Location`` (spec §3.1), else — a 204 without it, which spec §11.3 leaves

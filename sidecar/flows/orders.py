@@ -11,6 +11,7 @@ Replays, duplicate webhooks and the echo of our own write-back all end at "Alrea
 from __future__ import annotations
 
 from sidecar.clients.errors import NotFoundError
+from sidecar.clients.netsuite import AdoptedId
 from sidecar.flows import claims, currencies, customers, item_lookup, order_costs, order_sequence
 from sidecar.flows.base import FlowContext, FlowError
 from sidecar.flows.records import create_or_adopt
@@ -69,10 +70,22 @@ def export(ctx: FlowContext, order: dict) -> str:
         currencies.refused(exc, resolved.customer_id)
         raise
     order_sequence.created(order["id"])  # the buyer's next order may go now (arrival order is kept)
-    record = {"id": ns_id, "tranId": order_costs.sales_order_number(ctx, ns_id, record_type)}  # one shared read
+    record = {"id": str(ns_id), "tranId": order_costs.sales_order_number(ctx, ns_id, record_type)}  # one shared read
     link = _bind(order, record, body["externalId"], record_type)
     write_back(ctx, order, link, creator=True)
+    if isinstance(ns_id, AdoptedId):
+        return _adopted(ctx, order, link)
     return f"Created {link.ns_number} (internal id {link.ns_id})"
+
+
+def _adopted(ctx: FlowContext, order: dict, link) -> str:
+    """The sales order was already there: an earlier attempt created it and died before the link. The order may
+    have changed since (a new address is why the next event came), and the link now holds the fingerprint of
+    today's data, so the header is sent now, as after any change (unless turned off or already shipping)."""
+    outcome = f"Adopted {link.ns_number} (internal id {link.ns_id}), created by an earlier attempt."
+    if not ctx.settings["orders"]["update_after_export"]:
+        return outcome
+    return f"{outcome} {_update_header(ctx, order, link, link.fingerprint)}"
 
 
 RECORD_LABEL = {"salesOrder": "the sales order", "cashSale": "the cash sale"}

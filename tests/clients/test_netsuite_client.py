@@ -9,7 +9,7 @@ import requests
 import responses
 from responses import matchers
 
-from sidecar.clients.netsuite import NetSuiteClient, sublists_are_keyed
+from sidecar.clients.netsuite import AdoptedId, NetSuiteClient, sublists_are_keyed
 from sidecar.clients.netsuite_auth import TbaAuth
 from sidecar.clients.netsuite_errors import (
     NetSuiteAuthError,
@@ -254,7 +254,20 @@ def test_duplicate_external_id_answers_with_the_existing_record(client):
     responses.add(responses.POST, R + "/customer", status=400, json=ns_error(
         400, "USER_ERROR", "Error while accessing a resource. This record already exists."))
     responses.add(responses.GET, R + "/customer/eid:WC-CUST-3", json={"id": "90"})
-    assert client.create("customer", {"externalId": "WC-CUST-3"}) == "90"
+    found = client.create("customer", {"externalId": "WC-CUST-3"})
+    assert found == "90" and isinstance(found, AdoptedId)  # our body did not make it: the caller may update it
+
+
+@responses.activate
+def test_a_created_record_and_one_found_after_a_lost_answer_are_not_adopted(client):
+    """Only a record that was already there is an AdoptedId; one our own POST made (its answer lost or not)
+    holds the body we sent."""
+    responses.add(responses.POST, R + "/customer", status=204, headers={"Location": R + "/customer/91"})
+    responses.add(responses.POST, R + "/customer", body=requests.ReadTimeout("timed out"))
+    responses.add(responses.GET, R + "/customer/eid:WC-CUST-5", json={"id": "92"})
+    made, found = client.create("customer", {"externalId": "WC-CUST-4"}), client.create("customer",
+                                                                                      {"externalId": "WC-CUST-5"})
+    assert (made, found) == ("91", "92") and not isinstance(made, AdoptedId) and not isinstance(found, AdoptedId)
 
 
 @responses.activate

@@ -211,6 +211,28 @@ def test_a_crash_between_create_and_link_adopts_the_sales_order_instead_of_makin
     assert (state["status"], state["ns_id"]) == ("exported", str(first["id"]))
 
 
+def test_a_sales_order_adopted_after_a_crash_gets_the_address_changed_in_between(stack):
+    """The worker died right after the create, before the link; the shopper's address changed meanwhile and its
+    event found the sales order by our external id. It was linked with the fingerprint of the new address, which
+    was never sent (every later event: "Already up to date."). The adopted sales order now gets the header."""
+    from sidecar.store.models import Link
+
+    sku = min(s for s, i in stack.items.items() if not i.get("matrixType"))
+    order = stack.place({"billing": guest(9), "shipping": guest(9), "line_items": [{"sku": sku, "quantity": 1}],
+                         "shipping_lines": FLAT})
+    stack.settle()
+    first = stack.sales_order_for(order["id"])
+    Link.delete().where(Link.entity == "order").execute()  # as if the worker died right after the create
+    stack.woo_client().update_order(order["id"], {"shipping": dict(guest(9), address_1="12 Moved Lane")})
+    stack.settle()
+    now = stack.sales_order_for(order["id"])
+    assert now["id"] == first["id"] and len(stack.records("salesOrder")) == 1
+    assert now["shippingAddress"]["addr1"] == "12 Moved Lane"
+    outcomes = [e.outcome or "" for e in Event.select().where(Event.resource_id == str(order["id"]))]
+    adopted = [o for o in outcomes if o.startswith(f"Adopted {first['tranId']}")]
+    assert len(adopted) == 1 and "Updated" in adopted[0], outcomes
+
+
 def test_an_export_note_whose_answer_was_lost_is_not_written_twice(stack, monkeypatch):
     """The store saved the export note but its answer never came back (a timeout): the job is retried and wrote
     the note again, since ``written_back`` is recorded after the note. A retry now reads the notes first."""
