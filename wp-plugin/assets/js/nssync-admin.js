@@ -89,6 +89,11 @@
 					data: function ( p ) { return { action: 'nssync_lookup', nonce: cfg.nonces.nssync_lookup, kind: kind, q: p.term || '' }; },
 					processResults: function ( res ) {
 						var out = $.map( extras, function ( text, id ) { return { id: id, text: text }; } );
+						if ( res && ! res.success && res.data && res.data.message ) {
+							// The sidecar could not search (NetSuite not connected yet, refused, down): say why,
+							// not "no match".
+							out.push( { id: '', text: res.data.message, disabled: true } );
+						}
 						$.each( ( res && res.success && res.data.items ) || [], function ( i, item ) {
 							out.push( { id: item.id, text: item.name + ' (' + item.id + ')' } );
 						} );
