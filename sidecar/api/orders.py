@@ -36,6 +36,9 @@ def order_state(woo_id: str):
         "last_error": last_error,
         "hint": hint_for(last_error),  # the fix in plain words, as the error queue shows it
         "synced_at": link.updated_at.isoformat() + "Z" if link else None,
+        # when the sales order was made or found (the link's birth): synced_at moves with every later note or
+        # record on the link, e.g. a NetSuite close, and read as the export time it told the wrong time
+        "exported_at": link.created_at.isoformat() + "Z" if link and link.ns_id else None,
         "history": [_history_row(e) for e in events],
         "record": ((link.data or {}).get("record") or "salesOrder") if link and link.ns_id else None,
         "fulfillments": fulfillments_of(woo_id),

@@ -5,6 +5,7 @@ nothing new appears on either side."""
 
 from __future__ import annotations
 
+import time
 import uuid
 from decimal import Decimal
 
@@ -364,6 +365,8 @@ def test_netsuite_close_cancels_the_woo_order_without_a_loop(stack):
     a = skus(stack)[0]
     order = place(stack, [(a, 3)])
     so = stack.sales_order_for(order["id"])
+    exported = stack.api.get(f"/v1/orders/{order['id']}").get_json()
+    time.sleep(0.05)  # the close is recorded later than the export, measurably
     stack.ns_control("POST", "close", {"salesOrderId": so["id"]})
     closed = stack.sales_order_for(order["id"])
     run = sync(stack, "cancellations")
@@ -379,6 +382,9 @@ def test_netsuite_close_cancels_the_woo_order_without_a_loop(stack):
     assert stack.sales_order_for(order["id"])["lastModifiedDate"] == closed["lastModifiedDate"]
     state = stack.api.get(f"/v1/orders/{order['id']}").get_json()
     assert (state["cancellation"]["by"], state["cancellation"]["state"]) == ("netsuite", "closed")
+    # the order box says "Exported as SO… · <when>": the export time, not the close recorded on the link since
+    assert state["exported_at"] == exported["exported_at"] <= exported["synced_at"]
+    assert state["synced_at"] > state["exported_at"]
 
 
 @pytest.mark.parametrize("status", ["completed", "refunded"])

@@ -64,7 +64,7 @@ class NSSync_Order_Box_View {
 	private function export( $state ) {
 		$status = isset( $state['status'] ) && is_scalar( $state['status'] ) ? (string) $state['status'] : '';
 		$number = isset( $state['ns_number'] ) && is_scalar( $state['ns_number'] ) ? (string) $state['ns_number'] : '';
-		$when   = $this->first_time( $state, array( 'synced_at', 'exported_at', 'updated_at' ) ); // synced_at: GET /v1/orders/<id>.
+		$when   = $this->first_time( $state, array( 'exported_at', 'synced_at', 'updated_at' ) ); // exported_at: GET /v1/orders/<id>; synced_at moves with later notes.
 		if ( '' === $when && ! empty( $state['history'] ) && is_array( $state['history'] ) ) {
 			$latest = reset( $state['history'] ); // The sidecar lists the history newest first.
 			$when   = is_array( $latest ) ? $this->first_time( $latest, array( 'at', 'created_at' ) ) : '';

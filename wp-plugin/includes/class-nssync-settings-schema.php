@@ -79,11 +79,13 @@ class NSSync_Settings_Schema {
 	}
 
 	/**
-	 * Flows with a Sync now button (`POST /v1/sync/<flow>`).
+	 * Flows with a Sync now button (`POST /v1/sync/<flow>`): every flow with a run of its own. Cancellations is
+	 * the only way a sales order closed in NetSuite reaches the store, refunds the poll for refunds the events
+	 * missed; without the button both waited for their schedule.
 	 *
 	 * @var string[]
 	 */
-	const SYNC_NOW_FLOWS = array( 'orders', 'customers', 'inventory', 'prices', 'products', 'fulfillments', 'reconcile' );
+	const SYNC_NOW_FLOWS = array( 'orders', 'customers', 'inventory', 'prices', 'products', 'fulfillments', 'refunds', 'cancellations', 'reconcile' );
 
 	/**
 	 * Group titles and one line on what each flow does.

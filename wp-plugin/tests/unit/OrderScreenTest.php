@@ -140,6 +140,24 @@ class OrderScreenTest extends TestCase {
 		$this->assertMatchesRegularExpression( '#Not exported yet</mark> · <time[^>]*>1 min ago</time>#', $box, 'the time of the latest event' );
 	}
 
+	public function test_the_export_time_is_exported_at_not_the_later_close_recorded_on_the_link() {
+		// Seen on a real store: a NetSuite close 2 minutes after the export moved synced_at, and the box said
+		// "Exported as SO5 · just now". exported_at (GET /v1/orders/<id>) is when the sales order was made.
+		nssync_shim_add_order( array( 'id' => 21, 'status' => 'cancelled' ) );
+		$this->answer = array( 200, array(
+			'woo_id'       => 21,
+			'ns_id'        => '7',
+			'ns_number'    => 'SO5',
+			'status'       => 'exported',
+			'exported_at'  => gmdate( 'Y-m-d\TH:i:s.u\Z', time() - 120 ),
+			'synced_at'    => gmdate( 'Y-m-d\TH:i:s.u\Z', time() - 5 ),
+			'cancellation' => array( 'by' => 'netsuite', 'state' => 'closed', 'shipped' => false, 'at' => gmdate( 'Y-m-d\TH:i:s.u\Z', time() - 5 ) ),
+		) );
+		$box = $this->state( 21 )->data['html'];
+		$this->assertMatchesRegularExpression( '#Exported as SO5</mark> · <time[^>]*>2 mins ago</time>#', $box );
+		$this->assertStringContainsString( 'this order was cancelled · <time', $box );
+	}
+
 	/**
 	 * Every cancellation record the sidecar writes (sidecar/flows/cancellations.py, `_remember`), in words.
 	 */

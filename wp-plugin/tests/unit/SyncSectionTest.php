@@ -105,7 +105,27 @@ class SyncSectionTest extends TestCase {
 		( new NSSync_Admin_Fields() )->flow_row( array( 'flow' => 'refunds', 'title' => 'Last run', 'sync_now' => false, 'run' => null ) );
 		$row = ob_get_clean();
 		$this->assertStringContainsString( 'Not run yet', $row );
-		$this->assertStringNotContainsString( 'nssync-sync-now', $row, 'refunds run on events only' );
+		$this->assertStringNotContainsString( 'nssync-sync-now', $row, 'a row offered without Sync now has no button' );
+	}
+
+	/**
+	 * A sales order closed in NetSuite reaches the store only through the cancellations run, and a refund the
+	 * events missed only through the refunds poll: both flows run on a schedule too, so both get Sync now (the
+	 * ajax handler already accepts them; the button was missing, so a shop owner could only wait 15 minutes).
+	 */
+	public function test_cancellations_and_refunds_have_sync_now() {
+		foreach ( array( 'cancellations', 'refunds' ) as $flow ) {
+			$this->status['flows'][ $flow ] = array( 'id' => 3, 'flow' => $flow, 'status' => 'done', 'counts' => array( 'seen' => 1, 'changed' => 1, 'unchanged' => 0, 'unmatched' => 0, 'failed' => 0 ), 'finished_at' => gmdate( 'c', time() - 60 ), 'errors' => array() );
+		}
+		list( , $fields ) = $this->output();
+		$ids = $this->by_id( $fields );
+		foreach ( array( 'cancellations', 'refunds' ) as $flow ) {
+			$this->assertTrue( $ids[ 'nssync_flow_' . $flow ]['sync_now'], $flow );
+			ob_start();
+			( new NSSync_Admin_Fields() )->flow_row( $ids[ 'nssync_flow_' . $flow ] );
+			$this->assertStringContainsString( 'class="button nssync-sync-now" data-flow="' . $flow . '"', ob_get_clean() );
+			$this->assertContains( $flow, NSSync_Ajax::SYNC_FLOWS, 'the button posts a flow the ajax handler accepts' );
+		}
 	}
 
 	public function test_saving_sends_only_the_offered_flows_settings() {
