@@ -113,7 +113,7 @@ class NSSync_Connection_Fields {
 				'',
 				sprintf(
 					/* translators: %s: link to the webhooks screen */
-					esc_html__( 'Optional. Only if you also point WooCommerce webhooks at the sidecar (%s): the secret set on those webhooks, which the sidecar uses to check that a delivery really comes from this store.', 'netsuite-sync-for-woocommerce' ),
+					esc_html__( 'Optional. Only if you also point WooCommerce webhooks at the sidecar (%s; delivery URL: the sidecar URL followed by /v1/webhooks/woocommerce, which this plugin lets WordPress reach even on a private host or its own port): the secret set on those webhooks, which the sidecar uses to check that a delivery really comes from this store.', 'netsuite-sync-for-woocommerce' ),
 					'<a href="' . esc_url( $hooks_url ) . '">' . esc_html__( 'Advanced → Webhooks', 'netsuite-sync-for-woocommerce' ) . '</a>'
 				)
 			),

@@ -50,6 +50,10 @@ class NSSync_Hooks {
 		add_action( NSSync_Forwarder::HOOK_SWEEP, array( $p->forwarder, 'sweep' ), 10, 0 );
 		add_action( 'action_scheduler_init', array( $p->forwarder, 'ensure_sweep_scheduled' ) );
 
+		// WooCommerce's webhooks may reach the paired sidecar on a private host or its own port.
+		add_filter( 'http_request_host_is_external', array( $p->webhook_delivery, 'host_is_external' ), 10, 2 );
+		add_filter( 'http_allowed_safe_ports', array( $p->webhook_delivery, 'safe_ports' ), 10, 2 );
+
 		// Start the send right after the response (checkout does not wait; cron is not waited for either).
 		add_action( 'nssync_event_queued', array( $p->immediate, 'note' ), 10, 2 );
 		add_action( 'shutdown', array( $p->immediate, 'on_shutdown' ), 20, 0 );

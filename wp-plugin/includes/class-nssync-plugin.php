@@ -60,6 +60,9 @@ final class NSSync_Plugin {
 	/** @var NSSync_Reconcile_Report */
 	public $reconcile;
 
+	/** @var NSSync_Webhook_Delivery */
+	public $webhook_delivery;
+
 	/**
 	 * Class files under includes/, loaded in order (the settings page is loaded on demand: it extends
 	 * WC_Settings_Page, which exists only inside wp-admin).
@@ -96,6 +99,7 @@ final class NSSync_Plugin {
 		'class-nssync-preview.php',
 		'class-nssync-reconcile-view.php',
 		'class-nssync-reconcile-report.php',
+		'class-nssync-webhook-delivery.php',
 		'class-nssync-hooks.php',
 	);
 
@@ -159,6 +163,7 @@ final class NSSync_Plugin {
 		$this->immediate    = new NSSync_Immediate_Send( $this->forwarder );
 		$this->preview      = new NSSync_Preview( $this->options, $this->client );
 		$this->reconcile    = new NSSync_Reconcile_Report( $this->options, $this->client );
+		$this->webhook_delivery = new NSSync_Webhook_Delivery( $this->options );
 	}
 
 	/**
