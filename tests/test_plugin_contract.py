@@ -64,6 +64,7 @@ def test_the_settings_page_round_trip_against_the_real_sidecar(sidecar):
     body = out["body"]
     assert body["saved"] is True and body["errors"] == [], body["errors"]
     assert body["after"]["inventory"]["locations"] == ["3", "4"]
+    assert body["after"]["schedules"]["refunds"] == "0 * * * *"  # the one schedule the Sync section did not offer
     assert body["after"]["orders"]["export_statuses"] == ["processing", "completed"]
     # Fields whose type the sidecar fixed later come back as it holds them (a map of modes, a boolean).
     assert body["after"]["products"]["fields"]["description"] == "create_only"
