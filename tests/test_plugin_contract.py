@@ -311,6 +311,37 @@ def test_the_order_box_shows_a_refund_and_the_newest_history_as_the_sidecar_reco
     assert shown == [f"{h['topic']} · Done · {h['outcome']}" for h in state["history"]][:8]
 
 
+def test_a_failed_refund_leaves_the_order_box_exported_with_the_refunds_own_failure_and_retry(stack):
+    """Seen on a real store: a refund that failed (refunds.item_id not set) made the box say "Failed SO3" though the
+    sales order was fine. The box keeps "Exported as SO…" and shows the refund's failure as its own line, with the
+    sidecar's hint and a Retry for the failed jobs (the hint says "then press Retry"; the box had no such button)."""
+    (order,) = placed(stack, settle=True)
+    stack.woo_client().create_refund(order["id"], amount="4.99", reason="late delivery")
+    stack.settle()
+    out = php_call(stack.sidecar.url, SHARED_SECRET, "order-box", str(order["id"]))
+    assert out["ok"] is True, out
+    state, html = out["body"]["state"], out["body"]["html"]
+    assert (state["status"], state["export_status"]) == ("failed", "exported"), state
+    assert "refunds.item_id" in state["last_error"] and "Retry" in state["hint"]
+    assert state["failure"]["topics"] and state["failure"]["job_ids"], state["failure"]  # the refund's job(s)
+    export_line = html.split('<p class="nssync-export">', 1)[1].split("</p>", 1)[0]
+    assert export_line.startswith(f'<mark class="nssync-state nssync-state-exported">Exported as {state["ns_number"]}</mark>')
+    failure_line = html.split('<p class="nssync-failure">', 1)[1].split("</p>", 1)[0]
+    assert failure_line.startswith('<mark class="nssync-state nssync-state-failed">Failed</mark> '
+                                   + ", ".join(state["failure"]["topics"]) + " · <time")
+    assert unescape(state["hint"]) in unescape(html)
+    ids = ",".join(str(i) for i in state["failure"]["job_ids"])
+    assert f'class="button nssync-job" data-job-ids="{ids}" data-verb="retry">Retry</button>' in html
+    # The fix, then the box's Retry (admin-ajax nssync_job_action with the button's ids): the refund is recorded.
+    assert stack.api.put("/v1/settings", {"refunds": {"item_id": stack.seed["fee"]}}).status_code == 200
+    retried = php_call(stack.sidecar.url, SHARED_SECRET, "job-action", "retry", ids)
+    assert retried["body"]["ajax"]["success"] is True, retried
+    stack.settle()
+    after = php_call(stack.sidecar.url, SHARED_SECRET, "order-box", str(order["id"]))["body"]
+    assert after["state"]["failure"] is None and len(after["state"]["refunds"]) == 1, after["state"]
+    assert "nssync-failure" not in after["html"] and "nssync-job" not in after["html"]
+
+
 def test_the_order_box_preview_through_the_plugin_writes_nothing(stack):
     from tests.flows.test_preview_e2e import writes
 

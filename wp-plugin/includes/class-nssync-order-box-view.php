@@ -56,13 +56,16 @@ class NSSync_Order_Box_View {
 	}
 
 	/**
-	 * "Exported as SO1043 · 2 mins ago", or the state and the last error.
+	 * "Exported as SO1043 · 2 mins ago", or the state; then the last error, if any.
+	 *
+	 * The sales order's own state is `export_status` (GET /v1/orders/<id>): a refund or update that failed after
+	 * the export leaves it exported. An older sidecar sends only `status`, failed whenever the newest job failed.
 	 *
 	 * @param array $state State.
 	 * @return string
 	 */
 	private function export( $state ) {
-		$status = isset( $state['status'] ) && is_scalar( $state['status'] ) ? (string) $state['status'] : '';
+		$status = $this->scalar( $state, array( 'export_status', 'status' ) );
 		$number = isset( $state['ns_number'] ) && is_scalar( $state['ns_number'] ) ? (string) $state['ns_number'] : '';
 		$when   = $this->first_time( $state, array( 'exported_at', 'synced_at', 'updated_at' ) ); // exported_at: GET /v1/orders/<id>; synced_at moves with later notes.
 		if ( '' === $when && ! empty( $state['history'] ) && is_array( $state['history'] ) ) {
@@ -88,12 +91,40 @@ class NSSync_Order_Box_View {
 			$html .= ' <span class="description">' . esc_html( sprintf( __( '(internal id %s)', 'netsuite-sync-for-woocommerce' ), (string) $state['ns_id'] ) ) . '</span>';
 		}
 		$html .= '</p>';
-		if ( ! empty( $state['last_error'] ) && is_scalar( $state['last_error'] ) && ! $ok ) {
-			$html .= '<p class="nssync-error">' . esc_html( (string) $state['last_error'] ) . '</p>';
-			$hint  = NSSync_Error_Hints::for_job( $state );
-			if ( '' !== $hint ) {
-				$html .= '<p class="nssync-hint"><strong>' . esc_html__( 'Fix:', 'netsuite-sync-for-woocommerce' ) . '</strong> ' . esc_html( $hint ) . '</p>';
-			}
+		return $html . $this->failure( $state, $ok );
+	}
+
+	/**
+	 * The last error, its fix and a Retry for the jobs it is about (`failure.job_ids`, as the error queue's
+	 * Retry takes them: the hints say "then Retry"). After an export the failure is a later job's, so it gets a
+	 * line of its own naming those jobs ("Failed order.refunded · 16 seconds ago"); a failed export is already
+	 * said by the export line.
+	 *
+	 * @param array $state    State: last_error, hint, failure (job_ids, topics, at).
+	 * @param bool  $exported Whether the export line says "Exported as …".
+	 * @return string HTML ('' when nothing failed).
+	 */
+	private function failure( $state, $exported ) {
+		$error = $this->scalar( $state, array( 'last_error' ) );
+		if ( '' === $error ) {
+			return '';
+		}
+		$failure = isset( $state['failure'] ) && is_array( $state['failure'] ) ? $state['failure'] : array();
+		$html    = '';
+		if ( $exported ) {
+			$topics = isset( $failure['topics'] ) && is_array( $failure['topics'] ) ? array_filter( $failure['topics'], 'is_scalar' ) : array();
+			$html  .= '<p class="nssync-failure"><mark class="nssync-state nssync-state-failed">' . esc_html( self::state_label( 'failed' ) ) . '</mark> '
+				. esc_html( $topics ? implode( ', ', $topics ) : __( 'a later job', 'netsuite-sync-for-woocommerce' ) ) . $this->ago( $failure, array( 'at' ) ) . '</p>';
+		}
+		$html .= '<p class="nssync-error">' . esc_html( $error ) . '</p>';
+		$hint  = NSSync_Error_Hints::for_job( $state );
+		if ( '' !== $hint ) {
+			$html .= '<p class="nssync-hint"><strong>' . esc_html__( 'Fix:', 'netsuite-sync-for-woocommerce' ) . '</strong> ' . esc_html( $hint ) . '</p>';
+		}
+		$ids = isset( $failure['job_ids'] ) && is_array( $failure['job_ids'] ) ? array_values( array_filter( $failure['job_ids'], 'is_numeric' ) ) : array();
+		if ( $ids ) {
+			$html .= '<p class="nssync-job-actions"><button type="button" class="button nssync-job" data-job-ids="' . esc_attr( implode( ',', array_map( 'absint', $ids ) ) ) . '" data-verb="retry">'
+				. esc_html__( 'Retry', 'netsuite-sync-for-woocommerce' ) . '</button> <span class="nssync-result" aria-live="polite"></span></p>';
 		}
 		return $html;
 	}

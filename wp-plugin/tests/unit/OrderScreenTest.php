@@ -191,6 +191,67 @@ class OrderScreenTest extends TestCase {
 		$this->assertStringContainsString( 'shipped part of &lt;SO16&gt;', $box, 'the reason, escaped' );
 	}
 
+	/**
+	 * Seen on a real store: a refund failed (refunds.item_id not set) and the box said "Failed SO3", though SO3
+	 * was fine. The answer as sidecar/api/orders.py sends it: `status` failed (the newest event failed, kept for
+	 * older plugins), `export_status` exported, `failure` the jobs last_error is about. The box keeps
+	 * "Exported as SO3" and shows the failure as its own line, with the fix and the Retry its hint names.
+	 */
+	public function test_a_failed_refund_keeps_the_export_and_shows_its_own_failure_with_retry() {
+		nssync_shim_add_order( array( 'id' => 3, 'status' => 'refunded' ) );
+		$error        = 'Refund 18: an amount-only refund needs a NetSuite item: set refunds.item_id';
+		$this->answer = array( 200, array(
+			'woo_id'        => 3,
+			'ns_id'         => '3',
+			'ns_number'     => 'SO3',
+			'external_id'   => 'woo-order-3',
+			'status'        => 'failed',
+			'export_status' => 'exported',
+			'failure'       => array( 'job_ids' => array( 7, 8 ), 'topics' => array( 'order.refunded', 'order.updated' ), 'at' => gmdate( 'Y-m-d\TH:i:s.u\Z', time() - 16 ) ),
+			'last_error'    => $error,
+			'hint'          => 'Fill in the setting named in the reason on the NetSuite settings tab, save, then press Retry.',
+			'synced_at'     => gmdate( 'Y-m-d\TH:i:s.u\Z', time() - 23 ),
+			'exported_at'   => gmdate( 'Y-m-d\TH:i:s.u\Z', time() - 23 ),
+			'history'       => array(
+				array( 'event_id' => 8, 'topic' => 'order.updated', 'source' => 'plugin', 'status' => 'failed', 'attempts' => 1, 'outcome' => null, 'error' => $error, 'at' => gmdate( 'Y-m-d\TH:i:s.u\Z', time() - 16 ) ),
+				array( 'event_id' => 7, 'topic' => 'order.refunded', 'source' => 'plugin', 'status' => 'failed', 'attempts' => 1, 'outcome' => null, 'error' => $error, 'at' => gmdate( 'Y-m-d\TH:i:s.u\Z', time() - 16 ) ),
+				array( 'event_id' => 6, 'topic' => 'order.created', 'source' => 'plugin', 'status' => 'done', 'attempts' => 1, 'outcome' => 'Created sales order SO3.', 'error' => null, 'at' => gmdate( 'Y-m-d\TH:i:s.u\Z', time() - 23 ) ),
+			),
+			'record'        => 'salesOrder',
+			'fulfillments'  => array(),
+			'refunds'       => array(),
+			'cancellation'  => null,
+		) );
+		$box    = $this->state( 3 )->data['html'];
+		$export = explode( '</p>', $box, 2 )[0];
+		$this->assertStringContainsString( 'Exported as SO3</mark> · <time', $export, 'the sales order is still exported' );
+		$this->assertStringNotContainsString( 'Failed', $export );
+		$this->assertStringContainsString( '<mark class="nssync-state nssync-state-failed">Failed</mark> order.refunded, order.updated · <time', $box );
+		$this->assertStringContainsString( '<p class="nssync-error">' . $error . '</p>', $box );
+		$this->assertStringContainsString( 'then press Retry.', $box );
+		$this->assertMatchesRegularExpression( '#<p class="nssync-job-actions"><button type="button" class="button nssync-job" data-job-ids="7,8" data-verb="retry">Retry</button>#', $box, 'the Retry the hint names' );
+	}
+
+	public function test_a_failed_export_shows_failed_with_its_fix_and_retry() {
+		nssync_shim_add_order( array( 'id' => 4, 'status' => 'processing' ) );
+		$this->answer = array( 200, array(
+			'woo_id'        => 4,
+			'ns_id'         => null,
+			'ns_number'     => null,
+			'status'        => 'failed',
+			'export_status' => 'failed',
+			'failure'       => array( 'job_ids' => array( 9 ), 'topics' => array( 'order.created' ), 'at' => gmdate( 'Y-m-d\TH:i:s.u\Z', time() - 60 ) ),
+			'last_error'    => 'SKU CAP-3 has no NetSuite item (matched by itemid)',
+			'hint'          => null,
+		) );
+		$box = $this->state( 4 )->data['html'];
+		$this->assertStringContainsString( '<mark class="nssync-state nssync-state-failed">Failed</mark>', $box );
+		$this->assertSame( 1, substr_count( $box, 'nssync-state-failed' ), 'the export failed: one Failed, not two' );
+		$this->assertStringContainsString( 'SKU CAP-3 has no NetSuite item', $box );
+		$this->assertStringContainsString( 'Create the item in NetSuite', $box );
+		$this->assertStringContainsString( 'data-job-ids="9" data-verb="retry">Retry</button>', $box );
+	}
+
 	public function test_the_box_renders_an_older_answer_without_the_new_parts() {
 		nssync_shim_add_order( array( 'id' => 14, 'status' => 'processing' ) );
 		$this->answer = array( 200, array( 'woo_id' => 14, 'status' => 'failed', 'last_error' => 'Unknown SKU <b>X-1</b>', 'fulfillments' => 'nonsense', 'cancellation' => null ) );
