@@ -342,6 +342,31 @@ def test_a_failed_refund_leaves_the_order_box_exported_with_the_refunds_own_fail
     assert "nssync-failure" not in after["html"] and "nssync-job" not in after["html"]
 
 
+def test_looking_at_an_order_again_and_again_is_one_history_line(stack):
+    """Seen on a real store (HPOS): every look at the order saves it, every save is an order.updated the sidecar
+    finds "Already up to date.", and the History filled with such rows. The box folds consecutive ones into one
+    line; the sidecar's answer keeps every job."""
+    import uuid
+
+    (order,) = placed(stack, settle=True)
+    for _ in range(10):  # ten looks at the order: ten order.updated events, one after the other
+        res = stack.api.post("/v1/events", {"id": str(uuid.uuid4()), "topic": "order.updated",
+                                            "resource_id": order["id"], "occurred_at": "2026-12-05T09:00:00Z",
+                                            "payload": {"id": order["id"]}})
+        assert res.status_code == 202, res.get_json()
+        stack.settle()
+    out = php_call(stack.sidecar.url, SHARED_SECRET, "order-box", str(order["id"]))
+    assert out["ok"] is True, out
+    state, html = out["body"]["state"], out["body"]["html"]
+    checks = [h for h in state["history"] if h["outcome"] == "Already up to date."]
+    assert len(checks) >= 10 and len(state["history"]) == len(checks) + 1, state["history"]  # + the export
+    items = html.split('<ul class="nssync-history">', 1)[1].split("</ul>", 1)[0].split("<li>")[1:]
+    shown = [unescape(re.sub(r" · <time.*", "", li)) for li in items]
+    export = state["history"][-1]
+    assert shown == [f"order.updated · {len(checks)} checks found nothing to change",
+                     f"{export['topic']} · Done · {export['outcome']}"], shown
+
+
 def test_the_order_box_preview_through_the_plugin_writes_nothing(stack):
     from tests.flows.test_preview_e2e import writes
 

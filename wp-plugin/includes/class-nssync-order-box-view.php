@@ -14,6 +14,11 @@ defined( 'ABSPATH' ) || exit;
 class NSSync_Order_Box_View {
 
 	/**
+	 * The sidecar's outcome of a job that found nothing to do (sidecar/flows/orders.py, after_sale.py UP_TO_DATE).
+	 */
+	const UP_TO_DATE = 'Already up to date.';
+
+	/**
 	 * @param array|null $state   Sidecar answer, or null when it has no record of the order.
 	 * @param array|null $pending The plugin's pending outbox entry for the order, if any.
 	 * @param string     $error   Why the state could not be read ('' when it was).
@@ -251,7 +256,8 @@ class NSSync_Order_Box_View {
 
 	/**
 	 * The latest events about the order, newest first as the sidecar lists them (`GET /v1/orders/<id>` →
-	 * `history`: topic, source, status, attempts, outcome, error, at).
+	 * `history`: topic, source, status, attempts, outcome, error, at); consecutive checks that found nothing to
+	 * change are one line (see fold_checks()), so the 8 lines shown are the ones that say something.
 	 *
 	 * @param array $items History, newest first.
 	 * @return string
@@ -261,15 +267,66 @@ class NSSync_Order_Box_View {
 			return '';
 		}
 		$html = '<details><summary>' . esc_html__( 'History', 'netsuite-sync-for-woocommerce' ) . '</summary><ul class="nssync-history">';
-		foreach ( array_slice( array_values( $items ), 0, 8 ) as $item ) {
+		foreach ( array_slice( self::fold_checks( array_values( $items ) ), 0, 8 ) as $item ) {
 			if ( ! is_array( $item ) ) {
 				$html .= '<li>' . esc_html( is_scalar( $item ) ? (string) $item : '' ) . '</li>';
+				continue;
+			}
+			if ( isset( $item['checks'] ) ) {
+				$parts = array(
+					implode( ', ', $item['topics'] ),
+					/* translators: %d: how many jobs found the order already as it is in NetSuite */
+					sprintf( _n( '%d check found nothing to change', '%d checks found nothing to change', $item['checks'], 'netsuite-sync-for-woocommerce' ), $item['checks'] ),
+				);
+				$html .= '<li>' . esc_html( implode( ' · ', array_filter( $parts, 'strlen' ) ) ) . $this->ago( $item, array( 'at' ) ) . '</li>';
 				continue;
 			}
 			$parts = array_filter( array( $this->scalar( $item, array( 'topic', 'source' ) ), self::event_label( $this->scalar( $item, array( 'status' ) ) ), $this->scalar( $item, array( 'error', 'outcome', 'message' ) ) ), 'strlen' );
 			$html .= '<li>' . esc_html( implode( ' · ', $parts ) ) . $this->ago( $item, array( 'at', 'created_at' ) ) . '</li>';
 		}
 		return $html . '</ul></details>';
+	}
+
+	/**
+	 * Folds each run of consecutive "Already up to date." jobs into one entry: `checks` (how many), `topics`
+	 * (each once, newest first) and `at` (the newest). With HPOS, WooCommerce saves an order when its edit
+	 * screen opens, and the plugin's own state meta is saved after each send: every save is an order.updated
+	 * webhook, which the sidecar finds already done (sidecar/flows/orders.py, after_sale.py), so looking at an
+	 * order filled its History. The sidecar still lists every job; this is only how the box shows them. A run of
+	 * one stays the sidecar's own row.
+	 *
+	 * @param array $items History, newest first.
+	 * @return array Rows and folded entries, newest first.
+	 */
+	public static function fold_checks( $items ) {
+		$out = array();
+		foreach ( $items as $item ) {
+			$check = is_array( $item ) && isset( $item['status'], $item['outcome'] ) && 'done' === $item['status']
+				&& is_scalar( $item['outcome'] ) && self::UP_TO_DATE === trim( (string) $item['outcome'] );
+			$last  = count( $out ) - 1;
+			if ( ! $check || $last < 0 || ! isset( $out[ $last ]['nssync_check'] ) ) {
+				$out[] = $check ? $item + array( 'nssync_check' => true ) : $item;
+				continue;
+			}
+			$run = isset( $out[ $last ]['checks'] ) ? $out[ $last ] : array(
+				'nssync_check' => true,
+				'checks'       => 1,
+				'topics'       => array_filter( array( self::topic_of( $out[ $last ] ) ), 'strlen' ),
+				'at'           => isset( $out[ $last ]['at'] ) ? $out[ $last ]['at'] : '',
+			);
+			++$run['checks'];
+			$run['topics'] = array_values( array_unique( array_filter( array_merge( $run['topics'], array( self::topic_of( $item ) ) ), 'strlen' ) ) );
+			$out[ $last ]  = $run;
+		}
+		return $out;
+	}
+
+	/**
+	 * @param array $item History row.
+	 * @return string Its topic ('' when none).
+	 */
+	private static function topic_of( $item ) {
+		return isset( $item['topic'] ) && is_scalar( $item['topic'] ) ? (string) $item['topic'] : '';
 	}
 
 	/**

@@ -140,6 +140,46 @@ class OrderScreenTest extends TestCase {
 		$this->assertMatchesRegularExpression( '#Not exported yet</mark> · <time[^>]*>1 min ago</time>#', $box, 'the time of the latest event' );
 	}
 
+	/**
+	 * Seen on a real store: with HPOS every look at the order saves it (the edit lock), each save is an
+	 * order.updated webhook, and the sidecar answers "Already up to date." (flows/orders.py, after_sale.py):
+	 * the History filled with such rows. Consecutive ones are one line saying how many checks found nothing.
+	 */
+	public function test_the_history_folds_consecutive_checks_that_found_nothing_to_change() {
+		nssync_shim_add_order( array( 'id' => 1, 'status' => 'cancelled' ) );
+		$row     = function ( $id, $topic, $status, $outcome, $ago, $error = null ) {
+			return array( 'event_id' => $id, 'topic' => $topic, 'source' => 'woocommerce', 'status' => $status, 'attempts' => 1, 'outcome' => $outcome, 'error' => $error, 'at' => gmdate( 'Y-m-d\TH:i:s.u\Z', time() - $ago ) );
+		};
+		$history = array( $row( 30, 'order.updated', 'done', 'Already up to date.', 1 ) );
+		for ( $i = 29; $i >= 10; $i-- ) {
+			$history[] = $row( $i, 'order.cancelled', 'done', 'Already up to date.', 60 * ( 31 - $i ) );
+		}
+		$history[] = $row( 9, 'order.updated', 'failed', null, 1700, 'NetSuite did not answer' );
+		$history[] = $row( 8, 'order.updated', 'done', 'Already up to date.', 1710 );
+		$history[] = $row( 7, 'order.created', 'done', 'Created SO1 (internal id 1).', 1720 );
+		$this->answer = array( 200, array( 'woo_id' => 1, 'ns_id' => '1', 'ns_number' => 'SO1', 'status' => 'exported', 'export_status' => 'exported', 'failure' => null, 'last_error' => null, 'history' => $history ) );
+		$box   = $this->state( 1 )->data['html'];
+		$items = explode( '<li>', explode( '</ul>', explode( '<ul class="nssync-history">', $box )[1] )[0] );
+		array_shift( $items );
+		$shown = array_map(
+			function ( $li ) {
+				return preg_replace( '# · <time.*#', '', $li );
+			},
+			$items
+		);
+		$this->assertSame(
+			array(
+				'order.updated, order.cancelled · 21 checks found nothing to change',
+				'order.updated · Failed · NetSuite did not answer',
+				'order.updated · Done · Already up to date.',
+				'order.created · Done · Created SO1 (internal id 1).',
+			),
+			$shown,
+			'21 looks are one line; a single check stays as the sidecar wrote it; the export is not pushed out'
+		);
+		$this->assertMatchesRegularExpression( '#21 checks found nothing to change · <time[^>]*>1 second ago</time>#', $box, 'when the newest check ran' );
+	}
+
 	public function test_the_export_time_is_exported_at_not_the_later_close_recorded_on_the_link() {
 		// Seen on a real store: a NetSuite close 2 minutes after the export moved synced_at, and the box said
 		// "Exported as SO5 · just now". exported_at (GET /v1/orders/<id>) is when the sales order was made.
