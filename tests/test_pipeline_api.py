@@ -205,3 +205,40 @@ def test_an_order_exported_after_a_failure_shows_no_error(api):
     huey.flush()
     exported = api.get("/v1/orders/67").get_json()
     assert (exported["status"], exported["ns_number"], exported["last_error"]) == ("exported", "SO48", None)
+
+
+def test_a_failed_refund_keeps_the_export_state_and_names_its_own_failure(api):
+    """Seen on a real store: a refund that failed (refunds.item_id not set) made the box say "Failed SO3" though
+    the sales order was fine. ``status`` keeps its meaning (the newest event failed) for older plugins; the export
+    state is ``export_status`` and the later job's failure is ``failure``: its jobs, topics and time."""
+    from sidecar.store import binder
+
+    refund_error = "Refund 18: an amount-only refund needs a NetSuite item: set refunds.item_id"
+    ids = {}
+    for key, topic, status in (("a", "order.created", "done"), ("b", "order.refunded", "failed"),
+                               ("c", "order.updated", "failed")):
+        made, _ = accept(NewEvent(key=key, source="plugin", topic=topic, resource_id="3"))
+        Event.update(status=status, last_error=refund_error if status == "failed" else None
+                     ).where(Event.id == made.id).execute()
+        ids[topic] = made.id
+    binder.bind("order", 3, "3", ns_number="SO3")
+    huey.flush()
+    state = api.get("/v1/orders/3").get_json()
+    assert (state["status"], state["export_status"], state["ns_number"]) == ("failed", "exported", "SO3")
+    assert state["last_error"] == refund_error and state["hint"]
+    failure = state["failure"]
+    assert failure["job_ids"] == [ids["order.refunded"], ids["order.updated"]]
+    assert failure["topics"] == ["order.refunded", "order.updated"]
+    assert failure["at"] == state["history"][0]["at"]
+
+
+def test_an_export_that_failed_is_its_own_failure_and_a_success_clears_it(api):
+    made, _ = accept(NewEvent(key="x", source="plugin", topic="order.created", resource_id="9"))
+    Event.update(status="failed", last_error="SKU CAP-3 has no NetSuite item").where(Event.id == made.id).execute()
+    huey.flush()
+    state = api.get("/v1/orders/9").get_json()
+    assert (state["status"], state["export_status"]) == ("failed", "failed")
+    assert state["failure"]["job_ids"] == [made.id] and state["failure"]["topics"] == ["order.created"]
+    Event.update(status="done", last_error=None).where(Event.id == made.id).execute()
+    state = api.get("/v1/orders/9").get_json()
+    assert (state["export_status"], state["failure"]) == ("not_exported", None)

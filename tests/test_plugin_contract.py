@@ -64,6 +64,7 @@ def test_the_settings_page_round_trip_against_the_real_sidecar(sidecar):
     body = out["body"]
     assert body["saved"] is True and body["errors"] == [], body["errors"]
     assert body["after"]["inventory"]["locations"] == ["3", "4"]
+    assert body["after"]["schedules"]["refunds"] == "0 * * * *"  # the one schedule the Sync section did not offer
     assert body["after"]["orders"]["export_statuses"] == ["processing", "completed"]
     # Fields whose type the sidecar fixed later come back as it holds them (a map of modes, a boolean).
     assert body["after"]["products"]["fields"]["description"] == "create_only"
@@ -308,6 +309,62 @@ def test_the_order_box_shows_a_refund_and_the_newest_history_as_the_sidecar_reco
     items = html.split('<ul class="nssync-history">', 1)[1].split("</ul>", 1)[0].split("<li>")[1:]
     shown = [unescape(re.sub(r" · <time.*", "", li)) for li in items]
     assert shown == [f"{h['topic']} · Done · {h['outcome']}" for h in state["history"]][:8]
+
+
+def test_a_failed_refund_leaves_the_order_box_exported_with_the_refunds_own_failure_and_retry(stack):
+    """Seen on a real store: a refund that failed (refunds.item_id not set) made the box say "Failed SO3" though the
+    sales order was fine. The box keeps "Exported as SO…" and shows the refund's failure as its own line, with the
+    sidecar's hint and a Retry for the failed jobs (the hint says "then press Retry"; the box had no such button)."""
+    (order,) = placed(stack, settle=True)
+    stack.woo_client().create_refund(order["id"], amount="4.99", reason="late delivery")
+    stack.settle()
+    out = php_call(stack.sidecar.url, SHARED_SECRET, "order-box", str(order["id"]))
+    assert out["ok"] is True, out
+    state, html = out["body"]["state"], out["body"]["html"]
+    assert (state["status"], state["export_status"]) == ("failed", "exported"), state
+    assert "refunds.item_id" in state["last_error"] and "Retry" in state["hint"]
+    assert state["failure"]["topics"] and state["failure"]["job_ids"], state["failure"]  # the refund's job(s)
+    export_line = html.split('<p class="nssync-export">', 1)[1].split("</p>", 1)[0]
+    assert export_line.startswith(f'<mark class="nssync-state nssync-state-exported">Exported as {state["ns_number"]}</mark>')
+    failure_line = html.split('<p class="nssync-failure">', 1)[1].split("</p>", 1)[0]
+    assert failure_line.startswith('<mark class="nssync-state nssync-state-failed">Failed</mark> '
+                                   + ", ".join(state["failure"]["topics"]) + " · <time")
+    assert unescape(state["hint"]) in unescape(html)
+    ids = ",".join(str(i) for i in state["failure"]["job_ids"])
+    assert f'class="button nssync-job" data-job-ids="{ids}" data-verb="retry">Retry</button>' in html
+    # The fix, then the box's Retry (admin-ajax nssync_job_action with the button's ids): the refund is recorded.
+    assert stack.api.put("/v1/settings", {"refunds": {"item_id": stack.seed["fee"]}}).status_code == 200
+    retried = php_call(stack.sidecar.url, SHARED_SECRET, "job-action", "retry", ids)
+    assert retried["body"]["ajax"]["success"] is True, retried
+    stack.settle()
+    after = php_call(stack.sidecar.url, SHARED_SECRET, "order-box", str(order["id"]))["body"]
+    assert after["state"]["failure"] is None and len(after["state"]["refunds"]) == 1, after["state"]
+    assert "nssync-failure" not in after["html"] and "nssync-job" not in after["html"]
+
+
+def test_looking_at_an_order_again_and_again_is_one_history_line(stack):
+    """Seen on a real store (HPOS): every look at the order saves it, every save is an order.updated the sidecar
+    finds "Already up to date.", and the History filled with such rows. The box folds consecutive ones into one
+    line; the sidecar's answer keeps every job."""
+    import uuid
+
+    (order,) = placed(stack, settle=True)
+    for _ in range(10):  # ten looks at the order: ten order.updated events, one after the other
+        res = stack.api.post("/v1/events", {"id": str(uuid.uuid4()), "topic": "order.updated",
+                                            "resource_id": order["id"], "occurred_at": "2026-12-05T09:00:00Z",
+                                            "payload": {"id": order["id"]}})
+        assert res.status_code == 202, res.get_json()
+        stack.settle()
+    out = php_call(stack.sidecar.url, SHARED_SECRET, "order-box", str(order["id"]))
+    assert out["ok"] is True, out
+    state, html = out["body"]["state"], out["body"]["html"]
+    checks = [h for h in state["history"] if h["outcome"] == "Already up to date."]
+    assert len(checks) >= 10 and len(state["history"]) == len(checks) + 1, state["history"]  # + the export
+    items = html.split('<ul class="nssync-history">', 1)[1].split("</ul>", 1)[0].split("<li>")[1:]
+    shown = [unescape(re.sub(r" · <time.*", "", li)) for li in items]
+    export = state["history"][-1]
+    assert shown == [f"order.updated · {len(checks)} checks found nothing to change",
+                     f"{export['topic']} · Done · {export['outcome']}"], shown
 
 
 def test_the_order_box_preview_through_the_plugin_writes_nothing(stack):

@@ -32,7 +32,10 @@ def order_state(woo_id: str):
         "ns_id": link.ns_id if link else None,
         "ns_number": link.ns_number if link else None,
         "external_id": link.external_id if link else None,
-        "status": _state(link, events),
+        "status": _state(link, events),  # kept as older plugins read it: "failed" when the newest event failed
+        # the sales order's own state: a later job that failed (a refund, an update) does not undo an export
+        "export_status": _export_state(link, events),
+        "failure": _failure(events),  # the failed jobs last_error belongs to, for the box's own line and Retry
         "last_error": last_error,
         "hint": hint_for(last_error),  # the fix in plain words, as the error queue shows it
         "synced_at": link.updated_at.isoformat() + "Z" if link else None,
@@ -60,6 +63,30 @@ def _state(link, events: list[Event]) -> str:
     return "not_exported"
 
 
+def _export_state(link, events: list[Event]) -> str:
+    """exported (the sales order exists, whatever failed after it), else what ``_state`` says: failed (the
+    export's own job failed), pending or not_exported."""
+    if link and link.ns_id:
+        return "exported"
+    return _state(link, events)
+
+
+def _failure(events: list[Event]) -> dict | None:
+    """The jobs that failed since the order's last successful one (those ``last_error`` is about): their ids,
+    oldest first, as Retry takes them, their topics and when the newest failed. None when nothing failed since."""
+    failed = []
+    for event in events:  # newest first
+        if event.status == "done":
+            break
+        if event.status == "failed":
+            failed.append(event)
+    if not failed:
+        return None
+    failed.reverse()
+    return {"job_ids": [e.id for e in failed], "topics": list(dict.fromkeys(e.topic for e in failed)),
+            "at": _at(failed[-1])}
+
+
 def _last_error(events: list[Event]) -> str | None:
     """The error of a failure since the order's last successful event; an export that succeeded after a fix
     (a retry, "Send to NetSuite again") leaves no error behind."""
@@ -74,4 +101,8 @@ def _last_error(events: list[Event]) -> str | None:
 def _history_row(event: Event) -> dict:
     return {"event_id": event.id, "topic": event.topic, "source": event.source, "status": event.status,
             "attempts": event.attempts, "outcome": event.outcome, "error": event.last_error,
-            "at": (event.updated_at or event.created_at).isoformat() + "Z"}
+            "at": _at(event)}
+
+
+def _at(event: Event) -> str:
+    return (event.updated_at or event.created_at).isoformat() + "Z"

@@ -14,6 +14,11 @@ defined( 'ABSPATH' ) || exit;
 class NSSync_Order_Box_View {
 
 	/**
+	 * The sidecar's outcome of a job that found nothing to do (sidecar/flows/orders.py, after_sale.py UP_TO_DATE).
+	 */
+	const UP_TO_DATE = 'Already up to date.';
+
+	/**
 	 * @param array|null $state   Sidecar answer, or null when it has no record of the order.
 	 * @param array|null $pending The plugin's pending outbox entry for the order, if any.
 	 * @param string     $error   Why the state could not be read ('' when it was).
@@ -56,13 +61,16 @@ class NSSync_Order_Box_View {
 	}
 
 	/**
-	 * "Exported as SO1043 · 2 mins ago", or the state and the last error.
+	 * "Exported as SO1043 · 2 mins ago", or the state; then the last error, if any.
+	 *
+	 * The sales order's own state is `export_status` (GET /v1/orders/<id>): a refund or update that failed after
+	 * the export leaves it exported. An older sidecar sends only `status`, failed whenever the newest job failed.
 	 *
 	 * @param array $state State.
 	 * @return string
 	 */
 	private function export( $state ) {
-		$status = isset( $state['status'] ) && is_scalar( $state['status'] ) ? (string) $state['status'] : '';
+		$status = $this->scalar( $state, array( 'export_status', 'status' ) );
 		$number = isset( $state['ns_number'] ) && is_scalar( $state['ns_number'] ) ? (string) $state['ns_number'] : '';
 		$when   = $this->first_time( $state, array( 'exported_at', 'synced_at', 'updated_at' ) ); // exported_at: GET /v1/orders/<id>; synced_at moves with later notes.
 		if ( '' === $when && ! empty( $state['history'] ) && is_array( $state['history'] ) ) {
@@ -88,12 +96,40 @@ class NSSync_Order_Box_View {
 			$html .= ' <span class="description">' . esc_html( sprintf( __( '(internal id %s)', 'netsuite-sync-for-woocommerce' ), (string) $state['ns_id'] ) ) . '</span>';
 		}
 		$html .= '</p>';
-		if ( ! empty( $state['last_error'] ) && is_scalar( $state['last_error'] ) && ! $ok ) {
-			$html .= '<p class="nssync-error">' . esc_html( (string) $state['last_error'] ) . '</p>';
-			$hint  = NSSync_Error_Hints::for_job( $state );
-			if ( '' !== $hint ) {
-				$html .= '<p class="nssync-hint"><strong>' . esc_html__( 'Fix:', 'netsuite-sync-for-woocommerce' ) . '</strong> ' . esc_html( $hint ) . '</p>';
-			}
+		return $html . $this->failure( $state, $ok );
+	}
+
+	/**
+	 * The last error, its fix and a Retry for the jobs it is about (`failure.job_ids`, as the error queue's
+	 * Retry takes them: the hints say "then Retry"). After an export the failure is a later job's, so it gets a
+	 * line of its own naming those jobs ("Failed order.refunded · 16 seconds ago"); a failed export is already
+	 * said by the export line.
+	 *
+	 * @param array $state    State: last_error, hint, failure (job_ids, topics, at).
+	 * @param bool  $exported Whether the export line says "Exported as …".
+	 * @return string HTML ('' when nothing failed).
+	 */
+	private function failure( $state, $exported ) {
+		$error = $this->scalar( $state, array( 'last_error' ) );
+		if ( '' === $error ) {
+			return '';
+		}
+		$failure = isset( $state['failure'] ) && is_array( $state['failure'] ) ? $state['failure'] : array();
+		$html    = '';
+		if ( $exported ) {
+			$topics = isset( $failure['topics'] ) && is_array( $failure['topics'] ) ? array_filter( $failure['topics'], 'is_scalar' ) : array();
+			$html  .= '<p class="nssync-failure"><mark class="nssync-state nssync-state-failed">' . esc_html( self::state_label( 'failed' ) ) . '</mark> '
+				. esc_html( $topics ? implode( ', ', $topics ) : __( 'a later job', 'netsuite-sync-for-woocommerce' ) ) . $this->ago( $failure, array( 'at' ) ) . '</p>';
+		}
+		$html .= '<p class="nssync-error">' . esc_html( $error ) . '</p>';
+		$hint  = NSSync_Error_Hints::for_job( $state );
+		if ( '' !== $hint ) {
+			$html .= '<p class="nssync-hint"><strong>' . esc_html__( 'Fix:', 'netsuite-sync-for-woocommerce' ) . '</strong> ' . esc_html( $hint ) . '</p>';
+		}
+		$ids = isset( $failure['job_ids'] ) && is_array( $failure['job_ids'] ) ? array_values( array_filter( $failure['job_ids'], 'is_numeric' ) ) : array();
+		if ( $ids ) {
+			$html .= '<p class="nssync-job-actions"><button type="button" class="button nssync-job" data-job-ids="' . esc_attr( implode( ',', array_map( 'absint', $ids ) ) ) . '" data-verb="retry">'
+				. esc_html__( 'Retry', 'netsuite-sync-for-woocommerce' ) . '</button> <span class="nssync-result" aria-live="polite"></span></p>';
 		}
 		return $html;
 	}
@@ -220,7 +256,8 @@ class NSSync_Order_Box_View {
 
 	/**
 	 * The latest events about the order, newest first as the sidecar lists them (`GET /v1/orders/<id>` →
-	 * `history`: topic, source, status, attempts, outcome, error, at).
+	 * `history`: topic, source, status, attempts, outcome, error, at); consecutive checks that found nothing to
+	 * change are one line (see fold_checks()), so the 8 lines shown are the ones that say something.
 	 *
 	 * @param array $items History, newest first.
 	 * @return string
@@ -230,15 +267,66 @@ class NSSync_Order_Box_View {
 			return '';
 		}
 		$html = '<details><summary>' . esc_html__( 'History', 'netsuite-sync-for-woocommerce' ) . '</summary><ul class="nssync-history">';
-		foreach ( array_slice( array_values( $items ), 0, 8 ) as $item ) {
+		foreach ( array_slice( self::fold_checks( array_values( $items ) ), 0, 8 ) as $item ) {
 			if ( ! is_array( $item ) ) {
 				$html .= '<li>' . esc_html( is_scalar( $item ) ? (string) $item : '' ) . '</li>';
+				continue;
+			}
+			if ( isset( $item['checks'] ) ) {
+				$parts = array(
+					implode( ', ', $item['topics'] ),
+					/* translators: %d: how many jobs found the order already as it is in NetSuite */
+					sprintf( _n( '%d check found nothing to change', '%d checks found nothing to change', $item['checks'], 'netsuite-sync-for-woocommerce' ), $item['checks'] ),
+				);
+				$html .= '<li>' . esc_html( implode( ' · ', array_filter( $parts, 'strlen' ) ) ) . $this->ago( $item, array( 'at' ) ) . '</li>';
 				continue;
 			}
 			$parts = array_filter( array( $this->scalar( $item, array( 'topic', 'source' ) ), self::event_label( $this->scalar( $item, array( 'status' ) ) ), $this->scalar( $item, array( 'error', 'outcome', 'message' ) ) ), 'strlen' );
 			$html .= '<li>' . esc_html( implode( ' · ', $parts ) ) . $this->ago( $item, array( 'at', 'created_at' ) ) . '</li>';
 		}
 		return $html . '</ul></details>';
+	}
+
+	/**
+	 * Folds each run of consecutive "Already up to date." jobs into one entry: `checks` (how many), `topics`
+	 * (each once, newest first) and `at` (the newest). With HPOS, WooCommerce saves an order when its edit
+	 * screen opens, and the plugin's own state meta is saved after each send: every save is an order.updated
+	 * webhook, which the sidecar finds already done (sidecar/flows/orders.py, after_sale.py), so looking at an
+	 * order filled its History. The sidecar still lists every job; this is only how the box shows them. A run of
+	 * one stays the sidecar's own row.
+	 *
+	 * @param array $items History, newest first.
+	 * @return array Rows and folded entries, newest first.
+	 */
+	public static function fold_checks( $items ) {
+		$out = array();
+		foreach ( $items as $item ) {
+			$check = is_array( $item ) && isset( $item['status'], $item['outcome'] ) && 'done' === $item['status']
+				&& is_scalar( $item['outcome'] ) && self::UP_TO_DATE === trim( (string) $item['outcome'] );
+			$last  = count( $out ) - 1;
+			if ( ! $check || $last < 0 || ! isset( $out[ $last ]['nssync_check'] ) ) {
+				$out[] = $check ? $item + array( 'nssync_check' => true ) : $item;
+				continue;
+			}
+			$run = isset( $out[ $last ]['checks'] ) ? $out[ $last ] : array(
+				'nssync_check' => true,
+				'checks'       => 1,
+				'topics'       => array_filter( array( self::topic_of( $out[ $last ] ) ), 'strlen' ),
+				'at'           => isset( $out[ $last ]['at'] ) ? $out[ $last ]['at'] : '',
+			);
+			++$run['checks'];
+			$run['topics'] = array_values( array_unique( array_filter( array_merge( $run['topics'], array( self::topic_of( $item ) ) ), 'strlen' ) ) );
+			$out[ $last ]  = $run;
+		}
+		return $out;
+	}
+
+	/**
+	 * @param array $item History row.
+	 * @return string Its topic ('' when none).
+	 */
+	private static function topic_of( $item ) {
+		return isset( $item['topic'] ) && is_scalar( $item['topic'] ) ? (string) $item['topic'] : '';
 	}
 
 	/**

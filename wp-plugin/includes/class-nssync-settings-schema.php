@@ -23,7 +23,7 @@ class NSSync_Settings_Schema {
 	const SYNC_GROUPS = array(
 		'general'       => array( 'items.match_by' ),
 		'orders'        => array( 'orders.export_statuses', 'orders.record', 'orders.guest_customer', 'orders.subsidiary_id', 'orders.location_id', 'orders.payment_methods', 'schedules.orders' ),
-		'refunds'       => array( 'refunds.record', 'refunds.item_id' ),
+		'refunds'       => array( 'refunds.record', 'refunds.item_id', 'schedules.refunds' ),
 		'cancellations' => array( 'cancellations.from_netsuite', 'schedules.cancellations' ),
 		'customers'     => array( 'customers.roles', 'schedules.customers' ),
 		'inventory'     => array( 'inventory.locations', 'inventory.safety_buffer', 'inventory.hold_unexported_orders', 'schedules.inventory', 'schedules.inventory_full' ),
@@ -152,7 +152,7 @@ class NSSync_Settings_Schema {
 			'reconcile.tolerance'         => array( 'text', 'text', __( 'Tolerance', 'netsuite-sync-for-woocommerce' ), __( 'Totals and tax that differ by no more than this amount count as equal, e.g. 0.01.', 'netsuite-sync-for-woocommerce' ) ),
 			'reconcile.lookback_days'     => array( 'int', 'number', __( 'Look back (days)', 'netsuite-sync-for-woocommerce' ), __( 'The scheduled report and Sync now compare the orders of this many past days.', 'netsuite-sync-for-woocommerce' ) ),
 		);
-		foreach ( array( 'orders', 'customers', 'cancellations', 'fulfillments', 'inventory', 'prices', 'products', 'reconcile' ) as $flow ) {
+		foreach ( array( 'orders', 'customers', 'refunds', 'cancellations', 'fulfillments', 'inventory', 'prices', 'products', 'reconcile' ) as $flow ) {
 			$defs[ 'schedules.' . $flow ] = array(
 				'text',
 				'text',

@@ -201,9 +201,10 @@
 		} );
 	} );
 
-	// Error queue: Retry / Skip one row (Skip asks first), Retry selected, Retry all failed.
+	// Error queue: Retry / Skip one row (Skip asks first), Retry selected, Retry all failed. The order box's
+	// Retry (its failed jobs) is the same button in a <p class="nssync-job-actions">.
 	$( document ).on( 'click', '.nssync-job', function () {
-		var $btn = $( this ), $cell = $btn.closest( 'td' ), $r = $cell.find( '.nssync-result' );
+		var $btn = $( this ), $cell = $btn.closest( 'td, .nssync-job-actions' ), $r = $cell.find( '.nssync-result' );
 		if ( $btn.data( 'confirm' ) && ! window.confirm( $btn.data( 'confirm' ) ) ) {
 			return;
 		}

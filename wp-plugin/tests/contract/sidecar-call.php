@@ -62,6 +62,7 @@ try {
 				unset( $post['nssync_fulfillments__complete_order'] );
 			}
 			$post['nssync_inventory__locations'] = array( '3', '4' ); // As the picker posts it.
+			$post['nssync_schedules__refunds']   = '0 * * * *'; // Set in wp-admin like every flow's schedule.
 			$ok     = $page->save_sidecar_section( 'sync', $post );
 			$answer = array(
 				'saved'  => $ok,

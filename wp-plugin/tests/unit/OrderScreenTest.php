@@ -140,6 +140,46 @@ class OrderScreenTest extends TestCase {
 		$this->assertMatchesRegularExpression( '#Not exported yet</mark> · <time[^>]*>1 min ago</time>#', $box, 'the time of the latest event' );
 	}
 
+	/**
+	 * Seen on a real store: with HPOS every look at the order saves it (the edit lock), each save is an
+	 * order.updated webhook, and the sidecar answers "Already up to date." (flows/orders.py, after_sale.py):
+	 * the History filled with such rows. Consecutive ones are one line saying how many checks found nothing.
+	 */
+	public function test_the_history_folds_consecutive_checks_that_found_nothing_to_change() {
+		nssync_shim_add_order( array( 'id' => 1, 'status' => 'cancelled' ) );
+		$row     = function ( $id, $topic, $status, $outcome, $ago, $error = null ) {
+			return array( 'event_id' => $id, 'topic' => $topic, 'source' => 'woocommerce', 'status' => $status, 'attempts' => 1, 'outcome' => $outcome, 'error' => $error, 'at' => gmdate( 'Y-m-d\TH:i:s.u\Z', time() - $ago ) );
+		};
+		$history = array( $row( 30, 'order.updated', 'done', 'Already up to date.', 1 ) );
+		for ( $i = 29; $i >= 10; $i-- ) {
+			$history[] = $row( $i, 'order.cancelled', 'done', 'Already up to date.', 60 * ( 31 - $i ) );
+		}
+		$history[] = $row( 9, 'order.updated', 'failed', null, 1700, 'NetSuite did not answer' );
+		$history[] = $row( 8, 'order.updated', 'done', 'Already up to date.', 1710 );
+		$history[] = $row( 7, 'order.created', 'done', 'Created SO1 (internal id 1).', 1720 );
+		$this->answer = array( 200, array( 'woo_id' => 1, 'ns_id' => '1', 'ns_number' => 'SO1', 'status' => 'exported', 'export_status' => 'exported', 'failure' => null, 'last_error' => null, 'history' => $history ) );
+		$box   = $this->state( 1 )->data['html'];
+		$items = explode( '<li>', explode( '</ul>', explode( '<ul class="nssync-history">', $box )[1] )[0] );
+		array_shift( $items );
+		$shown = array_map(
+			function ( $li ) {
+				return preg_replace( '# · <time.*#', '', $li );
+			},
+			$items
+		);
+		$this->assertSame(
+			array(
+				'order.updated, order.cancelled · 21 checks found nothing to change',
+				'order.updated · Failed · NetSuite did not answer',
+				'order.updated · Done · Already up to date.',
+				'order.created · Done · Created SO1 (internal id 1).',
+			),
+			$shown,
+			'21 looks are one line; a single check stays as the sidecar wrote it; the export is not pushed out'
+		);
+		$this->assertMatchesRegularExpression( '#21 checks found nothing to change · <time[^>]*>1 second ago</time>#', $box, 'when the newest check ran' );
+	}
+
 	public function test_the_export_time_is_exported_at_not_the_later_close_recorded_on_the_link() {
 		// Seen on a real store: a NetSuite close 2 minutes after the export moved synced_at, and the box said
 		// "Exported as SO5 · just now". exported_at (GET /v1/orders/<id>) is when the sales order was made.
@@ -189,6 +229,67 @@ class OrderScreenTest extends TestCase {
 		$this->assertStringContainsString( 'IF9 · UPS · <time', $box, 'a shipment shows when it was told to the store (synced_at)' );
 		$this->assertStringContainsString( 'the sales order was left as it is in NetSuite · <time', $box );
 		$this->assertStringContainsString( 'shipped part of &lt;SO16&gt;', $box, 'the reason, escaped' );
+	}
+
+	/**
+	 * Seen on a real store: a refund failed (refunds.item_id not set) and the box said "Failed SO3", though SO3
+	 * was fine. The answer as sidecar/api/orders.py sends it: `status` failed (the newest event failed, kept for
+	 * older plugins), `export_status` exported, `failure` the jobs last_error is about. The box keeps
+	 * "Exported as SO3" and shows the failure as its own line, with the fix and the Retry its hint names.
+	 */
+	public function test_a_failed_refund_keeps_the_export_and_shows_its_own_failure_with_retry() {
+		nssync_shim_add_order( array( 'id' => 3, 'status' => 'refunded' ) );
+		$error        = 'Refund 18: an amount-only refund needs a NetSuite item: set refunds.item_id';
+		$this->answer = array( 200, array(
+			'woo_id'        => 3,
+			'ns_id'         => '3',
+			'ns_number'     => 'SO3',
+			'external_id'   => 'woo-order-3',
+			'status'        => 'failed',
+			'export_status' => 'exported',
+			'failure'       => array( 'job_ids' => array( 7, 8 ), 'topics' => array( 'order.refunded', 'order.updated' ), 'at' => gmdate( 'Y-m-d\TH:i:s.u\Z', time() - 16 ) ),
+			'last_error'    => $error,
+			'hint'          => 'Fill in the setting named in the reason on the NetSuite settings tab, save, then press Retry.',
+			'synced_at'     => gmdate( 'Y-m-d\TH:i:s.u\Z', time() - 23 ),
+			'exported_at'   => gmdate( 'Y-m-d\TH:i:s.u\Z', time() - 23 ),
+			'history'       => array(
+				array( 'event_id' => 8, 'topic' => 'order.updated', 'source' => 'plugin', 'status' => 'failed', 'attempts' => 1, 'outcome' => null, 'error' => $error, 'at' => gmdate( 'Y-m-d\TH:i:s.u\Z', time() - 16 ) ),
+				array( 'event_id' => 7, 'topic' => 'order.refunded', 'source' => 'plugin', 'status' => 'failed', 'attempts' => 1, 'outcome' => null, 'error' => $error, 'at' => gmdate( 'Y-m-d\TH:i:s.u\Z', time() - 16 ) ),
+				array( 'event_id' => 6, 'topic' => 'order.created', 'source' => 'plugin', 'status' => 'done', 'attempts' => 1, 'outcome' => 'Created sales order SO3.', 'error' => null, 'at' => gmdate( 'Y-m-d\TH:i:s.u\Z', time() - 23 ) ),
+			),
+			'record'        => 'salesOrder',
+			'fulfillments'  => array(),
+			'refunds'       => array(),
+			'cancellation'  => null,
+		) );
+		$box    = $this->state( 3 )->data['html'];
+		$export = explode( '</p>', $box, 2 )[0];
+		$this->assertStringContainsString( 'Exported as SO3</mark> · <time', $export, 'the sales order is still exported' );
+		$this->assertStringNotContainsString( 'Failed', $export );
+		$this->assertStringContainsString( '<mark class="nssync-state nssync-state-failed">Failed</mark> order.refunded, order.updated · <time', $box );
+		$this->assertStringContainsString( '<p class="nssync-error">' . $error . '</p>', $box );
+		$this->assertStringContainsString( 'then press Retry.', $box );
+		$this->assertMatchesRegularExpression( '#<p class="nssync-job-actions"><button type="button" class="button nssync-job" data-job-ids="7,8" data-verb="retry">Retry</button>#', $box, 'the Retry the hint names' );
+	}
+
+	public function test_a_failed_export_shows_failed_with_its_fix_and_retry() {
+		nssync_shim_add_order( array( 'id' => 4, 'status' => 'processing' ) );
+		$this->answer = array( 200, array(
+			'woo_id'        => 4,
+			'ns_id'         => null,
+			'ns_number'     => null,
+			'status'        => 'failed',
+			'export_status' => 'failed',
+			'failure'       => array( 'job_ids' => array( 9 ), 'topics' => array( 'order.created' ), 'at' => gmdate( 'Y-m-d\TH:i:s.u\Z', time() - 60 ) ),
+			'last_error'    => 'SKU CAP-3 has no NetSuite item (matched by itemid)',
+			'hint'          => null,
+		) );
+		$box = $this->state( 4 )->data['html'];
+		$this->assertStringContainsString( '<mark class="nssync-state nssync-state-failed">Failed</mark>', $box );
+		$this->assertSame( 1, substr_count( $box, 'nssync-state-failed' ), 'the export failed: one Failed, not two' );
+		$this->assertStringContainsString( 'SKU CAP-3 has no NetSuite item', $box );
+		$this->assertStringContainsString( 'Create the item in NetSuite', $box );
+		$this->assertStringContainsString( 'data-job-ids="9" data-verb="retry">Retry</button>', $box );
 	}
 
 	public function test_the_box_renders_an_older_answer_without_the_new_parts() {

@@ -128,6 +128,35 @@ class SyncSectionTest extends TestCase {
 		}
 	}
 
+	/**
+	 * The refunds poll runs on `schedules.refunds` (sidecar/store/settings.py SchedulesSchema, default
+	 * every 15 minutes) like every other flow, but it was the one schedule wp-admin could not set.
+	 */
+	public function test_the_refunds_schedule_is_shown_and_saved_like_the_others() {
+		$this->status['flows']['refunds'] = array( 'id' => 4, 'flow' => 'refunds', 'status' => 'done', 'counts' => array(), 'finished_at' => gmdate( 'c', time() - 60 ), 'errors' => array() );
+		$this->stored['schedules']['refunds'] = '*/15 * * * *';
+		list( , $fields ) = $this->output();
+		$ids = $this->by_id( $fields );
+		$this->assertArrayHasKey( 'nssync_schedules__refunds', $ids );
+		$this->assertSame( '*/15 * * * *', $ids['nssync_schedules__refunds']['value'] );
+		$this->assertSame( 'refunds', NSSync_Settings_Schema::group_of( 'schedules.refunds' ) );
+		$post = $this->map->form_values( 'sync', $this->stored );
+		foreach ( $this->map->fields( 'sync' ) as $id => $def ) {
+			if ( 'bool' === $def[1] && 'yes' !== $post[ $id ] ) {
+				unset( $post[ $id ] );
+			}
+		}
+		$post['nssync_schedules__refunds'] = ' 0 * * * * ';
+		$saver = new NSSync_Settings_Save( new NSSync_Options(), new NSSync_Sidecar_Client( new NSSync_Options() ), $this->map );
+		$this->assertTrue( $saver->save_sidecar_section( 'sync', $post, array( 'general', 'orders', 'refunds' ) ) );
+		$puts = array_values( array_filter( $GLOBALS['nssync_shim']['requests'], function ( $r ) {
+			return 'PUT' === $r['args']['method'];
+		} ) );
+		$sent = json_decode( $puts[0]['args']['body'], true );
+		$this->assertSame( '0 * * * *', $sent['schedules']['refunds'] );
+		$this->assertArrayNotHasKey( 'inventory', $sent['schedules'], 'a flow not on the form keeps its schedule' );
+	}
+
 	public function test_saving_sends_only_the_offered_flows_settings() {
 		$post = $this->map->form_values( 'sync', $this->stored );
 		foreach ( $this->map->fields( 'sync' ) as $id => $def ) {
