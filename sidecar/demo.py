@@ -21,6 +21,7 @@ import signal
 import sys
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from sidecar.config import Config, load_config
 from sidecar.demo_processes import Demo
@@ -109,6 +110,9 @@ def create_products(demo: Demo, items: list[dict]) -> None:
                "regular_price": f"{10 + n * 2.5:.2f}", "manage_stock": True, "stock_quantity": 50}
               for n, i in enumerate(items)]
     woo.batch_products(create=create)
+    # WooCommerce sends webhooks with wp_safe_remote_request, which refuses 127.0.0.1 on a port other than
+    # 80/443/8080; the plugin's filters let exactly the sidecar's host:port through, and so does the demo store
+    demo.sandbox(demo.woo_url, "POST", "config", {"webhook_allowed_hosts": [urlsplit(demo.api_url).netloc]})
     for topic in ("order.created", "order.updated", "customer.created", "customer.updated"):
         woo.post("webhooks", {"name": f"NetSuite sync {topic}", "topic": topic, "status": "active",
                               "delivery_url": demo.api_url + "/v1/webhooks/woocommerce",

@@ -4,6 +4,8 @@ exactly the orders whose deliveries were lost (the one delivered before is not q
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 import pytest
 import requests
 
@@ -24,9 +26,10 @@ def world(tmp_path, monkeypatch, live_server_factory):
     monkeypatch.setenv("SIDECAR_VAR_DIR", str(tmp_path / "var"))
     monkeypatch.setattr(handlers, "_created", False)
     reset_registry(handlers.with_builtin_flows())  # count order events instead of calling NetSuite
-    shop = live_server_factory(create_sandbox({}))
     sidecar_app = create_app(make_config(tmp_path))
     sidecar = live_server_factory(sidecar_app)
+    # the plugin's filters let WooCommerce's wp_safe_remote_request reach exactly the sidecar's host:port
+    shop = live_server_factory(create_sandbox({"webhook_allowed_hosts": [urlsplit(sidecar.url).netloc]}))
     credentials = sidecar_app.extensions["sidecar_runtime"].credentials
     credentials.put({"woocommerce": {"url": shop.url, "webhook_secret": SECRET, **DEMO_KEYS}})
     requests.post(f"{shop.url}/_sandbox/seed", json={"products": 2, "variable_share": 0, "customers": 1,

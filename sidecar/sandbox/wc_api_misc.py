@@ -99,7 +99,7 @@ def list_webhooks(ctx: Ctx) -> Reply:
 def post_webhook(ctx: Ctx) -> Reply:
     hook = create_webhook(ctx.store, ctx.body or {})
     body = render_webhook(ctx.store, hook, ctx.home_url)  # date_modified is still null here, as in WooCommerce
-    if ctx.deliverer.ping(hook) == 200:  # a refused ping leaves the webhook unsaved (webhooks-list, id 1)
+    if ctx.deliverer.ping(hook, ctx.home_url) == 200:  # a refused ping leaves the webhook unsaved (webhooks-list, id 1)
         hook["date_modified"] = ctx.store.now()
     return created(ctx, body, f"webhooks/{hook['id']}")
 

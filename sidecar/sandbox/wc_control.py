@@ -12,10 +12,11 @@ from .wc_people import create_coupon, create_tax
 from .wc_render_misc import render_coupon, render_tax
 from .wc_render_orders import render_order
 from .wc_routes import home_url
+from .wc_safe_url import parse_allowance
 
 CONFIG_KEYS = ("latency_ms", "fault_rate", "calc_taxes", "webhook_fail_limit", "https", "timezone_offset",
                "home_url", "webhook_hold", "price_num_decimals", "outage_status",
-               "outage_methods", "manage_stock")
+               "outage_methods", "manage_stock", "webhook_allowed_hosts")
 CHECKOUT_STATUSES = ("pending", "processing", "on-hold", "completed", "failed", "checkout-draft")
 
 bp = Blueprint("wc_sandbox_controls", __name__, url_prefix="/_sandbox")
@@ -112,6 +113,11 @@ def get_stock():
 def post_config():
     store = _store()
     body = request.get_json(force=True, silent=True) or {}
+    if "webhook_allowed_hosts" in body:
+        try:
+            parse_allowance(body["webhook_allowed_hosts"])
+        except ValueError as err:
+            return jsonify({"code": "sandbox_invalid_config", "message": str(err)}), 400
     with store.lock:
         store.options.update({k: v for k, v in body.items() if k in CONFIG_KEYS})
     return jsonify({k: store.options.get(k) for k in CONFIG_KEYS})

@@ -16,6 +16,7 @@ from .wc_util import utcnow
 DEFAULT_OPTIONS: dict[str, Any] = {
     "https": False, "latency_ms": 0, "fault_rate": 0.0, "seed": None, "home_url": None,
     "webhook_fail_limit": 5, "webhook_hold": False, "calc_taxes": False, "timezone_offset": 0, "webhook_any_host": False,
+    "webhook_allowed_hosts": [],  # the site's http_request_host_is_external / http_allowed_safe_ports filters
     "site_name": "WooCommerce Sandbox", "currency": "USD", "price_num_decimals": 2,
     "manage_stock": True,  # the store option woocommerce_manage_stock ("Enable stock management")
 }

@@ -3,6 +3,12 @@
 Events recorded during a request are queued after it; a background thread builds each payload at delivery
 time (the resource's current REST form, or the REST error if it is gone), signs the raw body and POSTs it.
 A failure only counts (no retry); past ``webhook_fail_limit`` the webhook is disabled.
+
+Every delivery and ping first passes ``wp_safe_remote_request``'s URL rule (wc_safe_url): a loopback/private
+host or a port other than 80/443/8080 is refused with "A valid URL was not provided." — a failure like any
+other — unless the ``webhook_allowed_hosts`` option (the site's ``http_request_host_is_external`` /
+``http_allowed_safe_ports`` filters) lets it through. Apart from that rule the sandbox sends only to this
+machine: a URL WordPress would accept on another host fails unless ``webhook_any_host`` is on.
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ import requests
 
 from .wc_errors import WooError, not_in_enum
 from .wc_render_misc import HOOKS
+from .wc_safe_url import REFUSED, is_loopback, is_safe_url, parse_allowance
 from .wc_util import php_json
 
 LOG = logging.getLogger(__name__)
@@ -32,7 +39,7 @@ def sign(secret: str, body: bytes) -> str:
     sidecar, so a wrong encoding on one side cannot pass both."""
     return base64.b64encode(hmac.new(secret.encode("utf-8"), body, hashlib.sha256).digest()).decode("ascii")
 USER_AGENT = "WooCommerce/8.2.2 Hookshot (WordPress/6.4.1)"
-LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+NOT_SENT = "not sent: the sandbox delivers only to this machine (option webhook_any_host)"
 SKIPPED_ORDER_STATUSES = {"auto-draft", "draft", "new"}
 
 
@@ -173,13 +180,16 @@ class Deliverer:
                    "X-WC-Webhook-Event": topic.split(".", 1)[1],
                    "X-WC-Webhook-Signature": sign(hook["secret"], body),
                    "X-WC-Webhook-ID": str(hook_id), "X-WC-Webhook-Delivery-ID": self.delivery_id(hook_id)}
-        status, error = self._post(hook["delivery_url"], body, headers)
+        status, error = self._post(hook["delivery_url"], body, headers, home)
         self._record(hook, topic, headers, body, status, error)
 
-    def _post(self, url: str, body: bytes, headers: dict) -> tuple[int | None, str | None]:
-        host = urlparse(url).hostname or ""
-        if host not in LOOPBACK and not self.store.options.get("webhook_any_host"):
-            return None, "A valid URL was not provided."
+    def _post(self, url: str, body: bytes, headers: dict, home: str) -> tuple[int | None, str | None]:
+        """POST as wp_safe_remote_request does: the URL rule first (refused = a transport error), then send."""
+        allowed = parse_allowance(self.store.options.get("webhook_allowed_hosts"))
+        if not is_safe_url(url, home, allowed):
+            return None, REFUSED
+        if not is_loopback(url) and not self.store.options.get("webhook_any_host"):
+            return None, NOT_SENT
         try:
             response = requests.post(url, data=body, headers=headers, timeout=10, allow_redirects=False)
             return response.status_code, None
@@ -201,11 +211,12 @@ class Deliverer:
                                           "headers": headers, "body": body.decode(), "status": status,
                                           "error": error, "time": time.time()})
 
-    def ping(self, hook: dict) -> int | None:
-        """The synchronous ping on creation: form body ``webhook_id=N``, no X-WC-* headers, result ignored."""
+    def ping(self, hook: dict, home: str) -> int | None:
+        """The synchronous ping on creation: form body ``webhook_id=N``, no X-WC-* headers, result ignored
+        (WC_Webhook::deliver_ping sends it with wp_safe_remote_request too, so the URL rule applies)."""
         body = f"webhook_id={hook['id']}".encode()
         headers = {"User-Agent": USER_AGENT, "Content-Type": "application/x-www-form-urlencoded"}
-        status, error = self._post(hook["delivery_url"], body, headers)
+        status, error = self._post(hook["delivery_url"], body, headers, home)
         with self.store.lock:
             self.store.deliveries.append({"webhook_id": hook["id"], "topic": "ping", "url": hook["delivery_url"],
                                           "headers": headers, "body": body.decode(), "status": status,

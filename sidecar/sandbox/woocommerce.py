@@ -18,6 +18,7 @@ from .wc_render_misc import render_coupon, render_customer
 from .wc_render_orders import render_order
 from .wc_render_products import render_product
 from .wc_routes import dispatch, home_url
+from .wc_safe_url import parse_allowance
 from .wc_store import DEFAULT_OPTIONS, Store
 from .wc_webhooks import Deliverer
 
@@ -60,6 +61,7 @@ def note_write(store) -> None:
 def create_app(options: dict | None = None) -> Flask:
     """A fresh, independent, thread-safe simulated store with DEMO_KEYS registered."""
     store = Store(options)
+    parse_allowance(store.options.get("webhook_allowed_hosts"))  # a bad entry fails here, not in delivery
     store.add_key("read_write", DEMO_KEYS["consumer_key"], DEMO_KEYS["consumer_secret"])
     deliverer = Deliverer(store, webhook_payload(store))
     router = build_router()
@@ -116,7 +118,10 @@ def run(args: argparse.Namespace) -> int:
     options = parse_options(getattr(args, "option", []))
     if getattr(args, "seed", None):
         options["seed"] = args.seed
-    app = create_app(options)
+    try:
+        app = create_app(options)
+    except ValueError as err:  # e.g. a webhook_allowed_hosts entry that is not host:port
+        raise SystemExit(f"woocommerce sandbox: {err}") from None
     print(f"WooCommerce sandbox on http://{args.host}:{args.port}/wp-json/wc/v3  "
           f"key={DEMO_KEYS['consumer_key']} secret={DEMO_KEYS['consumer_secret']}", flush=True)
     run_simple(args.host, args.port, app, threaded=True, use_reloader=False)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import requests
 
@@ -111,6 +112,9 @@ def pair(stack: Stack, webhooks: bool = True) -> None:
     assert res.status_code == 200, res.get_json()
     tested = stack.api.post("/v1/credentials/test").get_json()
     assert tested["netsuite"]["ok"] and tested["woocommerce"]["ok"], tested
+    # WooCommerce sends webhooks with wp_safe_remote_request, which refuses 127.0.0.1:<not 80/443/8080>; the
+    # plugin lets exactly the sidecar's host:port through (http_request_host_is_external, http_allowed_safe_ports)
+    stack.woo_control("POST", "config", {"webhook_allowed_hosts": [urlsplit(stack.sidecar.url).netloc]})
     if not webhooks:
         return
     woo = stack.woo_client()

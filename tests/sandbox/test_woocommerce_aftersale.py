@@ -10,7 +10,7 @@ import json
 import pytest
 
 from sidecar.sandbox.woocommerce import create_app
-from tests.sandbox.test_woocommerce_helpers import Receiver, Woo
+from tests.sandbox.test_woocommerce_helpers import Receiver, Woo, allowing
 
 TRACKING = [{"tracking_provider": "ups", "custom_tracking_provider": "", "custom_tracking_link": "",
              "tracking_number": "1Z999AA10123456784", "date_shipped": "1714608000",
@@ -21,7 +21,7 @@ TRACKING = [{"tracking_provider": "ups", "custom_tracking_provider": "", "custom
 def env(live_server_factory):
     receiver = Receiver()
     hooks = live_server_factory(receiver.app)
-    sandbox = live_server_factory(create_app())
+    sandbox = live_server_factory(create_app(allowing(hooks.url)))
     return Woo(sandbox.url), receiver, hooks.url
 
 

@@ -14,7 +14,7 @@ import pytest
 import requests
 
 from sidecar.sandbox.woocommerce import create_app
-from tests.sandbox.test_woocommerce_helpers import Receiver, Woo
+from tests.sandbox.test_woocommerce_helpers import Receiver, Woo, allowing
 
 
 @pytest.fixture
@@ -31,6 +31,7 @@ def test_checkout_order_reduces_stock_and_fires_webhooks(live_server_factory, sa
     base, woo = sandbox
     receiver = Receiver()
     rurl = live_server_factory(receiver.app).url
+    control(base, "config", allowing(rurl))
     woo.call("POST", "/wc/v3/products", body={"name": "Mug", "sku": "MUG", "regular_price": "8.00",
                                              "manage_stock": True, "stock_quantity": 10})
     customer = woo.call("POST", "/wc/v3/customers", body={"email": "c@example.com", "billing": {

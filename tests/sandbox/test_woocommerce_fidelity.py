@@ -19,7 +19,7 @@ import requests
 
 from sidecar.sandbox.woocommerce import create_app
 from tests.conftest import FIXTURES, LiveServer
-from tests.sandbox.test_woocommerce_helpers import Receiver, Woo, oauth_params, shape_diff
+from tests.sandbox.test_woocommerce_helpers import Receiver, Woo, allowing, oauth_params, shape_diff
 
 WOO = FIXTURES / "woocommerce"
 DAY = "2026-11-28T"
@@ -326,8 +326,8 @@ def replay_captures2(s: Scenario) -> None:
 @pytest.fixture(scope="module")
 def scenario():
     receiver = Receiver()
-    hooks = LiveServer(receiver.app)
-    sandbox = LiveServer(create_app({"webhook_hold": True, "site_name": "Woo Harness"}))
+    hooks = LiveServer(receiver.app)  # the capture's receivers (:80, and :9000 once allowed) are this one
+    sandbox = LiveServer(create_app(allowing(hooks.url, webhook_hold=True, site_name="Woo Harness")))
     s = Scenario(sandbox.url, receiver, hooks.url)
     try:
         for step in (prelude_webhooks, prelude_products, prelude_auth, prelude_order_12, prelude_order_lists,

@@ -14,7 +14,7 @@ import secrets
 import threading
 import time
 from pathlib import Path
-from urllib.parse import quote, urlencode
+from urllib.parse import quote, urlencode, urlsplit
 
 import requests
 from flask import Flask, request
@@ -84,6 +84,12 @@ class Woo:
         if data is not None:
             headers["Content-Type"] = "application/json"
         return requests.request(method, url + (f"?{qs}" if qs else ""), data=data, headers=headers, timeout=10)
+
+
+def allowing(receiver_url: str, **options) -> dict:
+    """Sandbox options letting deliveries reach ``receiver_url`` (a 127.0.0.1 port WordPress would refuse),
+    as a site's http_request_host_is_external / http_allowed_safe_ports filters do for that host:port."""
+    return {"webhook_allowed_hosts": [urlsplit(receiver_url).netloc], **options}
 
 
 class Receiver:

@@ -13,7 +13,7 @@ import requests
 
 from sidecar.sandbox.woocommerce import create_app
 from tests.conftest import FIXTURES
-from tests.sandbox.test_woocommerce_helpers import Receiver, Woo, shape_diff
+from tests.sandbox.test_woocommerce_helpers import Receiver, Woo, allowing, shape_diff
 
 RECEIVED = FIXTURES / "woocommerce" / "08-webhooks" / "received"
 
@@ -22,7 +22,7 @@ RECEIVED = FIXTURES / "woocommerce" / "08-webhooks" / "received"
 def env(live_server_factory):
     receiver = Receiver()
     hooks = live_server_factory(receiver.app)
-    sandbox = live_server_factory(create_app())
+    sandbox = live_server_factory(create_app(allowing(hooks.url)))
     return Woo(sandbox.url), receiver, hooks.url, sandbox.url
 
 
@@ -100,7 +100,7 @@ def test_failures_are_not_retried_and_disable_on_the_seventh(env):
 def test_redirect_counts_as_success_and_limit_is_an_option(live_server_factory):
     receiver = Receiver()
     rurl = live_server_factory(receiver.app).url
-    base = live_server_factory(create_app({"webhook_fail_limit": 0})).url
+    base = live_server_factory(create_app(allowing(rurl, webhook_fail_limit=0))).url
     woo = Woo(base)
     receiver.status.update({"/moved": 302, "/bad": 404})
     moved, bad = hook(woo, f"{rurl}/moved", "order.created"), hook(woo, f"{rurl}/bad", "order.created")
