@@ -308,7 +308,8 @@ def test_the_order_box_shows_a_refund_and_the_newest_history_as_the_sidecar_reco
     assert len(topics) >= 2 and topics[-1] == "order.created", topics  # newest first
     items = html.split('<ul class="nssync-history">', 1)[1].split("</ul>", 1)[0].split("<li>")[1:]
     shown = [unescape(re.sub(r" · <time.*", "", li)) for li in items]
-    assert shown == [f"{h['topic']} · Done · {h['outcome']}" for h in state["history"]][:8]
+    in_words = {h["topic"]: h["topic"].replace(".", " ").capitalize() for h in state["history"]}  # Order updated
+    assert shown == [f"{in_words[h['topic']]} · Done · {h['outcome']}" for h in state["history"]][:8]
 
 
 def test_a_failed_refund_leaves_the_order_box_exported_with_the_refunds_own_failure_and_retry(stack):

@@ -54,8 +54,11 @@ def build(ctx: FlowContext) -> dict:
     _duplicates(lists["duplicate_sku_netsuite"], ns_keys, ns, "id", "NetSuite items")
     lists["variations_not_matching_matrix"] = _matrix_mismatches(woo, variable, ns_by_key)
     if ctx.settings["inventory"]["hold_unexported_orders"]:
+        woo_by_key = {sku_key(p["sku"]): p for p in woo if p["sku"] and p["type"] != "variable"}
         for key, units in sorted(in_flight.held_units(ctx).items()):
-            lists["held_back_by_orders"].append(row(key, ns_id=(ns_by_key.get(key) or {}).get("id"),
+            product = woo_by_key.get(key) or {}  # the SKU as the shop wrote it, not its matching key
+            lists["held_back_by_orders"].append(row(product.get("sku") or key, product.get("id"),
+                                                    ns_id=(ns_by_key.get(key) or {}).get("id"),
                                                     detail=f"{units} unit(s) in orders not yet in NetSuite"))
     return {"generated_at": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
             "counts": {name: len(rows) for name, rows in lists.items()}, "lists": lists}
@@ -94,12 +97,13 @@ def _netsuite_items(ctx: FlowContext) -> list[dict]:
 
 
 def _duplicates(into: list[dict], counts: Counter, records: list[dict], id_key: str, where: str) -> None:
-    ids = defaultdict(list)
+    ids, written = defaultdict(list), {}
     for rec in records:
         if rec["sku"] and counts[sku_key(rec["sku"])] > 1:
             ids[sku_key(rec["sku"])].append(str(rec[id_key]))
+            written.setdefault(sku_key(rec["sku"]), rec["sku"])  # shown as written, not as its matching key
     for key, found in sorted(ids.items()):
-        into.append(row(key, detail=f"used by {len(found)} {where}: {', '.join(found)}"))
+        into.append(row(written[key], detail=f"used by {len(found)} {where}: {', '.join(found)}"))
 
 
 def _matrix_mismatches(woo: list[dict], variable: list[int], ns_by_key: dict[str, dict]) -> list[dict]:

@@ -71,11 +71,12 @@ def test_catalog_report_lists_and_csv(stack):
     assert [r["detail"] for r in lists["product_without_sku"]] == ["product 'No SKU here' has no SKU"]
     assert {r["sku"] for r in lists["woocommerce_sku_without_netsuite_item"]} == {"STORE-ONLY", "ODD-VAR-S"}
     assert [r["sku"] for r in lists["netsuite_item_without_product"]] == [gone["itemId"]]
-    assert [r["sku"] for r in lists["duplicate_sku_netsuite"]] == [plain_items(stack)[1]["itemId"].lower()]
+    assert [r["sku"] for r in lists["duplicate_sku_netsuite"]] == [plain_items(stack)[1]["itemId"]]  # as written
     assert counts["duplicate_sku_woocommerce"] == 0
     assert [r["sku"] for r in lists["variations_not_matching_matrix"]] == ["ODD-VAR"]
-    assert lists["held_back_by_orders"] == [{"sku": plain_items(stack)[2]["itemId"].lower(),
-                                             "woocommerce_id": "", "netsuite_id": str(plain_items(stack)[2]["id"]),
+    held = woo_product(stack, plain_items(stack)[2]["itemId"])  # the SKU as the shop wrote it, with its product
+    assert lists["held_back_by_orders"] == [{"sku": held["sku"], "woocommerce_id": str(held["id"]),
+                                             "netsuite_id": str(plain_items(stack)[2]["id"]),
                                              "detail": "3 unit(s) in orders not yet in NetSuite"}]
     assert counts == {name: len(rows) for name, rows in lists.items()} and report["generated_at"].endswith("Z")
     exported = stack.api.get("/v1/reports/catalog?format=csv")

@@ -58,6 +58,26 @@ class NSSync_Admin_Fields {
 	}
 
 	/**
+	 * The label of a mapped key the store no longer has, in the words of what the table maps: the currency table
+	 * said "(not a method of this store now)" beside EUR.
+	 *
+	 * @param string $choices What the rows are: shipping_methods, currencies or gateways.
+	 * @return string
+	 */
+	public static function gone_label( $choices ) {
+		switch ( $choices ) {
+			case 'shipping_methods':
+				return __( '(not a shipping method of this store now)', 'netsuite-sync-for-woocommerce' );
+			case 'currencies':
+				return __( '(not a currency of this store now)', 'netsuite-sync-for-woocommerce' );
+			case 'gateways':
+				return __( '(not a payment method of this store now)', 'netsuite-sync-for-woocommerce' );
+			default:
+				return __( '(not in this store now)', 'netsuite-sync-for-woocommerce' );
+		}
+	}
+
+	/**
 	 * `woocommerce_admin_field_nssync_map_table`: one row per store method (and per mapped key no longer in the
 	 * store), each with a NetSuite picker; a line the sidecar refused is marked.
 	 *
@@ -68,9 +88,10 @@ class NSSync_Admin_Fields {
 		$id      = (string) $value['id'];
 		$current = is_array( $value['value'] ) ? $value['value'] : array();
 		$rows    = isset( $value['rows'] ) && is_array( $value['rows'] ) ? $value['rows'] : array();
+		$gone    = self::gone_label( isset( $value['nssync_choices'] ) ? (string) $value['nssync_choices'] : '' );
 		foreach ( array_keys( $current ) as $key ) {
 			if ( ! isset( $rows[ $key ] ) ) {
-				$rows[ $key ] = __( '(not a method of this store now)', 'netsuite-sync-for-woocommerce' );
+				$rows[ $key ] = $gone;
 			}
 		}
 		$error = isset( $value['error'] ) ? (string) $value['error'] : '';

@@ -157,7 +157,7 @@ class NSSync_Error_Queue_View {
 		$attempts = 0;
 		foreach ( $g['jobs'] as $job ) {
 			$ids      = array_merge( $ids, self::job_ids( $job ) );
-			$what[]   = isset( $job['topic'] ) ? (string) $job['topic'] : ( isset( $job['flow'] ) ? (string) $job['flow'] : '' );
+			$what[]   = isset( $job['topic'] ) ? NSSync_Format::topic_label( (string) $job['topic'] ) : ( isset( $job['flow'] ) ? (string) $job['flow'] : '' );
 			$attempts = max( $attempts, isset( $job['attempts'] ) ? (int) $job['attempts'] : 0 );
 		}
 		$ids = array_values( array_unique( $ids ) );
@@ -217,7 +217,7 @@ class NSSync_Error_Queue_View {
 		}
 		echo '</select></label> <label>' . esc_html__( 'Event', 'netsuite-sync-for-woocommerce' ) . ' <select name="nssync_topic"><option value="">' . esc_html__( 'All', 'netsuite-sync-for-woocommerce' ) . '</option>';
 		foreach ( self::TOPICS as $topic ) {
-			echo '<option value="' . esc_attr( $topic ) . '"' . selected( $f['topic'], $topic, false ) . '>' . esc_html( $topic ) . '</option>';
+			echo '<option value="' . esc_attr( $topic ) . '"' . selected( $f['topic'], $topic, false ) . '>' . esc_html( NSSync_Format::topic_label( $topic ) ) . '</option>';
 		}
 		echo '</select></label> <label>' . esc_html__( 'From', 'netsuite-sync-for-woocommerce' ) . ' <input type="date" name="nssync_since" value="' . esc_attr( $f['since'] ) . '"></label> ';
 		echo '<label>' . esc_html__( 'To', 'netsuite-sync-for-woocommerce' ) . ' <input type="date" name="nssync_until" value="' . esc_attr( $f['until'] ) . '"></label> ';

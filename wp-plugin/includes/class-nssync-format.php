@@ -119,6 +119,25 @@ class NSSync_Format {
 	}
 
 	/**
+	 * An event's topic in words, as WooCommerce names its webhook topics ("Order created"): the order box's
+	 * history and the error queue printed the topic key (order.updated). An unknown topic is shown as it is.
+	 *
+	 * @param string $topic Topic, e.g. order.refunded.
+	 * @return string
+	 */
+	public static function topic_label( $topic ) {
+		$labels = array(
+			'order.created'    => __( 'Order created', 'netsuite-sync-for-woocommerce' ),
+			'order.updated'    => __( 'Order updated', 'netsuite-sync-for-woocommerce' ),
+			'order.refunded'   => __( 'Order refunded', 'netsuite-sync-for-woocommerce' ),
+			'order.cancelled'  => __( 'Order cancelled', 'netsuite-sync-for-woocommerce' ),
+			'customer.created' => __( 'Customer created', 'netsuite-sync-for-woocommerce' ),
+			'customer.updated' => __( 'Customer updated', 'netsuite-sync-for-woocommerce' ),
+		);
+		return isset( $labels[ $topic ] ) ? $labels[ $topic ] : (string) $topic;
+	}
+
+	/**
 	 * @return array status => label (also handed to the admin script for Sync now).
 	 */
 	public static function status_labels() {

@@ -272,6 +272,7 @@ class NSSync_Order_Box_View {
 				$html .= '<li>' . esc_html( is_scalar( $item ) ? (string) $item : '' ) . '</li>';
 				continue;
 			}
+<<<<<<< HEAD
 			if ( isset( $item['checks'] ) ) {
 				$parts = array(
 					implode( ', ', $item['topics'] ),
@@ -282,6 +283,9 @@ class NSSync_Order_Box_View {
 				continue;
 			}
 			$parts = array_filter( array( $this->scalar( $item, array( 'topic', 'source' ) ), self::event_label( $this->scalar( $item, array( 'status' ) ) ), $this->scalar( $item, array( 'error', 'outcome', 'message' ) ) ), 'strlen' );
+=======
+			$parts = array_filter( array( NSSync_Format::topic_label( $this->scalar( $item, array( 'topic', 'source' ) ) ), self::event_label( $this->scalar( $item, array( 'status' ) ) ), $this->scalar( $item, array( 'error', 'outcome', 'message' ) ) ), 'strlen' );
+>>>>>>> w4-realwoo2
 			$html .= '<li>' . esc_html( implode( ' · ', $parts ) ) . $this->ago( $item, array( 'at', 'created_at' ) ) . '</li>';
 		}
 		return $html . '</ul></details>';

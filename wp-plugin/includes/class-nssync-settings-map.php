@@ -149,7 +149,8 @@ class NSSync_Settings_Map {
 				$kind                  = NSSync_Settings_Schema::LOOKUPS[ $def[0] ];
 				$field['nssync_lookup'] = $kind;
 				if ( 'nssync_map_table' === $def[2] ) {
-					$field['rows'] = isset( $def[5], $choices[ $def[5] ] ) ? $choices[ $def[5] ] : array();
+					$field['rows']           = isset( $def[5], $choices[ $def[5] ] ) ? $choices[ $def[5] ] : array();
+					$field['nssync_choices'] = isset( $def[5] ) ? (string) $def[5] : '';
 				} else {
 					$field['type']              = 'locations' === $def[1] ? 'multiselect' : 'select';
 					$field['class']             = 'nssync-lookup';

@@ -164,7 +164,13 @@ class NSSync_Status_View {
 			return '<mark class="nssync-state nssync-state-done">' . esc_html__( 'Running', 'netsuite-sync-for-woocommerce' ) . '</mark>' . $when;
 		}
 		return '<mark class="nssync-state nssync-state-failed">' . esc_html__( 'Not running', 'netsuite-sync-for-woocommerce' ) . '</mark>' . $when
-			. ' <span class="nssync-error">' . esc_html__( 'Nothing is synced until it runs: start it with `sidecar worker` next to `sidecar serve`. Events wait in the sidecar meanwhile; nothing is lost.', 'netsuite-sync-for-woocommerce' ) . '</span>';
+			. ' <span class="nssync-error">' . sprintf(
+				/* translators: 1: the command that starts the worker, 2: the command that starts the sidecar's API */
+				esc_html__( 'Nothing is synced until it runs: start it with %1$s next to %2$s. Events wait in the sidecar meanwhile; nothing is lost.', 'netsuite-sync-for-woocommerce' ),
+				'<code>sidecar worker</code>',
+				'<code>sidecar serve</code>'
+			) . '</span>'; // The commands as code, like the Connection section's `sidecar serve` (backticks were printed as they are).
+
 	}
 
 	/**

@@ -91,8 +91,8 @@
 						var out = $.map( extras, function ( text, id ) { return { id: id, text: text }; } );
 						if ( res && ! res.success && res.data && res.data.message ) {
 							// The sidecar could not search (NetSuite not connected yet, refused, down): say why,
-							// not "no match".
-							out.push( { id: '', text: res.data.message, disabled: true } );
+							// not "no match". Not id '': Select2 drops the entry whose id is the placeholder's ('').
+							out.push( { id: 'nssync-lookup-error', text: res.data.message, disabled: true } );
 						}
 						$.each( ( res && res.success && res.data.items ) || [], function ( i, item ) {
 							out.push( { id: item.id, text: item.name + ' (' + item.id + ')' } );

@@ -93,7 +93,8 @@ class ErrorQueueTest extends TestCase {
 		$this->assertCount( 1, NSSync_Error_Queue_View::group( $jobs ) );
 		$html = $this->render( array( 'jobs' => $jobs, 'total' => 2 ) );
 		$this->assertStringContainsString( 'data-job-ids="41,42" data-verb="retry"', $html );
-		$this->assertStringContainsString( 'order.created, order.updated', $html );
+		$this->assertStringContainsString( 'Order created, Order updated', $html, 'the topics in words, not their keys' );
+		$this->assertStringContainsString( '<option value="order.refunded">Order refunded</option>', $html );
 	}
 
 	public function test_paging_links_keep_the_filters() {

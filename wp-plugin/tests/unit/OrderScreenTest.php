@@ -133,7 +133,7 @@ class OrderScreenTest extends TestCase {
 		$history[0]['outcome'] = 'Not exported yet: status on-hold is not one of orders.export_statuses';
 		$this->answer = array( 200, array( 'woo_id' => 17, 'ns_id' => null, 'ns_number' => null, 'status' => 'not_exported', 'last_error' => null, 'synced_at' => null, 'history' => $history, 'record' => null, 'fulfillments' => array(), 'refunds' => array(), 'cancellation' => null ) );
 		$box = $this->state( 17 )->data['html'];
-		$this->assertStringContainsString( 'order.updated · Done · Not exported yet: status on-hold', $box, 'the newest event, with what the sidecar did' );
+		$this->assertStringContainsString( 'Order updated · Done · Not exported yet: status on-hold', $box, 'the newest event, with what the sidecar did' );
 		$this->assertStringContainsString( 'Event 5 handled.', $box );
 		$this->assertStringNotContainsString( 'Event 4 handled.', $box, 'only the 8 newest' );
 		$this->assertLessThan( strpos( $box, 'Event 5 handled.' ), strpos( $box, 'Not exported yet' ), 'newest first' );

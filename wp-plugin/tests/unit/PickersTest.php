@@ -102,7 +102,7 @@ class PickersTest extends TestCase {
 		$this->assertStringContainsString( 'name="nssync_orders__ship_methods[flat_rate:1]" class="nssync-lookup" data-nssync-lookup="shipitem"', $html );
 		$this->assertStringContainsString( '<option value="1234" selected="selected">#1234</option>', $html );
 		$this->assertStringContainsString( 'name="nssync_orders__ship_methods[free_shipping:2]"', $html );
-		$this->assertStringContainsString( '(not a method of this store now) <code>flat_rate</code>', $html, 'a mapped key not in the store stays editable' );
+		$this->assertStringContainsString( '(not a shipping method of this store now) <code>flat_rate</code>', $html, 'a mapped key not in the store stays editable' );
 		$this->assertSame( 1, substr_count( $html, '<tr class="nssync-has-error">' ), 'the refused line is marked' );
 		$this->assertStringContainsString( 'flat_rate:1: must be a NetSuite internal id (digits)', $html );
 
@@ -120,6 +120,12 @@ class PickersTest extends TestCase {
 		$f = $this->field( ( new NSSync_Settings_Fields( $this->map ) )->sidecar_section( 'mappings' ), 'nssync_orders__currencies' );
 		$this->assertSame( 'nssync_map_table', $f['type'] );
 		$this->assertSame( 'currency', $f['nssync_lookup'] );
+		$f['value'] = array( 'JPY' => '2' );
+		ob_start();
+		( new NSSync_Admin_Fields() )->map_table( $f );
+		$html = ob_get_clean();
+		$this->assertStringContainsString( '(not a currency of this store now) <code>JPY</code>', $html, 'a currency mapped earlier is named a currency, not a method' );
+		$this->assertStringNotContainsString( 'method', $html );
 		list( $patch ) = $this->map->patch_from_post( 'mappings', array( 'nssync_orders__currencies' => array( 'EUR' => '2', 'GBP' => '' ) ) );
 		$this->assertSame( array( 'EUR' => '2' ), $patch['orders']['currencies'] );
 	}

@@ -147,6 +147,8 @@ class StatusViewTest extends TestCase {
 		$this->worker = array( 'last_heartbeat' => gmdate( 'Y-m-d\TH:i:s+00:00', time() - 600 ), 'ok' => false, 'max_age_s' => 60 );
 		$html         = $this->render();
 		$this->assertMatchesRegularExpression( '#<th>Worker</th><td><mark class="nssync-state nssync-state-failed">Not running</mark> <span class="description">last heartbeat 10 mins ago</span> <span class="nssync-error">Nothing is synced until it runs#', $html );
+		$this->assertStringContainsString( 'start it with <code>sidecar worker</code> next to <code>sidecar serve</code>.', $html, 'the commands as code, not markdown backticks' );
+		$this->assertStringNotContainsString( '`', $html );
 		$this->worker = array( 'last_heartbeat' => gmdate( 'Y-m-d\TH:i:s+00:00', time() - 5 ), 'ok' => true, 'max_age_s' => 60 );
 		$this->assertStringContainsString( '<th>Worker</th><td><mark class="nssync-state nssync-state-done">Running</mark>', $this->render() );
 		$this->assertSame( '', NSSync_Status_View::worker_html( null ), 'an older sidecar without the field: no row' );
