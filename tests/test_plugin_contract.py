@@ -364,8 +364,9 @@ def test_looking_at_an_order_again_and_again_is_one_history_line(stack):
     items = html.split('<ul class="nssync-history">', 1)[1].split("</ul>", 1)[0].split("<li>")[1:]
     shown = [unescape(re.sub(r" · <time.*", "", li)) for li in items]
     export = state["history"][-1]
-    assert shown == [f"order.updated · {len(checks)} checks found nothing to change",
-                     f"{export['topic']} · Done · {export['outcome']}"], shown
+    topic_words = {"order.updated": "Order updated", "order.created": "Order created"}
+    assert shown == [f"Order updated · {len(checks)} checks found nothing to change",
+                     f"{topic_words[export['topic']]} · Done · {export['outcome']}"], shown
 
 
 def test_the_order_box_preview_through_the_plugin_writes_nothing(stack):

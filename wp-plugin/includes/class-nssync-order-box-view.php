@@ -272,20 +272,16 @@ class NSSync_Order_Box_View {
 				$html .= '<li>' . esc_html( is_scalar( $item ) ? (string) $item : '' ) . '</li>';
 				continue;
 			}
-<<<<<<< HEAD
 			if ( isset( $item['checks'] ) ) {
 				$parts = array(
-					implode( ', ', $item['topics'] ),
+					implode( ', ', array_map( array( 'NSSync_Format', 'topic_label' ), $item['topics'] ) ),
 					/* translators: %d: how many jobs found the order already as it is in NetSuite */
 					sprintf( _n( '%d check found nothing to change', '%d checks found nothing to change', $item['checks'], 'netsuite-sync-for-woocommerce' ), $item['checks'] ),
 				);
 				$html .= '<li>' . esc_html( implode( ' · ', array_filter( $parts, 'strlen' ) ) ) . $this->ago( $item, array( 'at' ) ) . '</li>';
 				continue;
 			}
-			$parts = array_filter( array( $this->scalar( $item, array( 'topic', 'source' ) ), self::event_label( $this->scalar( $item, array( 'status' ) ) ), $this->scalar( $item, array( 'error', 'outcome', 'message' ) ) ), 'strlen' );
-=======
 			$parts = array_filter( array( NSSync_Format::topic_label( $this->scalar( $item, array( 'topic', 'source' ) ) ), self::event_label( $this->scalar( $item, array( 'status' ) ) ), $this->scalar( $item, array( 'error', 'outcome', 'message' ) ) ), 'strlen' );
->>>>>>> w4-realwoo2
 			$html .= '<li>' . esc_html( implode( ' · ', $parts ) ) . $this->ago( $item, array( 'at', 'created_at' ) ) . '</li>';
 		}
 		return $html . '</ul></details>';

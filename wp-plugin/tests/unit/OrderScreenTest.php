@@ -169,10 +169,10 @@ class OrderScreenTest extends TestCase {
 		);
 		$this->assertSame(
 			array(
-				'order.updated, order.cancelled · 21 checks found nothing to change',
-				'order.updated · Failed · NetSuite did not answer',
-				'order.updated · Done · Already up to date.',
-				'order.created · Done · Created SO1 (internal id 1).',
+				'Order updated, Order cancelled · 21 checks found nothing to change',
+				'Order updated · Failed · NetSuite did not answer',
+				'Order updated · Done · Already up to date.',
+				'Order created · Done · Created SO1 (internal id 1).',
 			),
 			$shown,
 			'21 looks are one line; a single check stays as the sidecar wrote it; the export is not pushed out'
