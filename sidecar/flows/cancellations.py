@@ -23,6 +23,7 @@ from sidecar.clients.errors import NotFoundError, RemoteError
 from sidecar.clients.suiteql import literal
 from sidecar.flows import claims, ns_poll, woo_poll
 from sidecar.flows.base import FlowBusy, FlowContext, FlowError
+from sidecar.flows.order_notes import note_once
 from sidecar.mapping.common import money, ns_bool
 from sidecar.store import binder
 from sidecar.store.models import utcnow
@@ -96,18 +97,10 @@ def _write_note(ctx: FlowContext, order: dict, link, *, reread: bool = False) ->
     record = dict(cancellation_of(link) or {})
     note = record.pop("note_pending")
     if reread:
-        _note_once(ctx, order["id"], note)
+        note_once(ctx, order["id"], note)
     else:
         ctx.woo.add_order_note(order["id"], note, customer_note=False)
     binder.remember(link, cancellation=record)
-
-
-def _note_once(ctx: FlowContext, order_id: int, note: str) -> None:
-    """Write a private note unless the order shows it already. For the notes written before their record:
-    a note the store saved whose answer was lost (a timeout) leaves no record, and the retry would write it
-    again. One more read, on paths that are rare (a report, a NetSuite close, a retry)."""
-    if not any(str(n.get("note") or "") == note for n in ctx.woo.list_order_notes(order_id)):
-        ctx.woo.add_order_note(order_id, note, customer_note=False)
 
 
 def lines_to_close(sales_order: dict) -> list[dict]:
@@ -118,7 +111,7 @@ def lines_to_close(sales_order: dict) -> list[dict]:
 
 
 def _report(ctx: FlowContext, order: dict, link, message: str) -> str:
-    _note_once(ctx, order["id"], message)
+    note_once(ctx, order["id"], message)
     _remember(link, "woocommerce", "reported", message=message)
     return f"Reported: {message}"
 
@@ -199,7 +192,7 @@ def _tell_store(ctx: FlowContext, link, order: dict, state: str, note: str, *, c
     cancellation is recorded, and this sales order stays in its window for the next run. A note that fails after
     the store cancelled the order stays pending: the next run would find the order cancelled and say nothing,
     while the echo of the cancel writes it (``woo_cancelled``); with nothing cancelled, the record is taken back
-    and the next run tells the store again. The note is written once (``_note_once``): a note saved whose
+    and the next run tells the store again. The note is written once (``order_notes.note_once``): a note saved whose
     answer was lost is not written again."""
     with claims.hold(ctx, CLAIM, order["id"], f"the cancellation of order {order['id']} is being handled by "
                                               "another job"):

@@ -14,6 +14,7 @@ from sidecar.clients.errors import NotFoundError
 from sidecar.clients.netsuite import AdoptedId
 from sidecar.flows import claims, currencies, customers, item_lookup, order_costs, order_sequence
 from sidecar.flows.base import FlowContext, FlowError
+from sidecar.flows.order_notes import note_once, note_texts
 from sidecar.flows.records import create_or_adopt
 from sidecar.mapping import orders as order_map
 from sidecar.mapping.common import MappingError, fingerprint
@@ -124,7 +125,9 @@ def _write_back(ctx: FlowContext, order: dict, link, *, reread: bool = False) ->
     ctx.woo.set_order_meta(order["id"], {META_ID: link.ns_id, META_NUMBER: link.ns_number})
     kind = RECORD_LABEL[(link.data or {}).get("record") or "salesOrder"].removeprefix("the ")
     note = f"Exported to NetSuite as {kind} {link.ns_number} (internal id {link.ns_id})."
-    if not (reread and any(str(n.get("note") or "") == note for n in ctx.woo.list_order_notes(order["id"]))):
+    if reread:
+        note_once(ctx, order["id"], note)
+    else:
         ctx.woo.add_order_note(order["id"], note, customer_note=False)
     binder.remember(link, written_back=True)
 
@@ -166,7 +169,7 @@ def _report_line_change(ctx: FlowContext, order: dict, link, lines_fp: str) -> s
     change (``lines_reporting``): a retry of that change that finds one more note knows the note landed."""
     message = (f"The items of this order changed after it was exported as {link.ns_number}; the sales order "
                "was not changed. Update it in NetSuite if needed.")
-    told = sum(str(n.get("note") or "") == message for n in ctx.woo.list_order_notes(order["id"]))
+    told = note_texts(ctx, order["id"]).count(message)
     tried = (link.data or {}).get("lines_reporting") or {}
     if not (tried.get("lines") == lines_fp and told > tried.get("told", told)):
         binder.remember(link, lines_reporting={"lines": lines_fp, "told": told})
